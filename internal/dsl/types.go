@@ -1,0 +1,200 @@
+// Package dsl turns a scenario file (HCL) into a typed Scenario.
+//
+// Everything after decoding is a plain Go value; hcl.Expression survives only
+// where evaluation must wait for data (an assertion's condition and message).
+// The rest of harness reads Scenario and never touches HCL itself.
+package dsl
+
+import (
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Scenario is a decoded, validated scenario file.
+type Scenario struct {
+	Name        string
+	Description string
+
+	// File is the scenario's path as given; SHA256 is the hex digest of its bytes.
+	File   string
+	SHA256 string
+	// Files holds every parsed file by name, for rendering diagnostics with source lines.
+	Files map[string]*hcl.File
+
+	Variables []*Variable
+	Targets   []*Target
+	Health    []*Health
+	Samplers  []*Sampler
+	Steps     []*Step          // in run order, dynamic "step" expanded in place
+	Asserts   []*Assert        // top-level and step-nested asserts alike (nested ones have Step set)
+	EvalCtx   *hcl.EvalContext // var, local and functions: the base for evaluating conditions
+}
+
+// Variable is a declared input variable with its final value.
+type Variable struct {
+	Name        string
+	Description string
+	Type        cty.Type
+	Value       cty.Value
+	Sensitive   bool
+	// Source says where the value came from: "default", "var-file", "env", "cli".
+	Source    string
+	DeclRange hcl.Range
+}
+
+// Target is an HTTP endpoint the load is sent to.
+type Target struct {
+	Name    string
+	Method  string // default "GET", or "POST" when a body is set
+	URL     string
+	Headers map[string]string // evaluated; may hold secrets, never written to results
+	Body    []byte            // from body (text) or body_base64 (decoded bytes); nil for none
+	Timeout time.Duration     // default 30s
+	TLS     *TLS              // nil when no tls block
+	// ExpectStatus lists the statuses that count as success; empty means any 2xx.
+	ExpectStatus []int
+	Extracts     []*Extract
+	DeclRange    hcl.Range
+}
+
+// TLS holds client TLS settings for a target or health check. Paths are
+// resolved relative to the scenario file.
+type TLS struct {
+	CAFile             string
+	CertFile           string
+	KeyFile            string
+	ServerName         string
+	InsecureSkipVerify bool
+	DeclRange          hcl.Range
+}
+
+// Extract reads a numeric field of a JSON response body by dot path ("a.b.0.c").
+type Extract struct {
+	Name      string
+	JSONPath  string
+	DeclRange hcl.Range
+}
+
+// Health is a precondition polled before any load until it answers one of Status.
+type Health struct {
+	Name      string
+	URL       string
+	Method    string        // default "GET"
+	Status    []int         // default [200]
+	Timeout   time.Duration // default 30s: give up and exit 3
+	Interval  time.Duration // default 1s between polls
+	TLS       *TLS
+	DeclRange hcl.Range
+}
+
+// SamplerKind names a sampler implementation.
+type SamplerKind string
+
+const (
+	SamplerNVML       SamplerKind = "nvml"
+	SamplerTriton     SamplerKind = "triton"
+	SamplerDCGM       SamplerKind = "dcgm"
+	SamplerPrometheus SamplerKind = "prometheus"
+)
+
+// SamplerKinds lists the valid kinds in documentation order.
+var SamplerKinds = []SamplerKind{SamplerNVML, SamplerTriton, SamplerDCGM, SamplerPrometheus}
+
+// Sampler is a `sampler "kind" "name"` block.
+type Sampler struct {
+	Kind      SamplerKind
+	Name      string
+	Interval  time.Duration // default 1s
+	Timeout   time.Duration // per-sample deadline; default = Interval
+	Optional  bool
+	URL       string    // triton, dcgm, prometheus
+	Model     string    // triton: "" = all models summed
+	Version   string    // triton: "" = all versions
+	Devices   []int     // nvml: nil = all
+	Series    []*Series // prometheus
+	DeclRange hcl.Range
+}
+
+// SeriesKind says how a Prometheus series is aggregated over a window.
+type SeriesKind string
+
+const (
+	SeriesGauge   SeriesKind = "gauge"
+	SeriesCounter SeriesKind = "counter"
+)
+
+// Series selects one Prometheus series (summed over every label set that matches).
+type Series struct {
+	Name      string            // the name conditions use: sampler.NAME.<Name>
+	Metric    string            // the exposition metric name
+	Labels    map[string]string // equality matchers; empty = all label sets
+	Kind      SeriesKind        // default gauge
+	DeclRange hcl.Range
+}
+
+// LoadModel is how a step generates load.
+type LoadModel string
+
+const (
+	Closed LoadModel = "closed" // `users`: concurrent users, each waiting for its response
+	Open   LoadModel = "open"   // `rate`: arrivals per second, independent of responses
+)
+
+// Step is one load level. Exactly one of Users (closed) or Rate (open) is set.
+type Step struct {
+	Name   string
+	Target string // resolved: always names a target after decoding
+	Model  LoadModel
+	Users  int     // closed model
+	Rate   float64 // open model, arrivals/s
+
+	// Ramp is the time to move linearly from the previous step's level to this
+	// one; RampRate is the alternative (users or req/s added per second). At
+	// most one is non-zero. The first step ramps from zero.
+	Ramp     time.Duration
+	RampRate float64
+
+	// Pace: each user starts one request per Pace. Think: each user waits Think
+	// after each response. At most one is set; neither = back to back.
+	Pace  time.Duration
+	Think time.Duration
+
+	Duration    time.Duration // measured window
+	MaxInFlight int           // open model: 0 = default (see runner)
+	Asserts     []*Assert     // asserts nested in this step (also in Scenario.Asserts)
+	DeclRange   hcl.Range
+}
+
+// Severity decides whether a breached assertion fails the run.
+type Severity string
+
+const (
+	SeverityFail Severity = "fail"
+	SeverityWarn Severity = "warn"
+)
+
+// Assert is an `assert` block, top-level or nested in a step.
+type Assert struct {
+	Name string
+	// Condition and ErrorMessage are evaluated per step window, so they stay
+	// expressions. ErrorMessage may be nil.
+	Condition    hcl.Expression
+	ErrorMessage hcl.Expression
+	// ConditionSource is the condition's text as written, for reports.
+	ConditionSource string
+	// Steps limits the assert to these steps; empty = every measured step.
+	// For an assert nested in a step, Steps is that step alone.
+	Steps    []string
+	Step     string // the enclosing step for a nested assert, else ""
+	Severity Severity
+	Abort    bool
+	Sustain  time.Duration
+	// EvalCtx is the context the condition must be evaluated in: the scenario's
+	// context, or dynblock's child context for an assert inside dynamic "step"
+	// content (so the iterator stays visible). Condition namespaces are added
+	// as a child of this context at evaluation time.
+	EvalCtx   *hcl.EvalContext
+	DeclRange hcl.Range
+}
