@@ -47,3 +47,11 @@ func Of(err error) Code {
 	}
 	return code
 }
+
+// ErrShown marks an error whose explanation has already been written to the
+// user (diagnostics, a failed verdict): cmd/harness exits with its code and
+// prints nothing more.
+var ErrShown = errors.New("already reported")
+
+// Shown returns an error that exits with code and prints nothing.
+func Shown(code Code) error { return &Error{Code: code, Err: ErrShown} }
