@@ -1,16 +1,352 @@
 package main
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/exitcode"
 )
 
-// TODO(integration): placeholder until the fmt command is wired.
+// fmtStdinName is how standard input ("-") is named in listings and diagnostics.
+const fmtStdinName = "<stdin>"
+
 func newFmtCmd(a *app) *cobra.Command {
-	return &cobra.Command{Use: "fmt", Hidden: true, RunE: func(*cobra.Command, []string) error {
-		return exitcode.Wrap(exitcode.Internal, errors.New("fmt: not built yet"))
-	}}
+	var f fmtRun
+	cmd := &cobra.Command{
+		Use:   "fmt [--check] [--diff] FILE…",
+		Short: "Rewrite scenario files in the canonical format",
+		Long: `fmt rewrites each scenario file in place in the canonical HCL layout
+(hclwrite's indentation and alignment, single blank lines) and prints the name of
+each file it changed. A directory stands for the *.hcl files in it; "-" reads
+standard input and writes the result to standard output.
+
+  --check  write nothing; list the files that need formatting and exit 1 if any
+  --diff   write nothing; print a unified diff of the changes instead
+
+A file that does not parse is reported as path:line:col diagnostics (exit 2) and
+left alone.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f.stdout, f.stderr, f.stdin = a.stdout, a.stderr, cmd.InOrStdin()
+			return f.run(args)
+		},
+	}
+	cmd.Flags().BoolVar(&f.check, "check", false, "list files that need formatting and exit 1 if any; write nothing")
+	cmd.Flags().BoolVar(&f.diff, "diff", false, "print a unified diff of the changes; write nothing")
+	return cmd
+}
+
+// fmtRun is one `harness fmt` invocation. The worst outcome over all files
+// decides the exit code: an output error (4) over a file that could not be
+// read or parsed (2) over a file that --check found unformatted (1).
+type fmtRun struct {
+	check, diff    bool
+	stdout, stderr io.Writer
+	stdin          io.Reader
+
+	broken, unformatted, writeFailed bool
+}
+
+func (f *fmtRun) run(args []string) error {
+	paths, err := f.expand(args)
+	if err != nil {
+		return err
+	}
+	for _, p := range paths {
+		if err := f.file(p); err != nil {
+			// Only a failed write to our own output streams stops the run.
+			return exitcode.Wrap(exitcode.Internal, err)
+		}
+	}
+	switch {
+	case f.writeFailed:
+		return exitcode.Shown(exitcode.Internal)
+	case f.broken:
+		return exitcode.Shown(exitcode.Usage)
+	case f.check && f.unformatted:
+		return exitcode.Shown(exitcode.Failed)
+	}
+	return nil
+}
+
+// expand replaces each directory argument by the *.hcl files in it, sorted.
+func (f *fmtRun) expand(args []string) ([]string, error) {
+	var paths []string
+	for _, arg := range args {
+		st, err := os.Stat(arg)
+		if arg == "-" || err != nil || !st.IsDir() {
+			paths = append(paths, arg) // a missing file is reported by file()
+			continue
+		}
+		entries, err := os.ReadDir(arg) // sorted by name
+		if err != nil {
+			return nil, exitcode.Wrap(exitcode.Usage, err)
+		}
+		for _, e := range entries {
+			if !e.IsDir() && strings.HasSuffix(e.Name(), ".hcl") {
+				paths = append(paths, filepath.Join(arg, e.Name()))
+			}
+		}
+	}
+	return paths, nil
+}
+
+// file formats one path (or stdin) and reports it. The returned error is a
+// failed write to stdout or stderr; problems with the file itself are
+// recorded on f and printed.
+func (f *fmtRun) file(path string) error {
+	name, src, err := f.read(path)
+	if err != nil {
+		f.broken = true
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // "x.hcl: error: no such file or directory", not "open x.hcl: …"
+		}
+		_, werr := fmt.Fprintf(f.stderr, "%s: error: %v\n", name, err)
+		return werr
+	}
+	out, diags := dsl.FormatFile(name, src)
+	if diags.HasErrors() {
+		f.broken = true
+		// The same path:line:col rendering as validate, for editors and CI.
+		return dsl.WriteDiagnostics(f.stderr, map[string]*hcl.File{name: {Bytes: src}}, diags, false)
+	}
+	changed := !bytes.Equal(out, src)
+	switch {
+	case f.check || f.diff:
+		if changed && f.check {
+			f.unformatted = true
+			if _, err := fmt.Fprintln(f.stdout, name); err != nil {
+				return err
+			}
+		}
+		if changed && f.diff {
+			_, err := io.WriteString(f.stdout, textDiff(name, src, out))
+			return err
+		}
+	case path == "-":
+		_, err := f.stdout.Write(out)
+		return err
+	case changed:
+		if err := replaceFileContents(path, out); err != nil {
+			f.writeFailed = true
+			_, werr := fmt.Fprintf(f.stderr, "%s: error: %v\n", name, err)
+			return werr
+		}
+		_, err := fmt.Fprintln(f.stdout, name)
+		return err
+	}
+	return nil
+}
+
+func (f *fmtRun) read(path string) (string, []byte, error) {
+	if path == "-" {
+		src, err := io.ReadAll(f.stdin)
+		return fmtStdinName, src, err
+	}
+	src, err := os.ReadFile(path)
+	return path, src, err
+}
+
+// replaceFileContents replaces path's contents through a temporary file and a
+// rename, so an interrupted fmt never leaves half a scenario, and keeps the
+// file's permission bits. A symlink is followed, not replaced.
+func replaceFileContents(path string, data []byte) error {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return err
+	}
+	st, err := os.Stat(target)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".fmt-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // a no-op after the rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(st.Mode().Perm()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), target)
+}
+
+// textDiffContext is the number of unchanged lines shown around each change.
+const textDiffContext = 3
+
+// textDiffMaxCells bounds the LCS table (lines × lines) so a huge file cannot
+// exhaust memory; past it the changed middle is shown as one replacement.
+const textDiffMaxCells = 16 << 20
+
+// textEdit is one line of an edit script: op is ' ' (kept), '-' or '+'.
+type textEdit struct {
+	op   byte
+	text string // with its "\n", when it has one
+}
+
+// textDiff renders the change from a to b as a unified diff (the form
+// diff -u, git and patch use) with textDiffContext lines of context.
+func textDiff(name string, a, b []byte) string {
+	ops := textEdits(textLines(a), textLines(b))
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "--- %s\n+++ %s (formatted)\n", name, name)
+	oldLine, newLine := 0, 0 // lines of a and b before ops[i]
+	for i := 0; i < len(ops); {
+		c := textNextChange(ops, i)
+		if c < 0 {
+			break
+		}
+		// ops[i:c] are all kept lines: skip those before the hunk's context.
+		start := max(c-textDiffContext, i)
+		oldLine, newLine = oldLine+start-i, newLine+start-i
+		end := textHunkEnd(ops, c)
+		var body strings.Builder
+		oldN, newN := 0, 0
+		for _, op := range ops[start:end] {
+			body.WriteByte(op.op)
+			body.WriteString(op.text)
+			if !strings.HasSuffix(op.text, "\n") {
+				body.WriteString("\n\\ No newline at end of file\n")
+			}
+			if op.op != '+' {
+				oldN++
+			}
+			if op.op != '-' {
+				newN++
+			}
+		}
+		fmt.Fprintf(&sb, "@@ -%s +%s @@\n%s", textHunkRange(oldLine, oldN), textHunkRange(newLine, newN), body.String())
+		oldLine, newLine, i = oldLine+oldN, newLine+newN, end
+	}
+	return sb.String()
+}
+
+// textNextChange is the index of the first changed line at or after i, or -1.
+func textNextChange(ops []textEdit, i int) int {
+	for ; i < len(ops); i++ {
+		if ops[i].op != ' ' {
+			return i
+		}
+	}
+	return -1
+}
+
+// textHunkEnd extends a hunk from the change at c over every later change that
+// is at most 2×textDiffContext kept lines away, plus trailing context.
+func textHunkEnd(ops []textEdit, c int) int {
+	last := c
+	for j := c + 1; j < len(ops) && j-last <= 2*textDiffContext+1; j++ {
+		if ops[j].op != ' ' {
+			last = j
+		}
+	}
+	return min(last+1+textDiffContext, len(ops))
+}
+
+// textHunkRange is "start,count" with unified diff's convention that an empty
+// range names the line before it.
+func textHunkRange(before, n int) string {
+	if n == 0 {
+		return fmt.Sprintf("%d,0", before)
+	}
+	return fmt.Sprintf("%d,%d", before+1, n)
+}
+
+// textLines splits b after each newline; a last line without one is kept
+// as it is, so a missing final newline shows in the diff.
+func textLines(b []byte) []string {
+	lines := strings.SplitAfter(string(b), "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
+// textEdits is a minimal edit script from a to b: the common prefix and
+// suffix are kept as they are, and the middle is diffed by longest common
+// subsequence.
+func textEdits(a, b []string) []textEdit {
+	pre := 0
+	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
+	ops := make([]textEdit, 0, len(a)+len(b))
+	for _, l := range a[:pre] {
+		ops = append(ops, textEdit{' ', l})
+	}
+	ops = append(ops, lcsEdits(a[pre:len(a)-suf], b[pre:len(b)-suf])...)
+	for _, l := range a[len(a)-suf:] {
+		ops = append(ops, textEdit{' ', l})
+	}
+	return ops
+}
+
+// lcsEdits diffs a and b by the classic dynamic programme: lcs[i][j] is the
+// length of the longest common subsequence of a[i:] and b[j:].
+func lcsEdits(a, b []string) []textEdit {
+	n, m := len(a), len(b)
+	var ops []textEdit
+	if (n+1)*(m+1) > textDiffMaxCells {
+		for _, l := range a {
+			ops = append(ops, textEdit{'-', l})
+		}
+		for _, l := range b {
+			ops = append(ops, textEdit{'+', l})
+		}
+		return ops
+	}
+	w := m + 1
+	lcs := make([]int32, (n+1)*w)
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i*w+j] = lcs[(i+1)*w+j+1] + 1
+			} else {
+				lcs[i*w+j] = max(lcs[(i+1)*w+j], lcs[i*w+j+1])
+			}
+		}
+	}
+	i, j := 0, 0
+	for i < n && j < m {
+		switch {
+		case a[i] == b[j]:
+			ops = append(ops, textEdit{' ', a[i]})
+			i, j = i+1, j+1
+		case lcs[(i+1)*w+j] >= lcs[i*w+j+1]:
+			ops = append(ops, textEdit{'-', a[i]})
+			i++
+		default:
+			ops = append(ops, textEdit{'+', b[j]})
+			j++
+		}
+	}
+	for ; i < n; i++ {
+		ops = append(ops, textEdit{'-', a[i]})
+	}
+	for ; j < m; j++ {
+		ops = append(ops, textEdit{'+', b[j]})
+	}
+	return ops
 }

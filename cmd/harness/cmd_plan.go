@@ -1,16 +1,37 @@
 package main
 
 import (
-	"errors"
-
 	"github.com/spf13/cobra"
 
+	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/exitcode"
+	"github.com/harness-gpu/harness/internal/plan"
+	"github.com/harness-gpu/harness/internal/report"
 )
 
-// TODO(integration): placeholder until the plan command is wired.
 func newPlanCmd(a *app) *cobra.Command {
-	return &cobra.Command{Use: "plan", Hidden: true, RunE: func(*cobra.Command, []string) error {
-		return exitcode.Wrap(exitcode.Internal, errors.New("plan: not built yet"))
-	}}
+	var vf varFlags
+	cmd := &cobra.Command{
+		Use:   "plan FILE",
+		Short: "Print the expanded steps, expected load and total time, without sending anything",
+		Long: `plan loads a scenario and prints its steps in run order, dynamic steps expanded:
+model, level, ramp, measured duration, start offset, expected req/s and
+requests, then the total wall time. It is the schedule run will follow.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, diags := dsl.LoadFile(args[0], vf.loadOptions(a))
+			if err := a.writeDiags(s.Files, diags); err != nil {
+				return exitcode.Wrap(exitcode.Internal, err)
+			}
+			if diags.HasErrors() {
+				return exitcode.Shown(exitcode.Usage)
+			}
+			if err := report.WritePlan(a.stdout, s, plan.Build(s)); err != nil {
+				return exitcode.Wrap(exitcode.Internal, err)
+			}
+			return nil
+		},
+	}
+	vf.register(cmd)
+	return cmd
 }

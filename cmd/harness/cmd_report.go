@@ -1,16 +1,76 @@
 package main
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/harness-gpu/harness/internal/diff"
 	"github.com/harness-gpu/harness/internal/exitcode"
+	"github.com/harness-gpu/harness/internal/htmlreport"
 )
 
-// TODO(integration): placeholder until the report command is wired.
 func newReportCmd(a *app) *cobra.Command {
-	return &cobra.Command{Use: "report", Hidden: true, RunE: func(*cobra.Command, []string) error {
-		return exitcode.Wrap(exitcode.Internal, errors.New("report: not built yet"))
-	}}
+	var out string
+	cmd := &cobra.Command{
+		Use:   "report RESULTS.json… -o report.html",
+		Short: "Write one self-contained HTML page with charts from results files",
+		Long: `report writes one HTML file (inline CSS and SVG charts, no scripts, nothing
+fetched when viewed): the capacity curve with its knee, latency percentiles per
+step, time series of requests, latency, GPU and Triton metrics with the steps
+shaded, the assertion matrix and the environment. With two or more results
+files the charts overlay them; the first is the base.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return exitcode.Wrap(exitcode.Usage, errors.New("report: -o FILE is required"))
+			}
+			var inputs []htmlreport.Input
+			for _, p := range args {
+				f, err := diff.DecodeFile(p)
+				if err != nil {
+					return exitcode.Wrap(exitcode.Usage, err)
+				}
+				inputs = append(inputs, htmlreport.Input{Path: p, Label: htmlreport.LabelFor(p, f), File: f})
+			}
+			var buf bytes.Buffer
+			if err := htmlreport.Write(&buf, inputs, time.Now()); err != nil {
+				return exitcode.Wrap(exitcode.Internal, fmt.Errorf("report: %w", err))
+			}
+			if err := writeReportAtomic(out, buf.Bytes()); err != nil {
+				return exitcode.Wrap(exitcode.Internal, fmt.Errorf("report: %w", err))
+			}
+			_, err := fmt.Fprintf(a.stderr, "report written to %s (%d KiB)\n", out, (buf.Len()+1023)/1024)
+			return err
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", "", "the HTML file to write (required)")
+	return cmd
+}
+
+// writeReportAtomic writes data to a temporary file beside path and renames
+// it, so a reader never sees half a report.
+func writeReportAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }

@@ -2,15 +2,66 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/harness-gpu/harness/internal/exitcode"
+	"github.com/harness-gpu/harness/internal/sim"
 )
 
-// TODO(integration): placeholder until the sim command is wired.
 func newSimCmd(a *app) *cobra.Command {
-	return &cobra.Command{Use: "sim", Hidden: true, RunE: func(*cobra.Command, []string) error {
-		return exitcode.Wrap(exitcode.Internal, errors.New("sim: not built yet"))
-	}}
+	var gpu, addr string
+	cmd := &cobra.Command{
+		Use:   "sim [--gpu PROFILE] [--addr HOST:PORT]",
+		Short: "Serve the simulated inference server alone, to point any scenario at",
+		Long: `sim serves the built-in simulated inference stack: a Flask-style backend
+(POST /api/ai-quality, GET /health) in front of a Triton-like dynamic batcher on
+one simulated GPU (/v2/health/ready, /metrics), with a dcgm-exporter page
+(/dcgm/metrics). It serves until Ctrl-C.
+
+GPU profiles: ` + strings.Join(sim.ProfileNames(), ", ") + `.`,
+		Example: `  harness sim --gpu rtx5090 --addr 127.0.0.1:8000
+  harness run scenarios/demo.hcl --var backend=http://127.0.0.1:8000`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error { return runSim(a, gpu, addr) },
+	}
+	cmd.Flags().StringVar(&gpu, "gpu", "rtx3060", "GPU profile: "+strings.Join(sim.ProfileNames(), ", "))
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8000", "listen address; port 0 picks a free port")
+	return cmd
+}
+
+// runSim serves until the context ends (the first Ctrl-C), then shuts the
+// server down and exits 0: stopping is the normal end of a server.
+func runSim(a *app, gpu, addr string) error {
+	p, err := sim.ProfileByName(gpu)
+	if err != nil {
+		return exitcode.Wrap(exitcode.Usage, fmt.Errorf("--gpu: %w", err))
+	}
+	srv, url, err := sim.Start(a.ctx, addr, sim.Config{Profile: p})
+	if err != nil {
+		return exitcode.Wrap(exitcode.Internal, err)
+	}
+	if err := printSimBanner(a, p, url); err != nil {
+		return exitcode.Wrap(exitcode.Internal, errors.Join(err, srv.Close()))
+	}
+	<-a.ctx.Done()
+	if err := srv.Close(); err != nil {
+		return exitcode.Wrap(exitcode.Internal, fmt.Errorf("sim: shutting down: %w", err))
+	}
+	_, err = fmt.Fprintln(a.stdout, "harness sim: stopped")
+	return exitcode.Wrap(exitcode.Internal, err)
+}
+
+func printSimBanner(a *app, p sim.Profile, url string) error {
+	_, err := fmt.Fprintf(a.stdout, `harness sim: %s (%s, %d model instances, max batch %d) listening on %s
+  POST %s/api/ai-quality              {"image": "<base64 JPEG or PNG>"}
+  GET  %s/health                      backend health
+  GET  %s/v2/health/ready             Triton readiness (also /v2/health/live, /v2/models/%s/ready)
+  GET  %s/metrics                     Triton metrics (model %q)
+  GET  %s/dcgm/metrics                dcgm-exporter metrics
+Press Ctrl-C to stop.
+`, p.Name, p.GPUName, p.Instances, p.MaxBatch, url, url, url, url, sim.ModelName, url, sim.ModelName, url)
+	return err
 }

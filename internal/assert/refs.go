@@ -1,0 +1,135 @@
+package assert
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// traversalString renders a traversal in canonical source form
+// ("gpus[0].temperature.max", `status_codes["200"]`). It is the key of
+// Assertion.Observed, independent of how the author spaced the expression.
+func traversalString(t hcl.Traversal) string {
+	var b strings.Builder
+	for _, step := range t {
+		switch s := step.(type) {
+		case hcl.TraverseRoot:
+			b.WriteString(s.Name)
+		case hcl.TraverseAttr:
+			b.WriteString("." + s.Name)
+		case hcl.TraverseIndex:
+			b.WriteString("[" + keyString(s.Key) + "]")
+		case hcl.TraverseSplat:
+			b.WriteString("[*]")
+		}
+	}
+	return b.String()
+}
+
+func keyString(k cty.Value) string {
+	if !k.IsKnown() || k.IsNull() {
+		return "?"
+	}
+	switch k.Type() {
+	case cty.String:
+		return strconv.Quote(k.AsString())
+	case cty.Number:
+		return k.AsBigFloat().Text('f', -1)
+	}
+	return "?"
+}
+
+// goValue converts a cty value to the plain Go value stored in
+// Assertion.Observed: float64, string, bool, nil for unknown or null, and
+// maps/slices of those for objects and collections.
+func goValue(v cty.Value) any {
+	v, _ = v.UnmarkDeep()
+	if !v.IsKnown() || v.IsNull() {
+		return nil
+	}
+	ty := v.Type()
+	switch {
+	case ty == cty.Number:
+		f, _ := v.AsBigFloat().Float64()
+		return f
+	case ty == cty.String:
+		return v.AsString()
+	case ty == cty.Bool:
+		return v.True()
+	case ty.IsObjectType() || ty.IsMapType():
+		m := map[string]any{}
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			m[k.AsString()] = goValue(e)
+		}
+		return m
+	case ty.IsListType() || ty.IsTupleType() || ty.IsSetType():
+		s := []any{}
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			s = append(s, goValue(e))
+		}
+		return s
+	}
+	return nil
+}
+
+// formatValue renders an observed value for messages: numbers without float
+// noise (612.4, not 612.40000000000001), nil as "unknown".
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "unknown"
+	case float64:
+		return FormatNumber(x)
+	case string:
+		return strconv.Quote(x)
+	}
+	return fmt.Sprint(v)
+}
+
+// FormatNumber renders a number for people: at most three decimals and no
+// trailing zeros from 1 up (612.4), six significant digits below 1 so that a
+// success rate of 0.99995 is not shown as the 1 it fails to reach.
+func FormatNumber(f float64) string {
+	if math.Abs(f) < 1 && f != 0 {
+		return strconv.FormatFloat(f, 'g', 6, 64)
+	}
+	s := strconv.FormatFloat(f, 'f', 3, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	return s
+}
+
+// formatObserved renders "a = 1, b = 2" in key order.
+func formatObserved(obs map[string]any) string {
+	keys := make([]string, 0, len(obs))
+	for k := range obs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + " = " + formatValue(obs[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// sortedKeys returns m's keys in order, for deterministic messages.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,113 @@
+package diff
+
+import (
+	"io"
+	"strings"
+)
+
+// WriteMarkdown renders the report as GitHub-flavoured Markdown, fit to
+// paste in a pull request: an environment table, a table per
+// step, and the assertion transitions.
+func WriteMarkdown(w io.Writer, r *Report) error {
+	ew := &errWriter{w: w}
+	ew.printf("## harness diff: %s → %s\n\n", mdCode(baseName(r.Base.Path)), mdCode(baseName(r.New.Path)))
+	ew.printf("%s\n\n", mdEscape(summary(r)))
+	rows := headerRows(r)
+	ew.printf("| | base | new |\n|---|---|---|\n")
+	for _, row := range rows[1:] {
+		ew.printf("| %s | %s | %s |\n", mdEscape(row[0]), mdEscape(row[1]), mdEscape(row[2]))
+	}
+	for _, wmsg := range r.Warnings {
+		ew.printf("\n> **Warning:** %s\n", mdEscape(wmsg))
+	}
+	for _, n := range r.Notes {
+		ew.printf("\n> Note: %s\n", mdEscape(n))
+	}
+	for _, sd := range r.Steps {
+		ew.printf("\n### Step %s", mdCode(sd.Name))
+		if sd.BaseStatus != sd.NewStatus {
+			ew.printf(" (status %s → %s)", mdEscape(sd.BaseStatus), mdEscape(sd.NewStatus))
+		}
+		ew.printf("\n\n| metric | base | new | Δ | Δ %% | |\n|---|--:|--:|--:|--:|---|\n")
+		for _, m := range sd.Metrics {
+			ew.printf("| %s | %s | %s | %s | %s | %s |\n", mdLabel(m), num(m.Base), num(m.New),
+				signed(m.Delta), pct(m.DeltaPct), mdMark(m.Mark))
+		}
+	}
+	if len(r.OnlyInBase) > 0 {
+		ew.printf("\nSteps only in base: %s\n", mdList(r.OnlyInBase))
+	}
+	if len(r.OnlyInNew) > 0 {
+		ew.printf("\nSteps only in new: %s\n", mdList(r.OnlyInNew))
+	}
+	ew.printf("\n### Assertions\n\n")
+	if len(r.Assertions) == 0 {
+		ew.printf("No changes.\n")
+		return ew.err
+	}
+	ew.printf("| assert | step | base | new | change |\n|---|---|---|---|---|\n")
+	for _, a := range r.Assertions {
+		change := mdEscape(a.Transition)
+		if a.Broken {
+			change = "**" + change + "**"
+		}
+		ew.printf("| %s | %s | %s | %s | %s |\n", mdCode(a.Assert), mdCode(a.Step),
+			mdEscape(orDash(a.Base)), mdEscape(orDash(a.New)), change)
+	}
+	return ew.err
+}
+
+func mdMark(m string) string {
+	switch m {
+	case MarkRegressed:
+		return "**regressed**"
+	case MarkImproved:
+		return "improved"
+	}
+	return markText(m)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}
+
+// mdEscape keeps user text (step and assert names, paths) from breaking a
+// table cell or turning into markup.
+func mdEscape(s string) string {
+	r := strings.NewReplacer("\\", "\\\\", "|", "\\|", "*", "\\*", "_", "\\_", "`", "\\`",
+		"<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "\n", " ", "\r", " ")
+	return r.Replace(s)
+}
+
+// mdCode writes s as inline code; backticks inside are replaced since a
+// code span cannot escape them portably, and pipes are escaped for tables.
+func mdCode(s string) string {
+	s = strings.NewReplacer("`", "'", "|", "\\|", "\n", " ", "\r", " ").Replace(s)
+	return "`" + s + "`"
+}
+
+func mdList(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = mdCode(n)
+	}
+	return strings.Join(out, ", ")
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+// mdLabel is the metric name as code (no escapes needed) and its unit.
+func mdLabel(m MetricDiff) string {
+	if m.Unit == "" {
+		return mdCode(m.Metric)
+	}
+	return mdCode(m.Metric) + " (" + mdEscape(m.Unit) + ")"
+}

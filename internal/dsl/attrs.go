@@ -1,0 +1,242 @@
+package dsl
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/gocty"
+)
+
+// attrs reads the evaluated attributes of one block. Every getter reports
+// problems on the attribute's own expression range into diags and keeps
+// going, so one block yields all of its diagnostics at once. A getter's bool
+// result says whether the attribute was set to a usable value: presence, not
+// value, is what tells "think = \"0s\"" from no think at all.
+type attrs struct {
+	m     hcl.Attributes
+	ctx   *hcl.EvalContext
+	diags hcl.Diagnostics
+}
+
+func newAttrs(m hcl.Attributes, ctx *hcl.EvalContext) *attrs {
+	return &attrs{m: m, ctx: ctx}
+}
+
+// has reports whether name was written in the block.
+func (a *attrs) has(name string) bool { return a.m[name] != nil }
+
+// rng returns the expression range of name, or nil when it is absent.
+func (a *attrs) rng(name string) *hcl.Range {
+	if at := a.m[name]; at != nil {
+		r := at.Expr.Range()
+		return &r
+	}
+	return nil
+}
+
+// value evaluates name and converts it to ty. Null counts as unset.
+func (a *attrs) value(name string, ty cty.Type) (cty.Value, bool) {
+	at := a.m[name]
+	if at == nil {
+		return cty.NilVal, false
+	}
+	v, diags := at.Expr.Value(a.ctx)
+	a.diags = append(a.diags, diags...)
+	if diags.HasErrors() || v.IsNull() {
+		return cty.NilVal, false
+	}
+	if !v.IsWhollyKnown() {
+		// Only a variable that has no value yields unknowns, and that is
+		// reported once where the variable is declared.
+		return cty.NilVal, false
+	}
+	v, _ = v.Unmark()
+	cv, err := convert.Convert(v, ty)
+	if err != nil {
+		a.errorf(name, "Incorrect attribute value type",
+			"Inappropriate value for %s: %s.", name, err.Error())
+		return cty.NilVal, false
+	}
+	return cv, true
+}
+
+func (a *attrs) errorf(name, summary, format string, args ...any) {
+	a.diags = append(a.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   fmt.Sprintf(format, args...),
+		Subject:  a.rng(name),
+	})
+}
+
+func (a *attrs) warnf(name, summary, format string, args ...any) {
+	a.diags = append(a.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  summary,
+		Detail:   fmt.Sprintf(format, args...),
+		Subject:  a.rng(name),
+	})
+}
+
+// required reports a missing attribute on the block's range.
+func (a *attrs) required(name, block string, blockRange hcl.Range) {
+	if a.has(name) {
+		return
+	}
+	r := blockRange
+	a.diags = append(a.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Missing required argument",
+		Detail:   fmt.Sprintf("The argument %q is required in a %s block; add %s = …", name, block, name),
+		Subject:  &r,
+	})
+}
+
+func (a *attrs) str(name string) (string, bool) {
+	v, ok := a.value(name, cty.String)
+	if !ok {
+		return "", false
+	}
+	return v.AsString(), true
+}
+
+func (a *attrs) boolean(name string) (bool, bool) {
+	v, ok := a.value(name, cty.Bool)
+	if !ok {
+		return false, false
+	}
+	return v.True(), true
+}
+
+func (a *attrs) number(name string) (float64, bool) {
+	v, ok := a.value(name, cty.Number)
+	if !ok {
+		return 0, false
+	}
+	f, _ := v.AsBigFloat().Float64()
+	return f, true
+}
+
+// positive reads a number that must be greater than zero.
+func (a *attrs) positive(name string) (float64, bool) {
+	f, ok := a.number(name)
+	if ok && !(f > 0) {
+		a.errorf(name, "Value must be positive", "%s must be greater than zero; got %s.", name, fmtNum(f))
+		return 0, false
+	}
+	return f, ok
+}
+
+// positiveInt reads a whole number greater than zero.
+func (a *attrs) positiveInt(name string) (int, bool) {
+	f, ok := a.positive(name)
+	if !ok {
+		return 0, false
+	}
+	if f != float64(int64(f)) || f > 1e9 {
+		a.errorf(name, "Value must be a whole number", "%s must be a whole number of at most 1e9; got %s.", name, fmtNum(f))
+		return 0, false
+	}
+	return int(f), true
+}
+
+// duration reads a Go duration string ("500ms", "1m30s"); negative is an error.
+func (a *attrs) duration(name string) (time.Duration, bool) {
+	s, ok := a.str(name)
+	if !ok {
+		return 0, false
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		a.errorf(name, "Invalid duration",
+			"%s = %q is not a duration: write a number with a unit, such as \"500ms\", \"10s\" or \"1m30s\".", name, s)
+		return 0, false
+	}
+	if d < 0 {
+		a.errorf(name, "Value must not be negative", "%s must not be negative; got %q.", name, s)
+		return 0, false
+	}
+	return d, true
+}
+
+// durationOr reads a duration, falling back to def when it is absent or bad.
+func (a *attrs) durationOr(name string, def time.Duration) time.Duration {
+	if d, ok := a.duration(name); ok {
+		return d
+	}
+	return def
+}
+
+// positiveDuration reads a duration that must be greater than zero.
+func (a *attrs) positiveDuration(name string) (time.Duration, bool) {
+	d, ok := a.duration(name)
+	if ok && d == 0 {
+		a.errorf(name, "Value must be positive", "%s must be longer than zero.", name)
+		return 0, false
+	}
+	return d, ok
+}
+
+// ints reads a list of whole numbers.
+func (a *attrs) ints(name string) ([]int, bool) {
+	v, ok := a.value(name, cty.List(cty.Number))
+	if !ok {
+		return nil, false
+	}
+	out := make([]int, 0, v.LengthInt())
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		var n int
+		if err := gocty.FromCtyValue(e, &n); err != nil {
+			a.errorf(name, "Value must be a whole number", "Every element of %s must be a whole number: %s.", name, err.Error())
+			return nil, false
+		}
+		out = append(out, n)
+	}
+	return out, true
+}
+
+// strs reads a list of strings.
+func (a *attrs) strs(name string) ([]string, bool) {
+	v, ok := a.value(name, cty.List(cty.String))
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, 0, v.LengthInt())
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		if e.IsNull() {
+			a.errorf(name, "Invalid list element", "%s must not hold null.", name)
+			return nil, false
+		}
+		out = append(out, e.AsString())
+	}
+	return out, true
+}
+
+// strMap reads a map of strings.
+func (a *attrs) strMap(name string) (map[string]string, bool) {
+	v, ok := a.value(name, cty.Map(cty.String))
+	if !ok {
+		return nil, false
+	}
+	out := make(map[string]string, v.LengthInt())
+	for it := v.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		if e.IsNull() {
+			a.errorf(name, "Invalid map element", "%s[%q] must not be null.", name, k.AsString())
+			return nil, false
+		}
+		out[k.AsString()] = e.AsString()
+	}
+	return out, true
+}
+
+// fmtNum prints a number as a user wrote it: no exponent for ordinary values.
+func fmtNum(f float64) string {
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}

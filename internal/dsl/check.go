@@ -1,0 +1,156 @@
+package dsl
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// check runs the rules that span blocks, once every block is decoded:
+// required blocks, step targets, assert steps and conditions, and the
+// whole-scenario warnings. It reads the scenario and never changes it,
+// except to resolve each step's Target.
+func (l *loader) check() hcl.Diagnostics {
+	diags := l.checkRequiredBlocks()
+	diags = append(diags, l.resolveTargets()...)
+	steps := map[string]bool{}
+	for _, st := range l.s.Steps {
+		steps[st.Name] = true
+	}
+	hasFail := false
+	for _, a := range l.s.Asserts {
+		diags = append(diags, l.checkAssert(a, steps)...)
+		hasFail = hasFail || a.Severity == SeverityFail
+	}
+	if !hasFail {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "no fail assertion: this scenario can never fail on a breach",
+			Detail:   "Add an assert with severity \"fail\" (the default), e.g. assert \"p95\" { condition = latency.p95 < 500 }.",
+			Subject:  l.scenarioRange(),
+		})
+	}
+	return diags
+}
+
+func (l *loader) scenarioRange() *hcl.Range {
+	if l.scenario != nil {
+		r := l.scenario.DefRange
+		return &r
+	}
+	return &hcl.Range{Filename: l.s.File, Start: hcl.InitialPos, End: hcl.InitialPos}
+}
+
+// checkRequiredBlocks reports a missing scenario block, target or step.
+func (l *loader) checkRequiredBlocks() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	missing := func(what, example string) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Missing " + what,
+			Detail:   "A scenario needs " + example + ".",
+			Subject:  &hcl.Range{Filename: l.s.File, Start: hcl.InitialPos, End: hcl.InitialPos},
+		})
+	}
+	if l.scenario == nil {
+		missing("scenario block", "one scenario { name = \"…\" } block")
+	}
+	if len(l.s.Targets) == 0 && l.first[blockTarget] == nil {
+		missing("target", "at least one target \"name\" { url = \"…\" } block")
+	}
+	if len(l.s.Steps) == 0 && l.first[blockStep] == nil {
+		missing("step", "at least one step \"name\" { users = 1, duration = \"30s\" } block")
+	}
+	return diags
+}
+
+// resolveTargets fills each step's Target: optional with one target,
+// required with several, and always the name of a declared target.
+func (l *loader) resolveTargets() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	names := make([]string, 0, len(l.s.Targets))
+	for _, t := range l.s.Targets {
+		names = append(names, t.Name)
+	}
+	for _, st := range l.s.Steps {
+		switch {
+		case st.Target == "" && len(names) == 1:
+			st.Target = names[0]
+		case st.Target == "" && len(names) > 1:
+			r := st.DeclRange
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Missing step target",
+				Detail:   fmt.Sprintf("The scenario has %d targets, so step %q must name one: target = %q.", len(names), st.Name, names[0]),
+				Subject:  &r,
+			})
+		case st.Target != "" && l.first[blockTarget][st.Target] == (hcl.Range{}):
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Unknown target",
+				Detail:   fmt.Sprintf("Step %q names target %q, which is not declared; the targets are %s.%s", st.Name, st.Target, orList(names), suggestSuffix(st.Target, names)),
+				Subject:  rangeOr(l.targetRange[st], st.DeclRange),
+			})
+		}
+	}
+	return diags
+}
+
+// checkAssert checks an assert's steps and the names its condition reads.
+func (l *loader) checkAssert(a *Assert, steps map[string]bool) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, name := range a.Steps {
+		if !steps[name] {
+			r := rangeOr(l.stepsRange[a], a.DeclRange)
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Unknown step in assert",
+				Detail:   fmt.Sprintf("assert %q lists step %q, which is not declared.%s", a.Name, name, suggestSuffix(name, mapKeys(steps))),
+				Subject:  r,
+			})
+		}
+	}
+	if a.Condition == nil {
+		return diags
+	}
+	refs := CheckConditionReferences(l.s, a.Condition)
+	if a.ErrorMessage != nil {
+		d, _ := checkReferences(conditionRoots(l.s), a.ErrorMessage)
+		refs = append(refs, d...)
+	}
+	refs = append(refs, shadowedStepRefs(a.Condition, l.iterationOf(a))...)
+	refs = append(refs, shadowedStepRefs(a.ErrorMessage, l.iterationOf(a))...)
+	if !refs.HasErrors() {
+		refs = append(refs, typeCheckAssert(l.s, a)...)
+	}
+	return append(diags, refs...)
+}
+
+// iterationOf is the dynamic iteration a nested assert's step came from.
+func (l *loader) iterationOf(a *Assert) *dynIteration {
+	if a.Step == "" {
+		return nil
+	}
+	for st, it := range l.stepIter {
+		if st.Name == a.Step {
+			return it
+		}
+	}
+	return nil
+}
+
+// rangeOr is r, or def when r is the zero range.
+func rangeOr(r, def hcl.Range) *hcl.Range {
+	if r == (hcl.Range{}) {
+		return &def
+	}
+	return &r
+}
+
+func mapKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

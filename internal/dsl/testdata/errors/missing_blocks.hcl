@@ -1,0 +1,3 @@
+variable "x" { # ERROR: Missing scenario block | Missing step | Missing target
+  default = 1
+}

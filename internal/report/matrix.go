@@ -1,0 +1,355 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/harness-gpu/harness/internal/result"
+)
+
+// ANSI styles of the matrix, used only when color is on.
+const (
+	sgrReset  = "\x1b[0m"
+	sgrBold   = "\x1b[1m"
+	sgrDim    = "\x1b[2m"
+	sgrRed    = "\x1b[31m"
+	sgrGreen  = "\x1b[32m"
+	sgrYellow = "\x1b[33m"
+)
+
+// matrix is the steps × assertions grid built from a results file.
+type matrix struct {
+	steps   []string
+	asserts []string
+	cells   map[[2]string]result.Assertion // by {step, assert}
+}
+
+func buildMatrix(f *result.File) matrix {
+	m := matrix{cells: map[[2]string]result.Assertion{}}
+	seenStep, seenAssert := map[string]bool{}, map[string]bool{}
+	addStep := func(s string) {
+		if !seenStep[s] {
+			seenStep[s] = true
+			m.steps = append(m.steps, s)
+		}
+	}
+	for _, s := range f.Steps {
+		addStep(s.Name)
+	}
+	for _, a := range f.Assertions {
+		addStep(a.Step)
+		if !seenAssert[a.Name] {
+			seenAssert[a.Name] = true
+			m.asserts = append(m.asserts, a.Name)
+		}
+		m.cells[[2]string{a.Step, a.Name}] = a
+	}
+	return m
+}
+
+// cell is the text of one grid cell ("✓ 212.3") and its colour.
+func (m matrix) cell(step, assert string) (text, color string) {
+	a, ok := m.cells[[2]string{step, assert}]
+	if !ok {
+		return markNA, sgrDim
+	}
+	if a.Status == result.StatusSkip {
+		return markNA + " not run", sgrDim
+	}
+	sym := assertSymbol(a)
+	text = sym
+	if _, v, ok := primaryObserved(a); ok {
+		text += " " + formatObservedValue(v)
+	}
+	switch sym {
+	case markPass:
+		color = sgrGreen
+	case markWarn:
+		color = sgrYellow
+	default:
+		color = sgrRed
+	}
+	return text, color
+}
+
+// WriteMatrix writes the end-of-run assertion matrix: steps (rows) ×
+// assertions (columns), each cell the status mark (✓ pass, ✗ fail, ⚠ a
+// breached warn-severity assert, ! error, – not applicable or not run) and
+// the observed value of the first name the condition reads; then every
+// failure and error with its message, observed values and source location,
+// the breached warnings likewise, and the verdict. ANSI colour only when
+// color is true (the caller decides: a terminal, no NO_COLOR).
+func WriteMatrix(w io.Writer, f *result.File, color bool) error {
+	ew := &matrixWriter{w: w}
+	p := matrixPainter(color)
+	m := buildMatrix(f)
+	fmt.Fprintf(ew, "%s\n\n", p(sgrBold, fmt.Sprintf("Assertions: %s", f.Scenario.Name)))
+	if len(m.asserts) == 0 {
+		fmt.Fprintln(ew, "  no assertions were evaluated")
+	} else {
+		writeMatrixGrid(ew, m, p)
+	}
+	writeMatrixProblems(ew, f, p)
+	writeMatrixVerdict(ew, f, p)
+	return ew.err
+}
+
+// writeMatrixGrid lays the grid out in columns padded by visible width, so that
+// colour codes and multi-byte marks do not skew the alignment.
+func writeMatrixGrid(w io.Writer, m matrix, p func(style, s string) string) {
+	widths := make([]int, len(m.asserts)+1)
+	widths[0] = matrixWidth("step")
+	for _, s := range m.steps {
+		widths[0] = max(widths[0], matrixWidth(s))
+	}
+	for j, a := range m.asserts {
+		widths[j+1] = matrixWidth(a)
+		for _, s := range m.steps {
+			t, _ := m.cell(s, a)
+			widths[j+1] = max(widths[j+1], matrixWidth(t))
+		}
+	}
+	header := []string{matrixPad("step", widths[0])}
+	for j, a := range m.asserts {
+		header = append(header, matrixPad(a, widths[j+1]))
+	}
+	fmt.Fprintf(w, "  %s\n", p(sgrBold, strings.TrimRight(strings.Join(header, "  "), " ")))
+	for _, s := range m.steps {
+		row := []string{matrixPad(s, widths[0])}
+		for j, a := range m.asserts {
+			t, c := m.cell(s, a)
+			row = append(row, p(c, t)+strings.Repeat(" ", widths[j+1]-matrixWidth(t)))
+		}
+		fmt.Fprintf(w, "  %s\n", strings.TrimRight(strings.Join(row, "  "), " "))
+	}
+}
+
+// writeMatrixProblems lists each failure and error, then each breached warning,
+// with message, observed values and source location.
+func writeMatrixProblems(w io.Writer, f *result.File, p func(style, s string) string) {
+	var bad, warned []result.Assertion
+	for _, a := range f.Assertions {
+		switch {
+		case warnBreached(a):
+			warned = append(warned, a)
+		case a.Status == result.StatusFail || a.Status == result.StatusError:
+			bad = append(bad, a)
+		}
+	}
+	if len(bad) > 0 {
+		fmt.Fprintf(w, "\n%s\n", p(sgrBold, "Failures and errors:"))
+		for _, a := range bad {
+			writeMatrixProblem(w, a, p(sgrRed, assertSymbol(a)))
+		}
+	}
+	if len(warned) > 0 {
+		fmt.Fprintf(w, "\n%s\n", p(sgrBold, "Warnings:"))
+		for _, a := range warned {
+			writeMatrixProblem(w, a, p(sgrYellow, markWarn))
+		}
+	}
+}
+
+func writeMatrixProblem(w io.Writer, a result.Assertion, mark string) {
+	head := fmt.Sprintf("  %s %s in step %s", mark, a.Name, a.Step)
+	if a.Severity == "warn" && a.Status == result.StatusError {
+		head += " (warn)"
+	}
+	if a.Range != "" {
+		head += "  " + a.Range
+	}
+	fmt.Fprintln(w, head)
+	if a.Message != "" {
+		fmt.Fprintf(w, "      %s\n", a.Message)
+	}
+	if a.Condition != "" {
+		fmt.Fprintf(w, "      condition: %s\n", a.Condition)
+	}
+	for _, l := range observedLines(a.Observed) {
+		fmt.Fprintf(w, "      %s\n", l)
+	}
+}
+
+// writeMatrixVerdict ends with the verdict, the exit code and the counts.
+func writeMatrixVerdict(w io.Writer, f *result.File, p func(style, s string) string) {
+	var pass, fail, errs, warn, skip int
+	for _, a := range f.Assertions {
+		switch {
+		case warnBreached(a):
+			warn++
+		case a.Status == result.StatusPass:
+			pass++
+		case a.Status == result.StatusFail:
+			fail++
+		case a.Status == result.StatusError:
+			errs++
+		case a.Status == result.StatusSkip:
+			skip++
+		}
+	}
+	style := sgrGreen
+	if f.ExitCode != 0 {
+		style = sgrRed
+	}
+	verdict := p(sgrBold+style, strings.ToUpper(f.Verdict))
+	fmt.Fprintf(w, "\nVerdict: %s (exit %d): %d passed, %d failed, %d errors, %d warnings, %d not run\n",
+		verdict, f.ExitCode, pass, fail, errs, warn, skip)
+	if f.Reason != "" {
+		fmt.Fprintf(w, "  %s\n", f.Reason)
+	}
+}
+
+// matrixPainter returns a function that wraps text in an ANSI style, or leaves it
+// alone when color is off.
+func matrixPainter(color bool) func(style, s string) string {
+	if !color {
+		return func(_, s string) string { return s }
+	}
+	return func(style, s string) string { return style + s + sgrReset }
+}
+
+// width is the visible width of s: every rune the matrix uses is one column.
+func matrixWidth(s string) int { return utf8.RuneCountInString(s) }
+
+func matrixPad(s string, w int) string { return s + strings.Repeat(" ", max(0, w-matrixWidth(s))) }
+
+// matrixWriter keeps the first write error so a report can write freely and
+// return it once (vegeta's reporters return every write error likewise).
+type matrixWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *matrixWriter) Write(b []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(b)
+	e.err = err
+	return n, err
+}
+
+// assertion symbols of the matrix, shared by the failure list.
+const (
+	markPass  = "✓"
+	markFail  = "✗"
+	markWarn  = "⚠"
+	markError = "!"
+	markNA    = "–"
+)
+
+// warnBreached reports a warn-severity assertion whose condition was false:
+// shown as ⚠ and never as a failure, since it does not change the exit code.
+func warnBreached(a result.Assertion) bool {
+	return a.Severity == "warn" && a.Status == result.StatusFail
+}
+
+// symbol is the matrix mark for an assertion's status.
+func assertSymbol(a result.Assertion) string {
+	switch {
+	case warnBreached(a):
+		return markWarn
+	case a.Status == result.StatusPass:
+		return markPass
+	case a.Status == result.StatusFail:
+		return markFail
+	case a.Status == result.StatusError:
+		return markError
+	}
+	return markNA
+}
+
+// primaryObserved picks the value a matrix cell shows: the condition
+// namespace name that appears first in the condition's text (var. and
+// local. are inputs, not observations), else the first name in key order.
+// For an error, the first name with no value wins, since that is the cause.
+func primaryObserved(a result.Assertion) (string, any, bool) {
+	keys := observedKeys(a.Observed)
+	best, bestAt := "", math.MaxInt
+	missingOnly := a.Status == result.StatusError && hasMissing(a.Observed)
+	for _, k := range keys {
+		if strings.HasPrefix(k, "var.") || strings.HasPrefix(k, "local.") ||
+			(missingOnly && a.Observed[k] != nil) {
+			continue
+		}
+		at := strings.Index(a.Condition, k)
+		if at < 0 {
+			at = math.MaxInt - 1
+		}
+		if at < bestAt {
+			best, bestAt = k, at
+		}
+	}
+	if best == "" && len(keys) > 0 {
+		best = keys[0]
+	}
+	if best == "" {
+		return "", nil, false
+	}
+	return best, a.Observed[best], true
+}
+
+func hasMissing(obs map[string]any) bool {
+	for _, v := range obs {
+		if v == nil {
+			return true
+		}
+	}
+	return false
+}
+
+func observedKeys(obs map[string]any) []string {
+	keys := make([]string, 0, len(obs))
+	for k := range obs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// formatObservedValue renders an observed value; nil (no data) is "?".
+func formatObservedValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "?"
+	case float64:
+		return formatObservedNumber(x)
+	case string:
+		return strconv.Quote(x)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return fmt.Sprint(v)
+}
+
+// formatObservedNumber renders a number for people: at most three decimals and no
+// trailing zeros from 1 up (612.4), six significant digits below 1 so that a
+// success rate of 0.99995 is not shown as the 1 it fails to reach.
+func formatObservedNumber(f float64) string {
+	if math.Abs(f) < 1 && f != 0 {
+		return strconv.FormatFloat(f, 'g', 6, 64)
+	}
+	s := strconv.FormatFloat(f, 'f', 3, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	return s
+}
+
+// observedLines renders each observed value as "name = value", in key order.
+func observedLines(obs map[string]any) []string {
+	keys := observedKeys(obs)
+	lines := make([]string, len(keys))
+	for i, k := range keys {
+		lines[i] = k + " = " + formatObservedValue(obs[k])
+	}
+	return lines
+}

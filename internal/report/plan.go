@@ -1,0 +1,131 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/plan"
+)
+
+// WritePlan prints the plan `harness plan` shows: one row per step in run
+// order (model, level, ramp, measured duration, start offset, expected req/s
+// and requests over the measured window), then the total wall time and the
+// total expected requests. Expectations print as "≤ N" when think time makes
+// them an upper bound and "max" when users run back to back.
+func WritePlan(w io.Writer, s *dsl.Scenario, p plan.Plan) error {
+	if s != nil && s.Name != "" {
+		if _, err := fmt.Fprintf(w, "scenario %s: %d steps\n\n", s.Name, len(p.Steps)); err != nil {
+			return err
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "#\tstep\tmodel\tlevel\tramp\tduration\tstart\texpected req/s\texpected requests")
+	var total int64
+	atMost, unbounded := false, false
+	for _, st := range p.Steps {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			st.Index+1, st.Name, st.Model, planLevel(st), planRamp(st),
+			planDuration(st.Duration), planDuration(st.Start),
+			bounded(st.Bound, fmtRate(st.ExpectedRPS)), bounded(st.Bound, fmtCount(st.ExpectedRequests)))
+		total += st.ExpectedRequests
+		atMost = atMost || st.Bound == plan.AtMost
+		unbounded = unbounded || st.Bound == plan.Unbounded
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	totalReq := fmtCount(total)
+	if atMost {
+		totalReq = "≤ " + totalReq
+	}
+	if unbounded {
+		totalReq += " (plus the back-to-back steps, bounded only by the server)"
+	}
+	_, err := fmt.Fprintf(w, "\ntotal wall time %s, expected requests %s\n", planDuration(p.Total), totalReq)
+	return err
+}
+
+// planLevel is the level held in the measured window, with its pacing.
+func planLevel(st plan.Step) string {
+	if st.Model == dsl.Open {
+		return fmtRate(st.Rate) + " req/s"
+	}
+	unit := "users"
+	if st.Users == 1 {
+		unit = "user"
+	}
+	level := fmt.Sprintf("%d %s", st.Users, unit)
+	switch {
+	case st.Pace > 0:
+		level += ", pace " + planDuration(st.Pace)
+	case st.Think > 0:
+		level += ", think " + planDuration(st.Think)
+	}
+	return level
+}
+
+// planRamp is the ramp duration and the level it starts from.
+func planRamp(st plan.Step) string {
+	if st.Ramp <= 0 {
+		return "-"
+	}
+	from := strconv.Itoa(st.FromUsers)
+	if st.Model == dsl.Open {
+		from = fmtRate(st.FromRate)
+	}
+	return planDuration(st.Ramp) + " from " + from
+}
+
+func bounded(b plan.Bound, s string) string {
+	switch b {
+	case plan.Unbounded:
+		return "max"
+	case plan.AtMost:
+		return "≤ " + s
+	}
+	return s
+}
+
+// planDuration prints d without the zero units time.Duration.String keeps
+// ("1m" rather than "1m0s").
+func planDuration(d time.Duration) string {
+	if d == 0 {
+		return "0s"
+	}
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// fmtRate prints a rate with at most two decimals.
+func fmtRate(f float64) string {
+	return strconv.FormatFloat(float64(int64(f*100+0.5))/100, 'f', -1, 64)
+}
+
+// fmtCount prints n with thousands separators: 3,000.
+func fmtCount(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

@@ -1,0 +1,97 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/plan"
+)
+
+// -update may be declared by another test file of this package too; an init
+// function runs after every package-level flag variable, so registering it
+// here only when absent cannot collide.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files under testdata/")
+	}
+}
+
+func planUpdating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// TestWritePlanCapacity pins the plan of scenarios/capacity.hcl.
+func TestWritePlanCapacity(t *testing.T) {
+	s, diags := dsl.LoadFile("../../scenarios/capacity.hcl", dsl.LoadOptions{Environ: func() []string { return nil }})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	var b bytes.Buffer
+	if err := WritePlan(&b, s, plan.Build(s)); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "plan_capacity.golden")
+	if planUpdating() {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/report -update)", err)
+	}
+	if diff := cmp.Diff(string(want), b.String()); diff != "" {
+		t.Errorf("plan (-want +got):\n%s", diff)
+	}
+}
+
+// TestWritePlanRows checks single rows: 100 users at pace 2s over 60s are
+// 50 req/s and 3,000 requests; think time is an upper bound; back to back
+// is "max".
+func TestWritePlanRows(t *testing.T) {
+	tests := []struct {
+		name string
+		step *dsl.Step
+		want []string
+	}{
+		{"paced", &dsl.Step{Name: "u100", Model: dsl.Closed, Users: 100, Pace: 2 * time.Second, Duration: time.Minute},
+			[]string{"100 users, pace 2s", "50", "3,000", "total wall time 1m, expected requests 3,000"}},
+		{"think", &dsl.Step{Name: "t", Model: dsl.Closed, Users: 10, Think: time.Second, Duration: 10 * time.Second},
+			[]string{"≤ 10", "≤ 100", "expected requests ≤ 100"}},
+		{"back to back", &dsl.Step{Name: "b", Model: dsl.Closed, Users: 1, Duration: 10 * time.Second},
+			[]string{"1 user", "max", "plus the back-to-back steps"}},
+		{"open", &dsl.Step{Name: "o", Model: dsl.Open, Rate: 12.5, Ramp: 5 * time.Second, Duration: 2 * time.Minute},
+			[]string{"12.5 req/s", "5s from 0", "1,500", "total wall time 2m5s"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &dsl.Scenario{Name: "t", Steps: []*dsl.Step{tc.step}}
+			var b bytes.Buffer
+			if err := WritePlan(&b, s, plan.Build(s)); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(b.String(), w) {
+					t.Errorf("WritePlan(%+v):\n%s\nwant it to contain %q", tc.step, b.String(), w)
+				}
+			}
+		})
+	}
+}
+
+func TestFmtCount(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -4500: "-4,500"} {
+		if got := fmtCount(n); got != want {
+			t.Errorf("fmtCount(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

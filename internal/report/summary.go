@@ -1,0 +1,118 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/harness-gpu/harness/internal/result"
+)
+
+// WriteSummary writes the end-of-run summary of f: per step its requests,
+// success rate, req/s, latency min/p50/p90/p95/p99/max, extracted fields and
+// errors by class. Unknown values print as '-'.
+func WriteSummary(w io.Writer, f *result.File) error {
+	ew := &summaryWriter{w: w}
+	ew.printf("%s: %s", f.Scenario.Name, summaryDash(f.Verdict))
+	if f.Reason != "" {
+		ew.printf(" (%s)", f.Reason)
+	}
+	ew.printf("\n\n")
+	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "step\tstatus\tload\trequests\tok%\treq/s\tmin\tp50\tp90\tp95\tp99\tmax (ms)\t")
+	for _, st := range f.Steps {
+		l := st.Latency
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
+			st.Name, st.Status, summaryLoad(st), st.Requests.Total, summaryPercent(st.Requests.SuccessRate), st.Requests.RPS,
+			summaryNum(l.Min), summaryNum(l.P50), summaryNum(l.P90), summaryNum(l.P95), summaryNum(l.P99), summaryNum(l.Max))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, st := range f.Steps {
+		summaryStepDetails(ew, st)
+	}
+	return ew.err
+}
+
+func summaryStepDetails(ew *summaryWriter, st result.Step) {
+	if len(st.Extract) == 0 && len(st.Errors) == 0 && st.Requests.Dropped == 0 {
+		return
+	}
+	ew.printf("\n%s:\n", st.Name)
+	if st.Requests.Dropped > 0 {
+		ew.printf("  dropped %d arrivals (max_in_flight)\n", st.Requests.Dropped)
+	}
+	for _, name := range summaryKeys(st.Extract) {
+		x := st.Extract[name]
+		ew.printf("  extract %s: count %d misses %d min %s p50 %s p90 %s p95 %s p99 %s max %s\n",
+			name, x.Count, x.Misses, summaryNum(x.Min), summaryNum(x.P50), summaryNum(x.P90), summaryNum(x.P95), summaryNum(x.P99), summaryNum(x.Max))
+	}
+	for _, class := range summaryKeys(st.Errors) {
+		ec := st.Errors[class]
+		ew.printf("  errors %s: %d", class, ec.Count)
+		if len(ec.Messages) > 0 {
+			ew.printf(" (%s)", strings.Join(ec.Messages, "; "))
+		}
+		ew.printf("\n")
+	}
+}
+
+func summaryLoad(st result.Step) string {
+	if st.Model == "open" {
+		return fmt.Sprintf("%g/s", st.Rate)
+	}
+	return fmt.Sprintf("%d users", st.Users)
+}
+
+func summaryNum(p *float64) string {
+	if p == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", *p)
+}
+
+func summaryPercent(p *float64) string {
+	if p == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", *p*100)
+}
+
+func summaryDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func summaryKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// summaryWriter keeps the first write error so a report can print freely and
+// return it once, as every write error must be.
+type summaryWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *summaryWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+func (e *summaryWriter) printf(format string, args ...any) {
+	_, _ = fmt.Fprintf(e, format, args...)
+}

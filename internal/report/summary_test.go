@@ -1,0 +1,47 @@
+package report
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/harness-gpu/harness/internal/result"
+)
+
+func summaryFixture() *result.File {
+	at := time.Date(2026, 11, 27, 21, 0, 0, 0, time.UTC)
+	return &result.File{
+		Schema: result.Schema, Scenario: result.ScenarioInfo{Name: "ai-quality-capacity"},
+		StartedAt: at, EndedAt: at.Add(2 * time.Minute), Verdict: result.VerdictAborted, Reason: "GPU reached 85 °C",
+		Steps: []result.Step{
+			{Name: "baseline", Model: "closed", Users: 1, Status: result.StepCompleted,
+				Requests: result.Requests{Total: 15, OK: 15, RPS: 0.5, SuccessRate: fp(1)},
+				Latency:  result.Latency{Min: fp(40.2), P50: fp(45), P90: fp(51.5), P95: fp(52), P99: fp(60.1), Max: fp(61)},
+				Extract: map[string]result.Extract{
+					"inference_ms": {Count: 15, Min: fp(8), P50: fp(9.5), P90: fp(11), P95: fp(11.2), P99: fp(12), Max: fp(12)},
+				}},
+			{Name: "open_50", Model: "open", Rate: 50, Status: result.StepAborted,
+				Requests: result.Requests{Total: 900, OK: 880, Failed: 20, Dropped: 7, Timeouts: 5, RPS: 49.7, SuccessRate: fp(880.0 / 900)},
+				Latency:  result.Latency{Min: fp(41), P50: fp(70), P90: fp(120), P95: fp(180.25), P99: fp(420), Max: fp(9999)},
+				Errors: map[string]result.ErrorClass{
+					"timeout": {Count: 5, Messages: []string{"context deadline exceeded"}},
+					"status":  {Count: 15, Messages: []string{"unexpected status 503", "unexpected status 500"}},
+				}},
+			{Name: "users_200", Model: "closed", Users: 200, Status: result.StepNotRun},
+		},
+	}
+}
+
+func TestSummaryGolden(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteSummary(&buf, summaryFixture()); err != nil {
+		t.Fatal(err)
+	}
+	runnerGolden(t, "summary.golden", buf.Bytes())
+}
+
+func TestSummaryReturnsWriteError(t *testing.T) {
+	if err := WriteSummary(brokenWriter{}, summaryFixture()); err == nil {
+		t.Fatal("write error lost")
+	}
+}

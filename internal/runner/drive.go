@@ -1,0 +1,122 @@
+package runner
+
+import (
+	"context"
+	"time"
+
+	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/plan"
+	"github.com/harness-gpu/harness/internal/result"
+)
+
+// drive holds step i's level from stepStart to its end: it moves the closed
+// pool along plan.Step.UsersAt during the ramp, closes each second of the
+// series, sends a Tick, asks Options.Live during the measured window, and
+// returns at the end (completed), on ctx (interrupted) or on an abort.
+func (e *engine) drive(ctx context.Context, i int, st *stepRun, stepStart time.Time) (string, string) {
+	ps := e.p.Steps[i]
+	total := ps.Ramp + ps.Duration
+	end := time.NewTimer(time.Until(stepStart.Add(total)))
+	defer end.Stop()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	level := time.NewTimer(time.Hour)
+	defer level.Stop()
+	armLevel(level, ps, stepStart)
+	for {
+		select {
+		case <-ctx.Done():
+			return result.StepInterrupted, interruptReason(ctx, ps.Name)
+		case <-end.C:
+			return result.StepCompleted, ""
+		case <-level.C:
+			e.pool.SetLevel(ps.UsersAt(time.Since(stepStart)))
+			armLevel(level, ps, stepStart)
+		case now := <-tick.C:
+			if abort, reason := e.second(i, st, stepStart, now); abort {
+				return result.StepAborted, reason
+			}
+		}
+	}
+}
+
+// armLevel sets t to fire at the next change of the closed model's level:
+// UsersAt steps by one user at offsets Ramp·j/|Users-FromUsers|.
+func armLevel(t *time.Timer, ps plan.Step, stepStart time.Time) {
+	d, ok := nextLevelChange(ps, time.Since(stepStart))
+	if !ok {
+		return
+	}
+	t.Reset(time.Until(stepStart.Add(d)))
+}
+
+// nextLevelChange is the offset of the first level change of ps's ramp
+// after d, nudged 1 µs late so UsersAt has certainly moved; false when the
+// level holds to the ramp's end. UsersAt floors FromUsers + f·Δ, so going up
+// the level changes at Ramp·j/|Δ| for j = 1…|Δ|, and going down just after
+// Ramp·j/|Δ| for j = 0…|Δ|-1 (the floor of a negative step drops at once).
+func nextLevelChange(ps plan.Step, d time.Duration) (time.Duration, bool) {
+	delta, first := ps.Users-ps.FromUsers, int64(1)
+	if delta < 0 {
+		delta, first = -delta, 0
+	}
+	if ps.Model != dsl.Closed || ps.Ramp <= 0 || delta == 0 {
+		return 0, false
+	}
+	at := func(j int64) time.Duration {
+		return time.Duration(int64(ps.Ramp)*j/int64(delta)) + time.Microsecond
+	}
+	j := max(int64(d)*int64(delta)/int64(ps.Ramp), first)
+	for at(j) <= d {
+		j++
+	}
+	if j > int64(delta)-1+first {
+		return 0, false
+	}
+	return at(j), true
+}
+
+// second is the once-a-second work of drive: close the second that just
+// ended, tell OnTick, and ask Live. It reports an abort and its reason.
+func (e *engine) second(i int, st *stepRun, stepStart, now time.Time) (bool, string) {
+	ps := e.p.Steps[i]
+	elapsed := now.Sub(stepStart)
+	var samples map[string]float64
+	if e.opts.Samplers != nil {
+		samples = e.opts.Samplers.Latest()
+	}
+	users, rate := 0, 0.0
+	if ps.Model == dsl.Open {
+		rate = ps.RateAt(elapsed)
+	} else {
+		users = len(e.pool.users)
+	}
+	if idx := int(elapsed/time.Second) - 1; idx >= 0 {
+		st.rec.endSecond(idx, float64(users), rate, samples)
+	}
+	phase := "measured"
+	if elapsed < ps.Ramp {
+		phase = "ramp"
+	}
+	if e.opts.OnTick != nil {
+		completed, errs, dropped, p50, p95 := e.live.take()
+		e.opts.OnTick(Tick{
+			Time: now, Elapsed: now.Sub(e.runStart), Step: ps.Name, StepIndex: i, StepCount: len(e.p.Steps),
+			Phase: phase, StepElapsed: elapsed, StepTotal: ps.Ramp + ps.Duration,
+			Users: users, Rate: rate, RPS: float64(completed), P50: p50, P95: p95,
+			Errors: errs, Dropped: dropped, Samples: samples,
+		})
+	}
+	if phase != "measured" || e.opts.Live == nil {
+		return false, ""
+	}
+	e.mu.Lock()
+	snap := e.f.Steps[i]
+	e.mu.Unlock()
+	snap.Status = ""
+	_ = st.rec.fill(&snap, now, false)
+	if e.opts.Samplers != nil {
+		applyAggregates(&snap, e.opts.Samplers.Window(st.rec.rampEnd, now))
+	}
+	return e.opts.Live(snap)
+}

@@ -1,0 +1,108 @@
+package runner
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/plan"
+	"github.com/harness-gpu/harness/internal/result"
+)
+
+// countingServer counts what it serves, the independent count the runner's
+// numbers are checked against.
+type countingServer struct {
+	*httptest.Server
+	served   atomic.Int64
+	inFlight atomic.Int64
+	maxSeen  atomic.Int64
+	mu       sync.Mutex
+	conns    []time.Time // when each new connection arrived
+}
+
+func newCountingServer(t *testing.T, h http.HandlerFunc) *countingServer {
+	t.Helper()
+	cs := &countingServer{}
+	cs.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := cs.inFlight.Add(1)
+		defer cs.inFlight.Add(-1)
+		for {
+			m := cs.maxSeen.Load()
+			if n <= m || cs.maxSeen.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		cs.served.Add(1)
+		if h != nil {
+			h(w, r)
+		}
+	}))
+	cs.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			cs.mu.Lock()
+			cs.conns = append(cs.conns, time.Now())
+			cs.mu.Unlock()
+		}
+	}
+	cs.Start()
+	t.Cleanup(cs.Close)
+	return cs
+}
+
+func sleepHandler(d time.Duration) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+		}
+	}
+}
+
+// scenario builds a one-target scenario literal around steps.
+func scenario(url string, steps ...*dsl.Step) *dsl.Scenario {
+	for _, s := range steps {
+		s.Target = "t"
+		if s.Model == "" {
+			s.Model = dsl.Closed
+			if s.Rate > 0 {
+				s.Model = dsl.Open
+			}
+		}
+	}
+	return &dsl.Scenario{
+		Name:    "test",
+		File:    "test.hcl",
+		Targets: []*dsl.Target{{Name: "t", Method: "GET", URL: url, Timeout: 5 * time.Second}},
+		Steps:   steps,
+	}
+}
+
+func within(got, want int64, frac float64) bool {
+	d := float64(got - want)
+	return d <= frac*float64(want) && -d <= frac*float64(want)
+}
+
+func buildPlan(s *dsl.Scenario) plan.Plan { return plan.Build(s) }
+
+// fakeSamplers is a Samplers with fixed values.
+type fakeSamplers struct {
+	windows atomic.Int64
+}
+
+func (f *fakeSamplers) Window(start, end time.Time) result.Aggregates {
+	f.windows.Add(1)
+	return result.Aggregates{
+		Samplers: map[string]result.SamplerWindow{"gpu": {Kind: "nvml", Samples: 2}},
+		GPU:      &result.GPUStats{},
+	}
+}
+func (f *fakeSamplers) Latest() map[string]float64 { return map[string]float64{"gpu.temperature": 70} }
+func (f *fakeSamplers) SampleNow(context.Context)  {}

@@ -1,0 +1,212 @@
+package runner
+
+import (
+	"math"
+	"strconv"
+	"time"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/harness-gpu/harness/internal/result"
+)
+
+// Histogram geometry. Latencies are recorded in microseconds from 1 µs to
+// 1 h with 3 significant digits (0.1 % resolution), as the issue asks.
+// Extracted values are recorded ×extractScale (so 0.001 of the field's unit
+// is the finest step) from 1 to extractMax, also with 3 significant digits:
+// their percentiles are exact to 0.1 % for values in [0.001, 1e9]; values
+// outside are clamped for the percentiles only (min, mean, max and last are
+// kept exactly as float64).
+const (
+	latMin, latMax = 1, int64(time.Hour / time.Microsecond)
+	sigFigs        = 3
+	extractScale   = 1000
+	extractMax     = int64(1e12)
+	maxMessages    = 5 // first distinct messages kept per error class
+)
+
+func newLatencyHist() *hdr.Histogram { return hdr.New(latMin, latMax, sigFigs) }
+
+// window aggregates the requests that started in one window (a step's ramp or
+// its measured window). It is not safe for concurrent use: recorder locks.
+type window struct {
+	req      result.Requests
+	lat      *hdr.Histogram // Latency (from the scheduled start), µs
+	send     *hdr.Histogram // SendLatency (from the actual send), µs
+	codes    map[string]int64
+	errs     map[string]*result.ErrorClass
+	extracts []*extractAgg
+}
+
+func newWindow(extractNames []string) *window {
+	w := &window{lat: newLatencyHist(), send: newLatencyHist(), codes: map[string]int64{}, errs: map[string]*result.ErrorClass{}}
+	for _, n := range extractNames {
+		w.extracts = append(w.extracts, &extractAgg{name: n, h: hdr.New(1, extractMax, sigFigs)})
+	}
+	return w
+}
+
+func (w *window) add(r *Result) {
+	if r.Dropped {
+		w.req.Dropped++
+		return
+	}
+	w.req.Total++
+	w.req.BytesIn += r.BytesIn
+	w.req.BytesOut += r.BytesOut
+	if r.Late {
+		w.req.Late++
+	}
+	if r.Status != 0 {
+		w.codes[strconv.Itoa(r.Status)]++
+	}
+	if r.Class != "" {
+		w.req.Failed++
+		if r.Class == ClassTimeout {
+			w.req.Timeouts++
+		}
+		w.addError(r.Class, r.Err)
+		return
+	}
+	w.req.OK++
+	_ = w.lat.RecordValue(clampMicros(r.Latency))
+	_ = w.send.RecordValue(clampMicros(r.SendLatency))
+	for i, v := range r.Extracts {
+		if i >= len(w.extracts) {
+			break
+		}
+		if w.extracts[i].add(v) {
+			continue
+		}
+		w.addError(ClassExtract, "extract "+strconv.Quote(w.extracts[i].name)+": field missing or not a number")
+	}
+}
+
+func (w *window) addError(class, msg string) {
+	ec := w.errs[class]
+	if ec == nil {
+		ec = &result.ErrorClass{}
+		w.errs[class] = ec
+	}
+	ec.Count++
+	if len(ec.Messages) >= maxMessages {
+		return
+	}
+	for _, m := range ec.Messages {
+		if m == msg {
+			return
+		}
+	}
+	ec.Messages = append(ec.Messages, msg)
+}
+
+// clampMicros converts d to whole µs within the histogram's range.
+func clampMicros(d time.Duration) int64 {
+	us := d.Microseconds()
+	return min(max(us, latMin), latMax)
+}
+
+// requests derives the closed counters over a window of length dur.
+func (w *window) requests(dur time.Duration) result.Requests {
+	r := w.req
+	if dur > 0 {
+		r.RPS = float64(r.OK+r.Failed) / dur.Seconds()
+	}
+	if r.Total > 0 {
+		r.SuccessRate = ptr(float64(r.OK) / float64(r.Total))
+		r.ErrorRate = ptr(float64(r.Failed) / float64(r.Total))
+	}
+	return r
+}
+
+// latency derives percentiles in ms from a µs histogram; all nil when empty.
+func latency(h *hdr.Histogram) result.Latency {
+	if h.TotalCount() == 0 {
+		return result.Latency{}
+	}
+	ms := func(us int64) *float64 { return ptr(float64(us) / 1000) }
+	return result.Latency{
+		Min: ms(h.Min()), Max: ms(h.Max()),
+		Mean: ptr(h.Mean() / 1000), Stddev: ptr(h.StdDev() / 1000),
+		P50: ms(h.ValueAtQuantile(50)), P90: ms(h.ValueAtQuantile(90)),
+		P95: ms(h.ValueAtQuantile(95)), P99: ms(h.ValueAtQuantile(99)),
+		P999: ms(h.ValueAtQuantile(99.9)),
+	}
+}
+
+func (w *window) errors() map[string]result.ErrorClass {
+	if len(w.errs) == 0 {
+		return nil
+	}
+	out := make(map[string]result.ErrorClass, len(w.errs))
+	for k, v := range w.errs {
+		out[k] = result.ErrorClass{Count: v.Count, Messages: append([]string(nil), v.Messages...)}
+	}
+	return out
+}
+
+func (w *window) extractResults() map[string]result.Extract {
+	if len(w.extracts) == 0 {
+		return nil
+	}
+	out := make(map[string]result.Extract, len(w.extracts))
+	for _, e := range w.extracts {
+		out[e.name] = e.result()
+	}
+	return out
+}
+
+func (w *window) statusCodes() map[string]int64 {
+	out := make(map[string]int64, len(w.codes))
+	for k, v := range w.codes {
+		out[k] = v
+	}
+	return out
+}
+
+// extractAgg summarises one extracted field: exact min/max/mean/last, and
+// percentiles from a histogram of the value ×extractScale.
+type extractAgg struct {
+	name            string
+	count, misses   int64
+	sum, minV, maxV float64
+	last            float64
+	h               *hdr.Histogram
+}
+
+// add records v and reports whether it was a hit (NaN is a miss).
+func (e *extractAgg) add(v float64) bool {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		e.misses++
+		return false
+	}
+	if e.count == 0 || v < e.minV {
+		e.minV = v
+	}
+	if e.count == 0 || v > e.maxV {
+		e.maxV = v
+	}
+	e.count++
+	e.sum += v
+	e.last = v
+	scaled := int64(math.Round(min(max(v*extractScale, 1), float64(extractMax))))
+	_ = e.h.RecordValue(scaled)
+	return true
+}
+
+func (e *extractAgg) result() result.Extract {
+	x := result.Extract{Count: e.count, Misses: e.misses}
+	if e.count == 0 {
+		return x
+	}
+	q := func(p float64) *float64 {
+		v := float64(e.h.ValueAtQuantile(p)) / extractScale
+		return ptr(min(max(v, e.minV), e.maxV))
+	}
+	x.Min, x.Max, x.Last = ptr(e.minV), ptr(e.maxV), ptr(e.last)
+	x.Mean = ptr(e.sum / float64(e.count))
+	x.P50, x.P90, x.P95, x.P99 = q(50), q(90), q(95), q(99)
+	return x
+}
+
+func ptr[T any](v T) *T { return &v }

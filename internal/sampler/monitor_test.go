@@ -1,0 +1,45 @@
+package sampler
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+func TestMonitorGolden(t *testing.T) {
+	two := map[string]float64{
+		"gpus.0.utilization": 100, "gpus.0.memory_utilization": 33, "gpus.0.memory_used_mib": 11378.81,
+		"gpus.0.temperature": 69, "gpus.0.power_w": 693.896,
+		"gpus.1.utilization": 0, "gpus.1.memory_used_mib": 0, "gpus.1.temperature": 31,
+		"gpu.utilization": 100, "triton.requests": 25, "triton.queue_ms": 0.4213, "triton.infer_ms": 8.15,
+	}
+	var b bytes.Buffer
+	if err := WriteMonitorHeader(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, latest := range []map[string]float64{two, {"triton.requests": 3}, {}} {
+		b.WriteString(FormatMonitorLine(t0, latest) + "\n")
+	}
+	b.WriteString(MonitorCSVHeader + "\n")
+	b.WriteString(FormatMonitorCSV(t0, two) + "\n")
+	b.WriteString(FormatMonitorCSV(t0, map[string]float64{"gpu.temperature": 40}) + "\n")
+	const golden = "testdata/monitor.golden"
+	if *update {
+		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(b.Bytes(), want) {
+		t.Errorf("monitor output differs from %s (go test -update to accept):\n%s", golden, b.String())
+	}
+	if cells := MonitorCells(map[string]float64{"gpu.temperature": 71}); len(cells) != len(MonitorHeaders) || cells[3] != "71" || cells[0] != "-" {
+		t.Errorf("MonitorCells = %q", cells)
+	}
+}

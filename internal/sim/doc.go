@@ -1,0 +1,31 @@
+// Package sim is a simulated GPU inference stack: a Flask-style backend in
+// front of a Triton-like dynamic batcher on one simulated GPU. It lets the
+// whole harness run on a laptop with no GPU and no Triton (`harness demo`,
+// `harness sim`) and gives the tests a realistic target.
+//
+// Nothing in it computes an answer from a formula: requests really wait in a
+// queue, batches really form while earlier ones execute, and a simulated
+// kernel really occupies the GPU for base + per_item × n milliseconds of wall
+// time. Latency therefore grows with load and throughput saturates at a knee,
+// as it does on the real stack.
+//
+// Endpoints (see Server.Handler):
+//
+//	POST /api/ai-quality            {"image": <base64 JPEG or PNG>}
+//	GET  /health                    Flask backend health: 200 {"status":"ok"}
+//	GET  /v2/health/live            Triton liveness: 200 empty, 400 when not live
+//	GET  /v2/health/ready           Triton readiness: 200 empty, 400 when not ready
+//	GET  /v2/models/efficient_fiqa/ready
+//	GET  /metrics                   Triton's Prometheus text (FORMATS §1)
+//	GET  /dcgm/metrics              dcgm-exporter's Prometheus text (FORMATS §3)
+//
+// The GPU model: the batches of all model instances share one execution
+// engine, as kernels from several CUDA contexts share one GPU. Each instance
+// copies its inputs in (compute_input), waits for and occupies the engine
+// (compute_infer), then copies outputs back (compute_output); the copies of
+// one instance overlap the kernels of another, which is why Triton runs more
+// than one instance per GPU. Utilization is the fraction of each sample
+// interval during which the engine was busy, which is what DCGM's GPU_UTIL
+// reports ("one or more kernels executing"). Power, memory, clocks and a
+// first-order thermal model follow from it; see gpu.go.
+package sim

@@ -1,0 +1,117 @@
+package sim
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// maxBody bounds a request body (a 352x352 JPEG in base64 is ~40 KiB).
+const maxBody = 32 << 20
+
+// Handler returns the server's HTTP routes (see the package doc).
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/ai-quality", s.only(http.MethodPost, s.handleQuality))
+	mux.HandleFunc("/health", s.only(http.MethodGet, s.handleBackendHealth))
+	mux.HandleFunc("/v2/health/live", s.only(http.MethodGet, s.handleLive))
+	mux.HandleFunc("/v2/health/ready", s.only(http.MethodGet, s.handleReady))
+	mux.HandleFunc("/v2/models/"+ModelName+"/ready", s.only(http.MethodGet, s.handleModelReady))
+	mux.HandleFunc("/v2/models/"+ModelName+"/versions/"+ModelVersion+"/ready", s.only(http.MethodGet, s.handleModelReady))
+	mux.HandleFunc("/metrics", s.only(http.MethodGet, s.handleMetrics(s.tritonMetrics)))
+	mux.HandleFunc("/dcgm/metrics", s.only(http.MethodGet, s.handleMetrics(s.dcgmMetrics)))
+	return mux
+}
+
+// only answers 405 with a JSON error to any method but method (and HEAD
+// for GET routes, which net/http serves without a body).
+func (s *Server) only(method string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != method && (method != http.MethodGet || r.Method != http.MethodHead) {
+			w.Header().Set("Allow", method)
+			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method " + r.Method + " not allowed"})
+			return
+		}
+		h(w, r)
+	}
+}
+
+// qualityResponse is the body of a successful POST /api/ai-quality.
+type qualityResponse struct {
+	QualityScore    float64 `json:"quality_score"`
+	InferenceTimeMs float64 `json:"inference_time_ms"`
+	QueueTimeMs     float64 `json:"queue_time_ms"`
+}
+
+func (s *Server) handleQuality(w http.ResponseWriter, r *http.Request) {
+	if s.crashed.Load() {
+		writeError(w, http.StatusServiceUnavailable, errCrashed)
+		return
+	}
+	img, err := decodeImage(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	score := qualityScore(preprocess(img, s.p.InputSize))
+	req := newRequest(time.Now(), s.dice.hit(s.cfg.Faults.ErrorRate))
+	if err := s.admit(req); err != nil {
+		writeError(w, http.StatusServiceUnavailable, err)
+		return
+	}
+	var o outcome
+	select {
+	case o = <-req.done:
+	case <-r.Context().Done():
+		return // the client left; the batch still runs and is counted
+	}
+	switch {
+	case errors.Is(o.err, errBackend):
+		writeError(w, http.StatusInternalServerError, o.err)
+	case o.err != nil:
+		writeError(w, http.StatusServiceUnavailable, o.err)
+	default:
+		writeJSON(w, http.StatusOK, qualityResponse{
+			QualityScore:    score,
+			InferenceTimeMs: ms(o.input + o.infer + o.output),
+			QueueTimeMs:     ms(o.queue),
+		})
+	}
+}
+
+// admit queues req and applies the crash fault, which counts admitted
+// requests (the batcher applies the stall). A full queue is Triton's
+// REJECTED failure.
+func (s *Server) admit(req *request) error {
+	n, err := s.b.enqueue(req)
+	if err != nil {
+		if errors.Is(err, errQueueFull) {
+			s.stats.addFailure("REJECTED")
+		}
+		return err
+	}
+	if c := s.cfg.Faults.CrashAfter; c > 0 && n >= int64(c) {
+		s.crashed.Store(true)
+	}
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func writeError(w http.ResponseWriter, status int, err error) {
+	writeJSON(w, status, map[string]string{"error": err.Error()})
+}
+
+// writeJSON writes v as the response; an encoding or write error means the
+// client is gone, and there is no one left to tell.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, `{"error":"internal encoding error"}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}

@@ -1,0 +1,57 @@
+package sim
+
+import (
+	"testing"
+	"time"
+
+	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/plan"
+)
+
+// TestDemoScenariosLoad loads the two demo scenarios as `harness demo` will
+// (backend set on the command line) and checks their plans: the 1-to-200
+// user levels, about three minutes for demo.hcl and under one for
+// demo-fast.hcl, and every endpoint on the sim.
+func TestDemoScenariosLoad(t *testing.T) {
+	const backend = "http://127.0.0.1:45678"
+	for _, tc := range []struct {
+		file     string
+		min, max time.Duration
+	}{
+		{"../../scenarios/demo.hcl", 150 * time.Second, 200 * time.Second},
+		{"../../scenarios/demo-fast.hcl", 30 * time.Second, 60 * time.Second},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			s, diags := dsl.LoadFile(tc.file, dsl.LoadOptions{
+				Vars:    []string{"backend=" + backend},
+				Environ: func() []string { return nil },
+			})
+			if len(diags) > 0 {
+				t.Fatalf("diagnostics: %v", diags)
+			}
+			p := plan.Build(s)
+			if p.Total < tc.min || p.Total > tc.max {
+				t.Errorf("total %v, want %v..%v", p.Total, tc.min, tc.max)
+			}
+			var users []int
+			for _, st := range p.Steps {
+				users = append(users, st.Users)
+			}
+			if want := []int{1, 10, 25, 50, 100, 200}; len(users) != len(want) || users[5] != 200 || users[0] != 1 {
+				t.Errorf("user levels %v, want %v", users, want)
+			}
+			if last := p.Steps[len(p.Steps)-1]; last.ExpectedRPS != 100 {
+				t.Errorf("last step expects %v req/s, want 100", last.ExpectedRPS)
+			}
+			want := map[string]string{"triton": backend + "/metrics", "dcgm": backend + "/dcgm/metrics"}
+			for _, sm := range s.Samplers {
+				if sm.URL != want[string(sm.Kind)] {
+					t.Errorf("sampler %s %s: url %q", sm.Kind, sm.Name, sm.URL)
+				}
+			}
+			if len(s.Samplers) != 2 || s.Targets[0].URL != backend+"/api/ai-quality" {
+				t.Errorf("samplers %d, target %q", len(s.Samplers), s.Targets[0].URL)
+			}
+		})
+	}
+}

@@ -1,0 +1,112 @@
+# The demo behind `harness demo --fast`: the 1-to-200-user capacity plan,
+# scaled to under a minute.
+#
+# `harness demo` runs this against the built-in simulated inference server
+# (internal/sim) with --var backend=<its URL>; to run it by hand, start
+# `harness sim --gpu rtx3060` (or rtx5090) and run this file: the default
+# backend is the sim's default address. The plan is DESIGN §1's: a one-user
+# baseline, then 10, 25, 50, 100 and 200 users each sending a request every
+# 2 s (200 users = 100 req/s), 5 s + 5 × (2 s ramp + 6 s) = 45 s of load.
+#
+# On the rtx3060 profile (capacity ~116 req/s with full batches) the 200-user
+# step runs the card near its knee: utilization high, batches grow, Triton
+# queue and inference time climb. On rtx5090 the same load leaves headroom.
+
+variable "backend" {
+  type        = string
+  default     = "http://127.0.0.1:8000"
+  description = "Base URL of the simulated (or real) backend: API, health, /metrics and /dcgm/metrics"
+}
+
+scenario {
+  name        = "demo-fast"
+  description = "AI quality endpoint on the simulated GPU, 1 to 200 users, under a minute"
+}
+
+target "quality" {
+  method  = "POST"
+  url     = "${var.backend}/api/ai-quality"
+  headers = { "Content-Type" = "application/json" }
+  body    = jsonencode({ image = jpeg(352, 352) })
+  timeout = "10s"
+  expect {
+    status = [200]
+  }
+  extract "inference_ms" { json = "inference_time_ms" }
+  extract "queue_ms" { json = "queue_time_ms" }
+  extract "quality" { json = "quality_score" }
+}
+
+health "backend" {
+  url     = "${var.backend}/health"
+  timeout = "10s"
+}
+
+health "triton" {
+  url     = "${var.backend}/v2/health/ready"
+  timeout = "10s"
+}
+
+sampler "triton" "triton" {
+  url      = "${var.backend}/metrics"
+  model    = "efficient_fiqa"
+  interval = "1s"
+}
+
+sampler "dcgm" "dcgm" {
+  url      = "${var.backend}/dcgm/metrics"
+  interval = "1s"
+}
+
+step "baseline" {
+  users    = 1
+  pace     = "2s"
+  duration = "5s"
+}
+
+dynamic "step" {
+  for_each = [10, 25, 50, 100, 200]
+  iterator = level
+  labels   = ["users_${level.value}"]
+  content {
+    users    = level.value
+    ramp     = "2s"
+    pace     = "2s"
+    duration = "6s"
+  }
+}
+
+assert "p95_latency" {
+  condition     = latency.p95 < 500
+  error_message = "p95 latency ${latency.p95} ms is over 500 ms"
+}
+
+assert "success" {
+  condition     = requests.success_rate == 1
+  error_message = "${requests.failed} of ${requests.total} requests failed"
+  steps         = ["baseline", "users_10", "users_25", "users_50", "users_100"]
+}
+
+assert "success_at_200" {
+  condition     = requests.success_rate == 1
+  error_message = "${requests.failed} of ${requests.total} requests failed at 200 users"
+  steps         = ["users_200"]
+  severity      = "warn"
+}
+
+assert "inference_time" {
+  condition     = extract.inference_ms.p95 < 20
+  error_message = "p95 inference time ${extract.inference_ms.p95} ms is over 20 ms"
+}
+
+assert "triton_queue" {
+  condition     = triton.queue_ms < 100
+  error_message = "Triton queue time ${triton.queue_ms} ms is over 100 ms"
+}
+
+assert "gpu_temperature" {
+  condition     = gpu.temperature.max < 80
+  error_message = "GPU reached ${gpu.temperature.max} °C"
+  abort         = true
+  sustain       = "5s"
+}
