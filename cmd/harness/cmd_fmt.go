@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/aymanbagabas/go-udiff"
 	"github.com/spf13/cobra"
 
 	"github.com/harness-gpu/harness/internal/dsl"
@@ -189,164 +190,9 @@ func replaceFileContents(path string, data []byte) error {
 	return os.Rename(tmp.Name(), target)
 }
 
-// textDiffContext is the number of unchanged lines shown around each change.
-const textDiffContext = 3
-
-// textDiffMaxCells bounds the LCS table (lines × lines) so a huge file cannot
-// exhaust memory; past it the changed middle is shown as one replacement.
-const textDiffMaxCells = 16 << 20
-
-// textEdit is one line of an edit script: op is ' ' (kept), '-' or '+'.
-type textEdit struct {
-	op   byte
-	text string // with its "\n", when it has one
-}
-
 // textDiff renders the change from a to b as a unified diff (the form
-// diff -u, git and patch use) with textDiffContext lines of context.
+// diff -u, git and patch use), through go-udiff, a maintained export of the
+// Myers diff gopls uses.
 func textDiff(name string, a, b []byte) string {
-	ops := textEdits(textLines(a), textLines(b))
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "--- %s\n+++ %s (formatted)\n", name, name)
-	oldLine, newLine := 0, 0 // lines of a and b before ops[i]
-	for i := 0; i < len(ops); {
-		c := textNextChange(ops, i)
-		if c < 0 {
-			break
-		}
-		// ops[i:c] are all kept lines: skip those before the hunk's context.
-		start := max(c-textDiffContext, i)
-		oldLine, newLine = oldLine+start-i, newLine+start-i
-		end := textHunkEnd(ops, c)
-		var body strings.Builder
-		oldN, newN := 0, 0
-		for _, op := range ops[start:end] {
-			body.WriteByte(op.op)
-			body.WriteString(op.text)
-			if !strings.HasSuffix(op.text, "\n") {
-				body.WriteString("\n\\ No newline at end of file\n")
-			}
-			if op.op != '+' {
-				oldN++
-			}
-			if op.op != '-' {
-				newN++
-			}
-		}
-		fmt.Fprintf(&sb, "@@ -%s +%s @@\n%s", textHunkRange(oldLine, oldN), textHunkRange(newLine, newN), body.String())
-		oldLine, newLine, i = oldLine+oldN, newLine+newN, end
-	}
-	return sb.String()
-}
-
-// textNextChange is the index of the first changed line at or after i, or -1.
-func textNextChange(ops []textEdit, i int) int {
-	for ; i < len(ops); i++ {
-		if ops[i].op != ' ' {
-			return i
-		}
-	}
-	return -1
-}
-
-// textHunkEnd extends a hunk from the change at c over every later change that
-// is at most 2×textDiffContext kept lines away, plus trailing context.
-func textHunkEnd(ops []textEdit, c int) int {
-	last := c
-	for j := c + 1; j < len(ops) && j-last <= 2*textDiffContext+1; j++ {
-		if ops[j].op != ' ' {
-			last = j
-		}
-	}
-	return min(last+1+textDiffContext, len(ops))
-}
-
-// textHunkRange is "start,count" with unified diff's convention that an empty
-// range names the line before it.
-func textHunkRange(before, n int) string {
-	if n == 0 {
-		return fmt.Sprintf("%d,0", before)
-	}
-	return fmt.Sprintf("%d,%d", before+1, n)
-}
-
-// textLines splits b after each newline; a last line without one is kept
-// as it is, so a missing final newline shows in the diff.
-func textLines(b []byte) []string {
-	lines := strings.SplitAfter(string(b), "\n")
-	if lines[len(lines)-1] == "" {
-		lines = lines[:len(lines)-1]
-	}
-	return lines
-}
-
-// textEdits is a minimal edit script from a to b: the common prefix and
-// suffix are kept as they are, and the middle is diffed by longest common
-// subsequence.
-func textEdits(a, b []string) []textEdit {
-	pre := 0
-	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
-		pre++
-	}
-	suf := 0
-	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
-		suf++
-	}
-	ops := make([]textEdit, 0, len(a)+len(b))
-	for _, l := range a[:pre] {
-		ops = append(ops, textEdit{' ', l})
-	}
-	ops = append(ops, lcsEdits(a[pre:len(a)-suf], b[pre:len(b)-suf])...)
-	for _, l := range a[len(a)-suf:] {
-		ops = append(ops, textEdit{' ', l})
-	}
-	return ops
-}
-
-// lcsEdits diffs a and b by the classic dynamic programme: lcs[i][j] is the
-// length of the longest common subsequence of a[i:] and b[j:].
-func lcsEdits(a, b []string) []textEdit {
-	n, m := len(a), len(b)
-	var ops []textEdit
-	if (n+1)*(m+1) > textDiffMaxCells {
-		for _, l := range a {
-			ops = append(ops, textEdit{'-', l})
-		}
-		for _, l := range b {
-			ops = append(ops, textEdit{'+', l})
-		}
-		return ops
-	}
-	w := m + 1
-	lcs := make([]int32, (n+1)*w)
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i*w+j] = lcs[(i+1)*w+j+1] + 1
-			} else {
-				lcs[i*w+j] = max(lcs[(i+1)*w+j], lcs[i*w+j+1])
-			}
-		}
-	}
-	i, j := 0, 0
-	for i < n && j < m {
-		switch {
-		case a[i] == b[j]:
-			ops = append(ops, textEdit{' ', a[i]})
-			i, j = i+1, j+1
-		case lcs[(i+1)*w+j] >= lcs[i*w+j+1]:
-			ops = append(ops, textEdit{'-', a[i]})
-			i++
-		default:
-			ops = append(ops, textEdit{'+', b[j]})
-			j++
-		}
-	}
-	for ; i < n; i++ {
-		ops = append(ops, textEdit{'-', a[i]})
-	}
-	for ; j < m; j++ {
-		ops = append(ops, textEdit{'+', b[j]})
-	}
-	return ops
+	return udiff.Unified(name, name+" (formatted)", string(a), string(b))
 }
