@@ -1,9 +1,10 @@
-// Command harnessbench drives internal/runner directly from flags, for
-// bench/peers.sh, until `harness run FILE --out F --quiet` is wired to the
-// HCL loader; it builds the dsl.Scenario literal the loader would produce
-// for the scenario in bench/peers.sh, runs it, and prints one line:
-// requests, rps, p50 and p99 (ms), dropped. -cpuprofile/-memprofile write
-// pprof profiles.
+// Command harnessbench drives internal/runner directly from flags, kept for
+// profiling only: `harness run` has no profiling flags, and bench/peers.sh
+// measures the real CLI. It builds the dsl.Scenario literal the HCL loader
+// would produce for bench/peers.sh's scenarios (one target, one step, timeout
+// 10 s), runs it, and prints one line: requests, rps, p50 and p99 (ms),
+// dropped. -cpuprofile/-memprofile write pprof profiles; -memstats prints
+// runtime.MemStats (goroutines, heap, stacks) that long into the run.
 package main
 
 import (

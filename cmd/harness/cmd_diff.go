@@ -8,6 +8,7 @@ import (
 
 	"github.com/harness-gpu/harness/internal/diff"
 	"github.com/harness-gpu/harness/internal/exitcode"
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // diffFormats maps --format to its renderer.
@@ -43,11 +44,11 @@ Unreadable, malformed or foreign files exit 2.`,
 			if failOn != "" && failOn != "regression" {
 				return exitcode.Wrap(exitcode.Usage, fmt.Errorf("unknown --fail-on %q: the only value is \"regression\"", failOn))
 			}
-			base, err := diff.DecodeFile(args[0])
+			base, err := result.ReadFile(args[0])
 			if err != nil {
 				return exitcode.Wrap(exitcode.Usage, err)
 			}
-			cur, err := diff.DecodeFile(args[1])
+			cur, err := result.ReadFile(args[1])
 			if err != nil {
 				return exitcode.Wrap(exitcode.Usage, err)
 			}

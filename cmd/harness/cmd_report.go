@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/harness-gpu/harness/internal/diff"
 	"github.com/harness-gpu/harness/internal/exitcode"
 	"github.com/harness-gpu/harness/internal/htmlreport"
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 func newReportCmd(a *app) *cobra.Command {
@@ -32,7 +32,7 @@ files the charts overlay them; the first is the base.`,
 			}
 			var inputs []htmlreport.Input
 			for _, p := range args {
-				f, err := diff.DecodeFile(p)
+				f, err := result.ReadFile(p)
 				if err != nil {
 					return exitcode.Wrap(exitcode.Usage, err)
 				}

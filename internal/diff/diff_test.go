@@ -24,11 +24,11 @@ const (
 
 func loadPair(t *testing.T) (*result.File, *result.File) {
 	t.Helper()
-	b, err := DecodeFile(base3060)
+	b, err := result.ReadFile(base3060)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := DecodeFile(new5090)
+	n, err := result.ReadFile(new5090)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,13 +280,13 @@ func TestDecodeErrors(t *testing.T) {
 		}), "steps[2] has no name"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Decode(strings.NewReader(tc.in))
+			_, err := result.Decode(strings.NewReader(tc.in))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Decode error = %v, want it to contain %q", err, tc.want)
 			}
 		})
 	}
-	if _, err := Decode(bytes.NewReader(good)); err != nil {
+	if _, err := result.Decode(bytes.NewReader(good)); err != nil {
 		t.Errorf("good file: %v", err)
 	}
 }
@@ -303,12 +303,12 @@ func FuzzDecodeResults(f *testing.F) {
 		}
 		f.Add(data)
 	}
-	ref, err := DecodeFile(base3060)
+	ref, err := result.ReadFile(base3060)
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, err := Decode(bytes.NewReader(data))
+		got, err := result.Decode(bytes.NewReader(data))
 		if err != nil {
 			return
 		}

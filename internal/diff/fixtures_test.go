@@ -105,7 +105,7 @@ func TestFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		f, err := DecodeFile(path)
+		f, err := result.ReadFile(path)
 		if err != nil {
 			t.Fatalf("fixture does not decode: %v", err)
 		}

@@ -21,7 +21,7 @@ func LatencyOf(s *result.Step) StepLatency {
 	if s.Histogram == "" {
 		return StepLatency{P50: s.Latency.P50, P95: s.Latency.P95, P99: s.Latency.P99}
 	}
-	h, err := decodeHistogram(s.Histogram)
+	h, err := result.DecodeHistogram(s.Histogram)
 	if err != nil {
 		// Decode already refused such files; stay safe for hand-built ones.
 		return StepLatency{P50: s.Latency.P50, P95: s.Latency.P95, P99: s.Latency.P99}

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/harness-gpu/harness/internal/diff"
 	"github.com/harness-gpu/harness/internal/result"
 )
 
@@ -17,7 +16,7 @@ func loadInputs(t testing.TB, paths ...string) []Input {
 	t.Helper()
 	var in []Input
 	for _, p := range paths {
-		f, err := diff.DecodeFile(p)
+		f, err := result.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,7 +3,6 @@
 package report
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -70,32 +69,4 @@ func WriteResults(path string, f *result.File) (err error) {
 		return fmt.Errorf("writing results: %w", err)
 	}
 	return nil
-}
-
-// ReadResults reads a results file. Unknown fields are rejected (a typo'd
-// or foreign file should not pass as empty values) and the schema must be
-// result.Schema.
-func ReadResults(path string) (*result.File, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return DecodeResults(data)
-}
-
-// DecodeResults is ReadResults on bytes (for the fuzz target and diff).
-func DecodeResults(data []byte) (*result.File, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var f result.File
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("not a harness results file: %w", err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("not a harness results file: data after the JSON object")
-	}
-	if f.Schema != result.Schema {
-		return nil, fmt.Errorf("results schema %q, want %q", f.Schema, result.Schema)
-	}
-	return &f, nil
 }

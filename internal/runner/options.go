@@ -1,10 +1,11 @@
 // Package runner executes a plan against a scenario's HTTP targets and
 // records what happened, step by step, into a results file (DESIGN §3).
 //
-// The load models are a closed pool of users (closed.go) and an open arrival
-// schedule (pacer.go, open.go); every request becomes a flat Result that the
-// step's recorder (recorder.go, window.go) aggregates as it streams, into
-// HdrHistograms and counters, so memory stays flat however long the run.
+// The load models are a closed pool of users (closed.go, user.go) and an
+// open arrival schedule (pacer.go, open.go); every request becomes a flat
+// Result that the step's recorder (recorder.go, window.go) aggregates as it
+// streams, into HdrHistograms and counters, so memory stays flat however
+// long the run.
 // Assertions are not evaluated here; the runner only feeds Options.Live.
 //
 // Decisions a reader of the results needs:
@@ -22,6 +23,12 @@
 //     catches up (by at most one slot: a user a whole pace behind gives up
 //     the missed slots), so the count follows the plan while responses
 //     average faster than the pace.
+//   - A closed-model user has its own http.Transport and so its own
+//     keep-alive connection, but no goroutine of its own while it waits: a
+//     paced or thinking user between requests is a timer that starts its
+//     next request on a short-lived goroutine. At 10,000 paced users the
+//     memory is then net/http's two goroutines and buffers per connection,
+//     not 10,000 parked user stacks (BENCHMARKS.md, "Memory").
 //   - An extraction miss (field absent, not a number, body not JSON) is
 //     counted in Extract.Misses and the "extract" error class; the request
 //     itself still counts as ok when its status is expected.

@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"encoding/base64"
 	"sort"
 	"sync"
 	"time"
@@ -244,6 +243,8 @@ func (rec *recorder) fill(st *result.Step, measuredEnd time.Time, final bool) er
 	if err != nil {
 		return err
 	}
-	st.Histogram = base64.StdEncoding.EncodeToString(enc)
+	// Encode's V2 compressed form is base64 text already (what
+	// result.DecodeHistogram and hdrhistogram.Decode read): store it as is.
+	st.Histogram = string(enc)
 	return nil
 }

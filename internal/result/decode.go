@@ -1,9 +1,8 @@
-// Package diff compares two harness results files step by step, metric by
-// metric and assertion by assertion, and renders the comparison as text,
-// Markdown or JSON. It also holds the strict results-file decoder that both
-// `harness diff` and `harness report` use, so a foreign or damaged file is
-// refused with the same clear message by either command.
-package diff
+package result
+
+// The one results-file reader: harness diff, harness report and the tests
+// all decode through it, so a foreign or damaged file is refused with the
+// same clear message everywhere.
 
 import (
 	"bytes"
@@ -14,8 +13,6 @@ import (
 	"os"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
-
-	"github.com/harness-gpu/harness/internal/result"
 )
 
 // maxFileSize bounds what Decode reads: a results file of a long run with
@@ -28,7 +25,7 @@ const maxFileSize = 256 << 20
 // object, steps without names or with duplicate names, and step histograms
 // that do not decode. Unknown fields are accepted: later v1 writers may add
 // fields (DESIGN §3 changes are additive within a schema version).
-func Decode(r io.Reader) (*result.File, error) {
+func Decode(r io.Reader) (*File, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading results: %w", err)
@@ -39,22 +36,22 @@ func Decode(r io.Reader) (*result.File, error) {
 	if err := checkSchema(data); err != nil {
 		return nil, err
 	}
-	var f result.File
+	var f File
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("malformed %s results file: %w", result.Schema, err)
+		return nil, fmt.Errorf("malformed %s results file: %w", Schema, err)
 	}
 	if dec.More() {
 		return nil, errors.New("malformed results file: data after the JSON object")
 	}
 	if err := validate(&f); err != nil {
-		return nil, fmt.Errorf("malformed %s results file: %w", result.Schema, err)
+		return nil, fmt.Errorf("malformed %s results file: %w", Schema, err)
 	}
 	return &f, nil
 }
 
-// DecodeFile opens and decodes the results file at path; errors name the path.
-func DecodeFile(path string) (*result.File, error) {
+// ReadFile opens and decodes the results file at path; errors name the path.
+func ReadFile(path string) (*File, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -84,21 +81,21 @@ func checkSchema(data []byte) error {
 	}
 	raw, ok := top["schema"]
 	if !ok {
-		return fmt.Errorf("not a harness results file: no \"schema\" field (want %q)", result.Schema)
+		return fmt.Errorf("not a harness results file: no \"schema\" field (want %q)", Schema)
 	}
 	var schema string
 	if err := json.Unmarshal(raw, &schema); err != nil {
-		return fmt.Errorf("not a harness results file: \"schema\" is not a string (want %q)", result.Schema)
+		return fmt.Errorf("not a harness results file: \"schema\" is not a string (want %q)", Schema)
 	}
-	if schema != result.Schema {
-		return fmt.Errorf("unsupported results schema %q: this harness reads %q", schema, result.Schema)
+	if schema != Schema {
+		return fmt.Errorf("unsupported results schema %q: this harness reads %q", schema, Schema)
 	}
 	return nil
 }
 
 // validate checks what the comparison relies on: named, unique steps and
 // histograms that decode.
-func validate(f *result.File) error {
+func validate(f *File) error {
 	seen := make(map[string]bool, len(f.Steps))
 	for i := range f.Steps {
 		s := &f.Steps[i]
@@ -112,7 +109,7 @@ func validate(f *result.File) error {
 		if s.Histogram == "" {
 			continue
 		}
-		if _, err := decodeHistogram(s.Histogram); err != nil {
+		if _, err := DecodeHistogram(s.Histogram); err != nil {
 			return fmt.Errorf("step %q: histogram: %w", s.Name, err)
 		}
 	}
@@ -124,10 +121,10 @@ func validate(f *result.File) error {
 	return nil
 }
 
-// decodeHistogram decodes hdrhistogram-go's V2 compressed base64 encoding.
+// DecodeHistogram decodes a Step.Histogram: hdrhistogram-go's V2 compressed base64 encoding.
 // The library recovers from nothing, so a panic on hostile bytes is turned
 // into an error here: the fuzz target feeds it arbitrary input.
-func decodeHistogram(s string) (h *hdrhistogram.Histogram, err error) {
+func DecodeHistogram(s string) (h *hdrhistogram.Histogram, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			h, err = nil, fmt.Errorf("undecodable histogram: %v", r)
