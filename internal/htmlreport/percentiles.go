@@ -82,7 +82,19 @@ func percentileChart(inputs []Input) (Chart, error) {
 
 // logY puts the y axis on a log scale: one saturated step's seconds would
 // otherwise flatten every other step's milliseconds. Values must be > 0.
+// gonum pads a flat range (one step, or equal values) by ±1 when drawing,
+// which goes below zero for sub-millisecond latencies and makes LogTicks
+// panic, so the range is widened here by a factor instead.
 func logY(p *plot.Plot) {
+	if p.Y.Max <= 0 {
+		p.Y.Max = 1
+	}
+	if p.Y.Min <= 0 {
+		p.Y.Min = p.Y.Max / 1000
+	}
+	if p.Y.Min == p.Y.Max {
+		p.Y.Min, p.Y.Max = p.Y.Min/2, p.Y.Max*2
+	}
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = cleanTicks{plot.LogTicks{Prec: -1}}
 }
