@@ -7,6 +7,7 @@
 # backend is the sim's default address. The plan is DESIGN §1's: a one-user
 # baseline, then 10, 25, 50, 100 and 200 users each sending a request every
 # 2 s (200 users = 100 req/s), 15 s + 5 × (5 s ramp + 25 s) = 2 min 45 s of load.
+# `harness demo --fast` sets baseline = "5s", ramp = "2s", hold = "6s": 45 s.
 #
 # On the rtx3060 profile (capacity ~116 req/s with full batches) the 200-user
 # step runs the card near its knee: utilization high, batches grow, Triton
@@ -16,6 +17,24 @@ variable "backend" {
   type        = string
   default     = "http://127.0.0.1:8000"
   description = "Base URL of the simulated (or real) backend: API, health, /metrics and /dcgm/metrics"
+}
+
+variable "baseline" {
+  type        = string
+  default     = "15s"
+  description = "Measured duration of the one-user baseline"
+}
+
+variable "ramp" {
+  type        = string
+  default     = "5s"
+  description = "Ramp from one level to the next"
+}
+
+variable "hold" {
+  type        = string
+  default     = "25s"
+  description = "Measured duration of each level"
 }
 
 scenario {
@@ -61,7 +80,7 @@ sampler "dcgm" "dcgm" {
 step "baseline" {
   users    = 1
   pace     = "2s"
-  duration = "15s"
+  duration = var.baseline
 }
 
 dynamic "step" {
@@ -70,9 +89,9 @@ dynamic "step" {
   labels   = ["users_${level.value}"]
   content {
     users    = level.value
-    ramp     = "5s"
+    ramp     = var.ramp
     pace     = "2s"
-    duration = "25s"
+    duration = var.hold
   }
 }
 

@@ -5,11 +5,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/harness-gpu/harness/internal/dsl"
-	"github.com/harness-gpu/harness/internal/result"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // outcome is one assert evaluated on one step window.
@@ -66,7 +67,7 @@ func evalAssert(a *dsl.Assert, step result.Step, planned time.Duration) outcome 
 func resolveRefs(expr hcl.Expression, ctx *hcl.EvalContext, step result.Step, observed map[string]any) []string {
 	var causes []string
 	for _, tr := range expr.Variables() {
-		name := traversalString(tr)
+		name := dsl.TraversalString(tr)
 		if _, seen := observed[name]; seen {
 			continue
 		}

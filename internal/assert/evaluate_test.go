@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/result"
 )

@@ -4,10 +4,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/harness-gpu/harness/internal/dsl"
-	"github.com/harness-gpu/harness/internal/result"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 func fp(f float64) *float64 { return &f }

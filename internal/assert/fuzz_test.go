@@ -1,9 +1,10 @@
 package assert
 
 import (
-	"github.com/harness-gpu/harness/internal/dsl"
 	"testing"
 	"time"
+
+	"github.com/harness-gpu/harness/internal/dsl"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"

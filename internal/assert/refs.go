@@ -7,42 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
-
-// traversalString renders a traversal in canonical source form
-// ("gpus[0].temperature.max", `status_codes["200"]`). It is the key of
-// Assertion.Observed, independent of how the author spaced the expression.
-func traversalString(t hcl.Traversal) string {
-	var b strings.Builder
-	for _, step := range t {
-		switch s := step.(type) {
-		case hcl.TraverseRoot:
-			b.WriteString(s.Name)
-		case hcl.TraverseAttr:
-			b.WriteString("." + s.Name)
-		case hcl.TraverseIndex:
-			b.WriteString("[" + keyString(s.Key) + "]")
-		case hcl.TraverseSplat:
-			b.WriteString("[*]")
-		}
-	}
-	return b.String()
-}
-
-func keyString(k cty.Value) string {
-	if !k.IsKnown() || k.IsNull() {
-		return "?"
-	}
-	switch k.Type() {
-	case cty.String:
-		return strconv.Quote(k.AsString())
-	case cty.Number:
-		return k.AsBigFloat().Text('f', -1)
-	}
-	return "?"
-}
 
 // goValue converts a cty value to the plain Go value stored in
 // Assertion.Observed: float64, string, bool, nil for unknown or null, and

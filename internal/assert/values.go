@@ -5,8 +5,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/harness-gpu/harness/internal/result"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // Namespace names of DESIGN §1, the root variables a condition can read.

@@ -128,7 +128,7 @@ func diagValues(d *hcl.Diagnostic) []string {
 		if diags.HasErrors() {
 			continue
 		}
-		s := traversalString(t) + " as " + valueString(v)
+		s := TraversalString(t) + " as " + valueString(v)
 		if !seen[s] {
 			seen[s] = true
 			out = append(out, s)
@@ -138,8 +138,10 @@ func diagValues(d *hcl.Diagnostic) []string {
 	return out
 }
 
-// traversalString writes t as source: a.b[0]["k"].
-func traversalString(t hcl.Traversal) string {
+// TraversalString writes t in canonical source form ("gpus[0].temperature.max",
+// `status_codes["200"]`, "gpus[*]"), whatever the author's spacing: diagnostics
+// show it, and assertions key their observed values by it.
+func TraversalString(t hcl.Traversal) string {
 	var b strings.Builder
 	for _, step := range t {
 		switch s := step.(type) {
@@ -149,6 +151,8 @@ func traversalString(t hcl.Traversal) string {
 			b.WriteString("." + s.Name)
 		case hcl.TraverseIndex:
 			b.WriteString("[" + valueString(s.Key) + "]")
+		case hcl.TraverseSplat:
+			b.WriteString("[*]")
 		}
 	}
 	return b.String()

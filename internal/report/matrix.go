@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/harness-gpu/harness/internal/assert"
 	"github.com/harness-gpu/harness/internal/result"
 )
 
@@ -318,30 +319,13 @@ func formatObservedValue(v any) string {
 	case nil:
 		return "?"
 	case float64:
-		return formatObservedNumber(x)
+		return assert.FormatNumber(x)
 	case string:
 		return strconv.Quote(x)
 	case bool:
 		return strconv.FormatBool(x)
 	}
 	return fmt.Sprint(v)
-}
-
-// formatObservedNumber renders a number for people: at most three decimals and no
-// trailing zeros from 1 up (612.4), six significant digits below 1 so that a
-// success rate of 0.99995 is not shown as the 1 it fails to reach.
-func formatObservedNumber(f float64) string {
-	if math.Abs(f) < 1 && f != 0 {
-		return strconv.FormatFloat(f, 'g', 6, 64)
-	}
-	s := strconv.FormatFloat(f, 'f', 3, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	if s == "-0" {
-		s = "0"
-	}
-	return s
 }
 
 // observedLines renders each observed value as "name = value", in key order.

@@ -8,22 +8,23 @@ import (
 	"github.com/harness-gpu/harness/internal/plan"
 )
 
-// TestDemoScenariosLoad loads the two demo scenarios as `harness demo` will
-// (backend set on the command line) and checks their plans: the 1-to-200
-// user levels, about three minutes for demo.hcl and under one for
-// demo-fast.hcl, and every endpoint on the sim.
+// TestDemoScenariosLoad loads the demo scenario as `harness demo` and
+// `harness demo --fast` will (backend and, for --fast, shorter windows set on
+// the command line) and checks their plans: the 1-to-200 user levels, about
+// three minutes, or under one, and every endpoint on the sim.
 func TestDemoScenariosLoad(t *testing.T) {
 	const backend = "http://127.0.0.1:45678"
 	for _, tc := range []struct {
-		file     string
+		name     string
+		vars     []string
 		min, max time.Duration
 	}{
-		{"../../scenarios/demo.hcl", 150 * time.Second, 200 * time.Second},
-		{"../../scenarios/demo-fast.hcl", 30 * time.Second, 60 * time.Second},
+		{"demo", nil, 150 * time.Second, 200 * time.Second},
+		{"demo --fast", []string{"baseline=5s", "ramp=2s", "hold=6s"}, 30 * time.Second, 60 * time.Second},
 	} {
-		t.Run(tc.file, func(t *testing.T) {
-			s, diags := dsl.LoadFile(tc.file, dsl.LoadOptions{
-				Vars:    []string{"backend=" + backend},
+		t.Run(tc.name, func(t *testing.T) {
+			s, diags := dsl.LoadFile("../../scenarios/demo.hcl", dsl.LoadOptions{
+				Vars:    append([]string{"backend=" + backend}, tc.vars...),
 				Environ: func() []string { return nil },
 			})
 			if len(diags) > 0 {
