@@ -72,7 +72,7 @@ dynamic "step" {
 
 assert "p95_latency" {
   condition     = latency.p95 < 500
-  error_message = "p95 latency ${latency.p95} ms is over 500 ms"
+  error_message = "p95 latency ${format("%.1f", latency.p95)} ms is over 500 ms"
 }
 
 assert "success" {
@@ -90,12 +90,12 @@ assert "success_at_200" {
 
 assert "inference_time" {
   condition     = extract.inference_ms.p95 < 20
-  error_message = "p95 inference time ${extract.inference_ms.p95} ms is over 20 ms"
+  error_message = "p95 inference time ${format("%.1f", extract.inference_ms.p95)} ms is over 20 ms"
 }
 
 assert "triton_queue" {
   condition     = triton.queue_ms < 100
-  error_message = "Triton queue time ${triton.queue_ms} ms is over 100 ms"
+  error_message = "Triton queue time ${format("%.1f", triton.queue_ms)} ms is over 100 ms"
 }
 
 assert "gpu_temperature" {

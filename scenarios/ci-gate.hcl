@@ -45,11 +45,11 @@ step "peak" {
 
 assert "p95_latency" {
   condition     = latency.p95 < 500
-  error_message = "p95 latency ${latency.p95} ms is over 500 ms"
+  error_message = "p95 latency ${format("%.1f", latency.p95)} ms is over 500 ms"
   steps         = ["peak"]
 }
 
 assert "success" {
   condition     = requests.success_rate >= 0.999
-  error_message = "success rate ${requests.success_rate} is under 99.9 %"
+  error_message = "success rate ${format("%.4f", requests.success_rate)} is under 99.9 %"
 }

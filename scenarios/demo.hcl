@@ -97,7 +97,7 @@ dynamic "step" {
 
 assert "p95_latency" {
   condition     = latency.p95 < 500
-  error_message = "p95 latency ${latency.p95} ms is over 500 ms"
+  error_message = "p95 latency ${format("%.1f", latency.p95)} ms is over 500 ms"
 }
 
 assert "success" {
@@ -117,20 +117,20 @@ assert "success_at_200" {
 # request over the window, from nv_inference_compute_infer_duration_us.
 assert "inference_time" {
   condition     = triton.infer_ms < 20
-  error_message = "Triton inference time ${triton.infer_ms} ms per request is over 20 ms"
+  error_message = "Triton inference time ${format("%.1f", triton.infer_ms)} ms per request is over 20 ms"
 }
 
 # The same limit on the tail the clients saw (the backend's inference_time_ms
 # field), as a warning: batches that form near the knee take longer.
 assert "inference_p95" {
   condition     = extract.inference_ms.p95 < 20
-  error_message = "p95 inference time ${extract.inference_ms.p95} ms is over 20 ms"
+  error_message = "p95 inference time ${format("%.1f", extract.inference_ms.p95)} ms is over 20 ms"
   severity      = "warn"
 }
 
 assert "triton_queue" {
   condition     = triton.queue_ms < 100
-  error_message = "Triton queue time ${triton.queue_ms} ms is over 100 ms"
+  error_message = "Triton queue time ${format("%.1f", triton.queue_ms)} ms is over 100 ms"
 }
 
 assert "gpu_temperature" {

@@ -40,7 +40,7 @@ dynamic "step" {
 
 assert "p95_latency" {
   condition     = latency.p95 < 500
-  error_message = "p95 latency ${latency.p95} ms is over 500 ms"
+  error_message = "p95 latency ${format("%.1f", latency.p95)} ms is over 500 ms"
 }
 
 assert "no_drops" {
