@@ -27,7 +27,8 @@ func TestReportCommand(t *testing.T) {
 		{"no -o", []string{fixture3060}, exitcode.Usage, "-o FILE is required"},
 		{"no input", []string{"-o", out}, exitcode.Usage, "requires at least 1 arg"},
 		{"foreign json", []string{fixture3060, foreign, "-o", out}, exitcode.Usage, `other.json: not a harness results file: no "schema" field`},
-		{"unwritable output", []string{fixture3060, "-o", filepath.Join(dir, "missing", "r.html")}, exitcode.Internal, "report:"},
+		{"missing directory is created", []string{fixture3060, "-o", filepath.Join(dir, "new", "r.html")}, exitcode.OK, "report written to"},
+		{"unwritable output", []string{fixture3060, "-o", filepath.Join(foreign, "r.html")}, exitcode.Internal, "report:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var o, e bytes.Buffer

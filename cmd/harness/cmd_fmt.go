@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/aymanbagabas/go-udiff"
+	"github.com/google/renameio/v2"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
@@ -159,8 +160,8 @@ func (f *fmtRun) read(path string) (string, []byte, error) {
 	return path, src, err
 }
 
-// replaceFileContents replaces path's contents through a temporary file and a
-// rename, so an interrupted fmt never leaves half a scenario, and keeps the
+// replaceFileContents replaces path's contents through renameio (a temporary
+// file and a rename), so an interrupted fmt never leaves half a scenario, and keeps the
 // file's permission bits. A symlink is followed, not replaced.
 func replaceFileContents(path string, data []byte) error {
 	target, err := filepath.EvalSymlinks(path)
@@ -171,23 +172,8 @@ func replaceFileContents(path string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".fmt-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // a no-op after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(st.Mode().Perm()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), target)
+	perm := st.Mode().Perm()
+	return renameio.WriteFile(target, data, perm, renameio.WithStaticPermissions(perm))
 }
 
 // textDiff renders the change from a to b as a unified diff (the form

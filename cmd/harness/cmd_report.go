@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/harness-gpu/harness/internal/exitcode"
 	"github.com/harness-gpu/harness/internal/htmlreport"
+	"github.com/harness-gpu/harness/internal/report"
 	"github.com/harness-gpu/harness/internal/result"
 )
 
@@ -42,7 +41,7 @@ files the charts overlay them; the first is the base.`,
 			if err := htmlreport.Write(&buf, inputs, time.Now()); err != nil {
 				return exitcode.Wrap(exitcode.Internal, fmt.Errorf("report: %w", err))
 			}
-			if err := writeReportAtomic(out, buf.Bytes()); err != nil {
+			if err := report.WriteFileAtomic(out, buf.Bytes()); err != nil {
 				return exitcode.Wrap(exitcode.Internal, fmt.Errorf("report: %w", err))
 			}
 			_, err := fmt.Fprintf(a.stderr, "report written to %s (%d KiB)\n", out, (buf.Len()+1023)/1024)
@@ -51,26 +50,4 @@ files the charts overlay them; the first is the base.`,
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "the HTML file to write (required)")
 	return cmd
-}
-
-// writeReportAtomic writes data to a temporary file beside path and renames
-// it, so a reader never sees half a report.
-func writeReportAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -185,7 +186,11 @@ func (a *app) writeOutputs(f *result.File, o runOutputs) error {
 	if o.junit == "" {
 		return nil
 	}
-	if err := writeFileAtomic(o.junit, func(w *os.File) error { return report.WriteJUnit(w, f) }); err != nil {
+	var junit bytes.Buffer
+	if err := report.WriteJUnit(&junit, f); err != nil {
+		return exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing JUnit: %w", err))
+	}
+	if err := report.WriteFileAtomic(o.junit, junit.Bytes()); err != nil {
 		return exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing JUnit: %w", err))
 	}
 	fmt.Fprintf(a.stdout, "junit: %s\n", o.junit)
@@ -196,26 +201,4 @@ func (a *app) writeOutputs(f *result.File, o runOutputs) error {
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// writeFileAtomic writes path through a temp file and a rename, so a reader
-// never sees half a file.
-func writeFileAtomic(path string, write func(*os.File) error) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

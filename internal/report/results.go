@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/renameio/v2"
+
 	"github.com/harness-gpu/harness/internal/result"
 )
 
@@ -30,43 +32,26 @@ func DefaultResultsPath(scenarioName string, t time.Time) string {
 	return filepath.Join("results", name+"-"+t.UTC().Format("20060102T150405Z")+".json")
 }
 
-// WriteResults writes f as indented JSON to path atomically: a temporary
-// file in the same directory, fsynced, then renamed over path, so a reader
-// (or a crash) never sees half a file. It creates the directory.
-func WriteResults(path string, f *result.File) (err error) {
+// WriteResults writes f as indented JSON to path atomically (renameio: a
+// temporary file, fsynced, then renamed over path), so a reader or a crash
+// never sees half a file. It creates the directory.
+func WriteResults(path string, f *result.File) error {
 	data, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encoding results: %w", err)
 	}
-	data = append(data, '\n')
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("writing results: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing results: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("writing results: %w", err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("writing results: %w", err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("writing results: %w", err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("writing results: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err := WriteFileAtomic(path, append(data, '\n')); err != nil {
 		return fmt.Errorf("writing results: %w", err)
 	}
 	return nil
+}
+
+// WriteFileAtomic writes data to path through renameio (temporary file,
+// fsync, rename) with mode 0644, creating path's directory first. Every
+// output harness writes (results, JUnit, HTML reports) goes through it.
+func WriteFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return renameio.WriteFile(path, data, 0o644)
 }
