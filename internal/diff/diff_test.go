@@ -3,7 +3,6 @@ package diff
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,11 +10,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/harness-gpu/harness/internal/golden"
 	"github.com/harness-gpu/harness/internal/result"
 )
 
 // update rewrites the golden files: go test ./internal/diff -update
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 const (
 	base3060 = "testdata/rtx3060.json"
@@ -51,25 +50,8 @@ func TestGolden(t *testing.T) {
 			if err := tc.write(&buf, r); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, filepath.Join("testdata", tc.golden), buf.Bytes())
+			golden.Check(t, filepath.Join("testdata", tc.golden), buf.Bytes())
 		})
-	}
-}
-
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, d)
 	}
 }
 

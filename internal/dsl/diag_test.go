@@ -3,7 +3,6 @@ package dsl
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/harness-gpu/harness/internal/golden"
 )
 
 // goldenDiagFiles are the scenarios whose rendered diagnostics are pinned.
@@ -27,8 +28,8 @@ func TestDiagnosticsGolden(t *testing.T) {
 		if err := WriteDiagnosticsJSON(&js, s.Files, diags); err != nil {
 			t.Fatal(err)
 		}
-		checkGolden(t, filepath.Join("testdata", "diagnostics", name+".txt.golden"), text.Bytes())
-		checkGolden(t, filepath.Join("testdata", "diagnostics", name+".json.golden"), js.Bytes())
+		golden.Check(t, filepath.Join("testdata", "diagnostics", name+".txt.golden"), text.Bytes())
+		golden.Check(t, filepath.Join("testdata", "diagnostics", name+".json.golden"), js.Bytes())
 	}
 }
 
@@ -77,26 +78,5 @@ func TestDiagnosticsJSONEmpty(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), `"diagnostics": []`) || !strings.Contains(b.String(), `"valid": true`) {
 		t.Errorf("got %s", b.String())
-	}
-}
-
-// checkGolden compares got with the golden file, rewriting it under -update.
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if updating() {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/dsl -update)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", path, diff)
 	}
 }

@@ -2,7 +2,6 @@ package dsl
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,22 +10,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/harness-gpu/harness/internal/golden"
 )
-
-// The package's golden files share one -update flag. Other test files of
-// this package may declare it as a package-level variable (initialised before
-// any init runs), so it is defined here only if nobody has yet, and read by
-// name.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files under testdata/")
-	}
-}
-
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // TestFormatGolden formats each testdata/fmt/*_in.hcl and compares it with
 // the matching _out.hcl; `go test ./internal/dsl -run TestFormatGolden
@@ -47,19 +33,7 @@ func TestFormatGolden(t *testing.T) {
 			t.Errorf("%s: %v", in, diags)
 			continue
 		}
-		if updateGolden() {
-			if err := os.WriteFile(outPath, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(outPath)
-		if err != nil {
-			t.Fatalf("%v (run with -update to create it)", err)
-		}
-		if diff := cmp.Diff(string(want), string(got)); diff != "" {
-			t.Errorf("Format(%s) mismatch (-want +got):\n%s", in, diff)
-		}
+		golden.Check(t, outPath, got)
 		if again := Format(got); !bytes.Equal(again, got) {
 			t.Errorf("Format is not idempotent on %s:\n%s", outPath, cmp.Diff(string(got), string(again)))
 		}

@@ -3,10 +3,13 @@ package report
 import (
 	"bytes"
 	"encoding/xml"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/harness-gpu/harness/internal/golden"
 )
 
 func TestWriteJUnitGolden(t *testing.T) {
@@ -14,7 +17,7 @@ func TestWriteJUnitGolden(t *testing.T) {
 	if err := WriteJUnit(&b, assertFixture()); err != nil {
 		t.Fatal(err)
 	}
-	assertGolden(t, "junit_basic.golden", b.Bytes())
+	golden.Check(t, filepath.Join("testdata", "junit_basic.golden"), b.Bytes())
 }
 
 // parsedJUnit mirrors the JUnit shape CI reporters read, independent of the

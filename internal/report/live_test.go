@@ -3,40 +3,13 @@ package report
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/harness-gpu/harness/internal/golden"
 	"github.com/harness-gpu/harness/internal/runner"
 )
-
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files under testdata/")
-	}
-}
-
-// runnerGolden compares got with testdata/name, rewriting it under -update.
-func runnerGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/report -update)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", name, diff)
-	}
-}
 
 func liveTicks(samples bool) []runner.Tick {
 	at := time.Date(2026, 11, 27, 21, 0, 0, 0, time.UTC)
@@ -84,7 +57,7 @@ func TestLiveGolden(t *testing.T) {
 		if l.Err() != nil {
 			t.Fatal(l.Err())
 		}
-		runnerGolden(t, tc.name, buf.Bytes())
+		golden.Check(t, filepath.Join("testdata", tc.name), buf.Bytes())
 	}
 }
 

@@ -3,48 +3,16 @@ package report
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/harness-gpu/harness/internal/golden"
 	"github.com/harness-gpu/harness/internal/result"
 )
-
-// The -update flag may also be declared by other test files of this package;
-// package-level flag variables are initialised before init functions run, so
-// registering it here only when absent works either way.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files under testdata/")
-	}
-}
-
-func assertUpdating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// golden compares got with testdata/name, rewriting it under -update.
-func assertGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if assertUpdating() {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/report -update)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", name, diff)
-	}
-}
 
 func afp(f float64) *float64 { return &f }
 
@@ -117,7 +85,7 @@ func TestWriteMatrixGolden(t *testing.T) {
 	if strings.Contains(b.String(), "\x1b[") {
 		t.Error("colour codes with color=false")
 	}
-	assertGolden(t, "matrix_basic.golden", b.Bytes())
+	golden.Check(t, filepath.Join("testdata", "matrix_basic.golden"), b.Bytes())
 }
 
 func TestWriteMatrixPassAborted(t *testing.T) {
@@ -129,7 +97,7 @@ func TestWriteMatrixPassAborted(t *testing.T) {
 	if err := WriteMatrix(&b, f, false); err != nil {
 		t.Fatal(err)
 	}
-	assertGolden(t, "matrix_aborted.golden", b.Bytes())
+	golden.Check(t, filepath.Join("testdata", "matrix_aborted.golden"), b.Bytes())
 }
 
 func TestWriteMatrixColor(t *testing.T) {

@@ -2,32 +2,15 @@ package report
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/golden"
 	"github.com/harness-gpu/harness/internal/plan"
 )
-
-// -update may be declared by another test file of this package too; an init
-// function runs after every package-level flag variable, so registering it
-// here only when absent cannot collide.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files under testdata/")
-	}
-}
-
-func planUpdating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // TestWritePlanCapacity pins the plan of scenarios/capacity.hcl.
 func TestWritePlanCapacity(t *testing.T) {
@@ -39,19 +22,7 @@ func TestWritePlanCapacity(t *testing.T) {
 	if err := WritePlan(&b, s, plan.Build(s)); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("testdata", "plan_capacity.golden")
-	if planUpdating() {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/report -update)", err)
-	}
-	if diff := cmp.Diff(string(want), b.String()); diff != "" {
-		t.Errorf("plan (-want +got):\n%s", diff)
-	}
+	golden.Check(t, filepath.Join("testdata", "plan_capacity.golden"), b.Bytes())
 }
 
 // TestWritePlanRows checks single rows: 100 users at pace 2s over 60s are

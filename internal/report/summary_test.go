@@ -2,9 +2,11 @@ package report
 
 import (
 	"bytes"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/harness-gpu/harness/internal/golden"
 	"github.com/harness-gpu/harness/internal/result"
 )
 
@@ -37,7 +39,7 @@ func TestSummaryGolden(t *testing.T) {
 	if err := WriteSummary(&buf, summaryFixture()); err != nil {
 		t.Fatal(err)
 	}
-	runnerGolden(t, "summary.golden", buf.Bytes())
+	golden.Check(t, filepath.Join("testdata", "summary.golden"), buf.Bytes())
 }
 
 func TestSummaryReturnsWriteError(t *testing.T) {

@@ -2,12 +2,10 @@ package sampler
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+	"github.com/harness-gpu/harness/internal/golden"
+)
 
 func TestMonitorGolden(t *testing.T) {
 	two := map[string]float64{
@@ -26,19 +24,7 @@ func TestMonitorGolden(t *testing.T) {
 	b.WriteString(MonitorCSVHeader + "\n")
 	b.WriteString(FormatMonitorCSV(t0, two) + "\n")
 	b.WriteString(FormatMonitorCSV(t0, map[string]float64{"gpu.temperature": 40}) + "\n")
-	const golden = "testdata/monitor.golden"
-	if *update {
-		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("monitor output differs from %s (go test -update to accept):\n%s", golden, b.String())
-	}
+	golden.Check(t, "testdata/monitor.golden", b.Bytes())
 	if cells := MonitorCells(map[string]float64{"gpu.temperature": 71}); len(cells) != len(MonitorHeaders) || cells[3] != "71" || cells[0] != "-" {
 		t.Errorf("MonitorCells = %q", cells)
 	}
