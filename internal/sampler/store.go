@@ -181,6 +181,15 @@ func (v view) column(i int) []float64 {
 	return out
 }
 
+// gauge returns the values of classGauge field f, oldest first. A gauge is
+// summed over its label sets at scrape time, so it has one column at most.
+func (v view) gauge(f string) []float64 {
+	if cols := v.columns(classGauge, f); len(cols) > 0 {
+		return v.column(cols[0])
+	}
+	return nil
+}
+
 // columns returns the indexes of the columns of class c and field f.
 func (v view) columns(c class, f string) []int {
 	var out []int

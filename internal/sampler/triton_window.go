@@ -1,16 +1,12 @@
 package sampler
 
-import (
-	"maps"
-
-	"github.com/harness-gpu/harness/internal/result"
-)
+import "github.com/harness-gpu/harness/internal/result"
 
 // tritonSums are one Triton sampler's counter deltas over a window, kept
 // apart from the derived ratios so that several samplers can be summed
-// before dividing.
+// before dividing. The zero value is all unknown.
 type tritonSums struct {
-	delta   map[string]*float64 // by counter field; nil = unknown
+	delta   map[string]*float64 // by counter field; nil or absent = unknown
 	rps     *float64
 	pending result.Stat
 }
@@ -28,9 +24,7 @@ func tritonWindowSums(v view) tritonSums {
 	if span := v.spanSeconds(); span > 0 {
 		s.rps = scale(s.delta[tSuccess], 1/span)
 	}
-	if cols := v.columns(classGauge, tPending); len(cols) > 0 {
-		s.pending = gaugeStat(v.column(cols[0]))
-	}
+	s.pending = gaugeStat(v.gauge(tPending))
 	return s
 }
 
@@ -58,12 +52,11 @@ func (s tritonSums) derive() *result.Triton {
 // stats are summed field by field (mean of the sum = sum of the means; max
 // and min are bounds).
 func addTritonSums(all []tritonSums) tritonSums {
-	out := tritonSums{delta: map[string]*float64{}}
-	for i, s := range all {
-		if i == 0 {
-			out.delta, out.rps, out.pending = maps.Clone(s.delta), s.rps, s.pending
-			continue
-		}
+	out := tritonSums{delta: map[string]*float64{}, rps: all[0].rps, pending: all[0].pending}
+	for _, f := range tritonFields {
+		out.delta[f] = all[0].delta[f]
+	}
+	for _, s := range all[1:] {
 		for _, f := range tritonFields {
 			out.delta[f] = add(out.delta[f], s.delta[f])
 		}

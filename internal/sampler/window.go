@@ -26,8 +26,7 @@ func (g *Group) Window(start, end time.Time) result.Aggregates {
 	var sums []tritonSums
 	hasHW := false
 	for _, m := range g.members {
-		v := m.st.window(start, end)
-		sw, gpus := m.window(v)
+		sw, gpus, ts := m.window(m.st.window(start, end))
 		agg.Samplers[m.cfg.Name] = sw
 		switch m.cfg.Kind {
 		case dsl.SamplerNVML, dsl.SamplerDCGM:
@@ -35,11 +34,7 @@ func (g *Group) Window(start, end time.Time) result.Aggregates {
 			hw = append(hw, tagSampler(gpus, m.cfg.Name)...)
 		case dsl.SamplerTriton:
 			tri = append(tri, tagSampler(gpus, m.cfg.Name)...)
-			if m.started {
-				sums = append(sums, tritonWindowSums(v))
-			} else {
-				sums = append(sums, tritonSums{delta: map[string]*float64{}})
-			}
+			sums = append(sums, ts) // unknown deltas when it did not start
 		}
 	}
 	gpus := tri
@@ -62,15 +57,17 @@ func (g *Group) Window(start, end time.Time) result.Aggregates {
 	return agg
 }
 
-// window is one sampler's aggregates over v, and its GPUs for merging.
-func (m *member) window(v view) (result.SamplerWindow, []*gpuSeries) {
+// window is one sampler's aggregates over v, and for merging its GPUs and,
+// for a triton sampler, its counter deltas (all unknown when it did not
+// start).
+func (m *member) window(v view) (result.SamplerWindow, []*gpuSeries, tritonSums) {
 	sw := result.SamplerWindow{Kind: string(m.cfg.Kind), Samples: len(v.rows), Gaps: v.gaps}
 	if !m.started {
 		sw.Error = "sampler did not start"
 		if m.startErr != nil {
 			sw.Error += ": " + m.startErr.Error()
 		}
-		return sw, nil
+		return sw, nil, tritonSums{}
 	}
 	if len(v.rows) == 0 {
 		sw.Error = "no samples in this window"
@@ -87,13 +84,15 @@ func (m *member) window(v view) (result.SamplerWindow, []*gpuSeries) {
 			sw.GPUs = append(sw.GPUs, gs.entry())
 		}
 	}
+	var ts tritonSums
 	switch m.cfg.Kind {
 	case dsl.SamplerTriton:
-		sw.Triton = tritonWindowSums(v).derive()
+		ts = tritonWindowSums(v)
+		sw.Triton = ts.derive()
 	case dsl.SamplerPrometheus:
 		sw.Series = seriesWindow(v, m.cfg.Series)
 	}
-	return sw, gpus
+	return sw, gpus, ts
 }
 
 func tagSampler(gs []*gpuSeries, name string) []*gpuSeries {
@@ -145,11 +144,7 @@ func seriesWindow(v view, series []*dsl.Series) map[string]result.SeriesStats {
 			out[d.Name] = st
 			continue
 		}
-		var vals []float64
-		if cols := v.columns(classGauge, d.Name); len(cols) > 0 {
-			vals = v.column(cols[0])
-		}
-		s := gaugeStat(vals)
+		s := gaugeStat(v.gauge(d.Name))
 		out[d.Name] = result.SeriesStats{Kind: string(dsl.SeriesGauge), Min: s.Min, Mean: s.Mean, Max: s.Max, Last: s.Last, P95: s.P95}
 	}
 	return out
