@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 
 	dto "github.com/prometheus/client_model/go"
@@ -113,13 +114,8 @@ func parseExposition(body []byte, contentType string) ([]sample, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing metrics: %w", err)
 	}
-	names := make([]string, 0, len(fams))
-	for n := range fams {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	var out []sample
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(fams)) {
 		out = flatten(out, fams[n])
 	}
 	return out, nil
@@ -192,5 +188,5 @@ func labelsOf(m *dto.Metric) []label {
 }
 
 func sortLabels(ls []label) {
-	sort.Slice(ls, func(i, j int) bool { return ls[i].name < ls[j].name })
+	slices.SortFunc(ls, func(a, b label) int { return strings.Compare(a.name, b.name) })
 }

@@ -2,6 +2,7 @@ package sampler
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/result"
@@ -21,7 +22,7 @@ func (g *Group) GPUs() []result.GPUInfo {
 	at := map[string]int{}
 	addFrom := func(kinds ...dsl.SamplerKind) {
 		for _, m := range g.members {
-			if !hasKind(kinds, m.cfg.Kind) {
+			if !slices.Contains(kinds, m.cfg.Kind) {
 				continue
 			}
 			for _, info := range m.st.last(0).gpus {
@@ -39,15 +40,6 @@ func (g *Group) GPUs() []result.GPUInfo {
 	addFrom(dsl.SamplerNVML, dsl.SamplerDCGM)
 	addFrom(dsl.SamplerTriton)
 	return out
-}
-
-func hasKind(kinds []dsl.SamplerKind, k dsl.SamplerKind) bool {
-	for _, x := range kinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 func fillGPUInfo(dst *result.GPUInfo, src result.GPUInfo) {

@@ -3,9 +3,9 @@ package sampler
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/harness-gpu/harness/internal/dsl"
@@ -94,19 +94,14 @@ func (t *tritonSampler) Start(ctx context.Context) error {
 func (t *tritonSampler) servedModels(ss []sample) []string {
 	seen := map[string]bool{}
 	for _, s := range ss {
-		if m := s.get("model"); m != "" && !seen[m] {
+		if m := s.get("model"); m != "" {
 			seen[m] = true
 		}
 	}
-	out := make([]string, 0, len(seen))
-	for m := range seen {
-		out = append(out, m)
-	}
-	sort.Strings(out)
-	if len(out) == 0 {
+	if len(seen) == 0 {
 		return []string{"none"}
 	}
-	return out
+	return slices.Sorted(maps.Keys(seen))
 }
 
 func (t *tritonSampler) selected(s sample) bool {
@@ -136,10 +131,12 @@ func tritonReading(ss []sample, selected func(sample) bool) Reading {
 			pending += s.value
 			havePending = true
 		}
-		if g, ok := tritonGPU[s.name]; ok && s.get("gpu_uuid") != "" {
-			r.gpu(s.get("gpu_uuid"), g.field, s.value*g.factor)
-			if !slices.Contains(uuids, s.get("gpu_uuid")) {
-				uuids = append(uuids, s.get("gpu_uuid"))
+		if g, ok := tritonGPU[s.name]; ok {
+			if u := s.get("gpu_uuid"); u != "" {
+				r.gpu(u, g.field, s.value*g.factor)
+				if !slices.Contains(uuids, u) {
+					uuids = append(uuids, u)
+				}
 			}
 		}
 	}
