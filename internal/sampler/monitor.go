@@ -1,62 +1,68 @@
 package sampler
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// MonitorHeaders are the titles of the sampler columns of `harness monitor`
-// and of the run's live line, in the seed monitor script's order.
-var MonitorHeaders = []string{"GPU%", "Mem%", "MemUsed", "Temp", "Power", "Req+N", "QueueMs", "InferMs"}
+// monitorCols are the sampler columns of `harness monitor`, in the seed
+// monitor script's order: title, unit, width in the table form, the table's
+// fmt verb, and the Latest key behind it (a leading "." is completed with
+// the GPU prefix, "gpu" or "gpus.N"). The table keeps fixed decimals per
+// column so that its columns line up; CSV gives full precision.
+var monitorCols = []struct {
+	title, unit string
+	width       int
+	verb, key   string
+}{
+	{"GPU%", "%", 5, "%.0f", ".utilization"},
+	{"Mem%", "%", 5, "%.0f", ".memory_utilization"},
+	{"MemUsed", "MiB", 8, "%.0f", ".memory_used_mib"},
+	{"Temp", "C", 5, "%.0f", ".temperature"},
+	{"Power", "W", 7, "%.1f", ".power_w"},
+	{"Req+N", "req", 7, "%+.0f", "triton.requests"}, // requests since the previous scrape
+	{"QueueMs", "ms", 8, "%.2f", "triton.queue_ms"},
+	{"InferMs", "ms", 8, "%.2f", "triton.infer_ms"},
+}
 
-// monitorUnits are the units line under MonitorHeaders.
-var monitorUnits = []string{"%", "%", "MiB", "C", "W", "req", "ms", "ms"}
-
-// monitorWidths are the column widths of the table form, time and gpu first.
-var monitorWidths = []int{9, 3, 5, 5, 8, 5, 7, 7, 8, 8}
-
-// monitorKeys are the Latest keys behind MonitorHeaders; a leading "." is
-// completed with the GPU prefix ("gpu" or "gpus.N").
-var monitorKeys = []string{".utilization", ".memory_utilization", ".memory_used_mib", ".temperature",
-	".power_w", "triton.requests", "triton.queue_ms", "triton.infer_ms"}
-
-// MonitorCells formats Latest's all-GPU values (gpu.*) and Triton's under
-// MonitorHeaders, "-" where unknown, for the run's live line.
-func MonitorCells(latest map[string]float64) []string { return cells(latest, "gpu") }
-
-func cells(latest map[string]float64, gpuPrefix string) []string {
-	out := make([]string, len(monitorKeys))
-	for i, k := range monitorKeys {
-		if strings.HasPrefix(k, ".") {
-			k = gpuPrefix + k
-		}
-		v, ok := latest[k]
-		switch {
-		case !ok || math.IsNaN(v):
-			out[i] = "-"
-		case i == 4: // power
-			out[i] = strconv.FormatFloat(v, 'f', 1, 64)
-		case i == 5: // requests since the previous scrape
-			out[i] = "+" + strconv.FormatFloat(v, 'f', 0, 64)
-		case i >= 6: // milliseconds
-			out[i] = strconv.FormatFloat(v, 'f', 2, 64)
-		default:
-			out[i] = strconv.FormatFloat(v, 'f', 0, 64)
-		}
+// monitorValue is column i's value under gpuPrefix; false when unknown.
+func monitorValue(latest map[string]float64, gpuPrefix string, i int) (float64, bool) {
+	k := monitorCols[i].key
+	if strings.HasPrefix(k, ".") {
+		k = gpuPrefix + k
 	}
-	return out
+	v, ok := latest[k]
+	return v, ok && !math.IsNaN(v)
+}
+
+// monitorRows lists the rows of one interval: the gpu column and the GPU
+// prefix of each, one row per gpus.N (by index), or a single all-GPU row
+// with gpu "" when no GPU is sampled.
+func monitorRows(latest map[string]float64) (gpus, prefixes []string) {
+	gpus = gpuIndexes(latest)
+	if len(gpus) == 0 {
+		return []string{""}, []string{"gpu"}
+	}
+	for _, n := range gpus {
+		prefixes = append(prefixes, "gpus."+n)
+	}
+	return gpus, prefixes
 }
 
 // WriteMonitorHeader writes the table header, two lines starting with '#'
 // like nvidia-smi dmon: titles, then units.
 func WriteMonitorHeader(w io.Writer) error {
-	titles := append([]string{"time", "gpu"}, MonitorHeaders...)
-	units := append([]string{"HH:MM:SS", "idx"}, monitorUnits...)
+	titles, units := []string{"time", "gpu"}, []string{"HH:MM:SS", "idx"}
+	for _, c := range monitorCols {
+		titles, units = append(titles, c.title), append(units, c.unit)
+	}
 	_, err := fmt.Fprintf(w, "#%s\n#%s\n", pad(titles)[1:], pad(units)[1:])
 	return err
 }
@@ -67,13 +73,18 @@ func WriteMonitorHeader(w io.Writer) error {
 // joined by '\n', without a trailing newline. Columns are fixed and
 // space-separated, "-" for unknown, so a script can split them.
 func FormatMonitorLine(t time.Time, latest map[string]float64) string {
-	idx := gpuIndexes(latest)
-	if len(idx) == 0 {
-		return pad(append([]string{t.Format(time.TimeOnly), "-"}, cells(latest, "gpu")...))
-	}
-	rows := make([]string, len(idx))
-	for i, n := range idx {
-		rows[i] = pad(append([]string{t.Format(time.TimeOnly), n}, cells(latest, "gpus."+n)...))
+	gpus, prefixes := monitorRows(latest)
+	rows := make([]string, len(gpus))
+	for r, p := range prefixes {
+		f := []string{t.Format(time.TimeOnly), cmp.Or(gpus[r], "-")}
+		for i, c := range monitorCols {
+			cell := "-"
+			if v, ok := monitorValue(latest, p, i); ok {
+				cell = fmt.Sprintf(c.verb, v)
+			}
+			f = append(f, cell)
+		}
+		rows[r] = pad(f)
 	}
 	return strings.Join(rows, "\n")
 }
@@ -85,29 +96,18 @@ const MonitorCSVHeader = "time,gpu,utilization,memory_utilization,memory_used_mi
 // FormatMonitorLine): RFC 3339 time with fractional seconds, full-precision
 // values, empty where unknown. No trailing newline.
 func FormatMonitorCSV(t time.Time, latest map[string]float64) string {
-	idx := gpuIndexes(latest)
-	prefixes := []string{"gpu"}
-	gpuCol := []string{""}
-	if len(idx) > 0 {
-		prefixes, gpuCol = nil, idx
-		for _, n := range idx {
-			prefixes = append(prefixes, "gpus."+n)
-		}
-	}
-	rows := make([]string, len(prefixes))
-	for i, p := range prefixes {
-		f := []string{t.Format(time.RFC3339Nano), gpuCol[i]}
-		for _, k := range monitorKeys {
-			if strings.HasPrefix(k, ".") {
-				k = p + k
+	gpus, prefixes := monitorRows(latest)
+	rows := make([]string, len(gpus))
+	for r, p := range prefixes {
+		f := []string{t.Format(time.RFC3339Nano), gpus[r]}
+		for i := range monitorCols {
+			cell := ""
+			if v, ok := monitorValue(latest, p, i); ok {
+				cell = strconv.FormatFloat(v, 'f', -1, 64)
 			}
-			if v, ok := latest[k]; ok && !math.IsNaN(v) {
-				f = append(f, strconv.FormatFloat(v, 'f', -1, 64))
-			} else {
-				f = append(f, "")
-			}
+			f = append(f, cell)
 		}
-		rows[i] = strings.Join(f, ",")
+		rows[r] = strings.Join(f, ",")
 	}
 	return strings.Join(rows, "\n")
 }
@@ -125,26 +125,29 @@ func gpuIndexes(latest map[string]float64) []string {
 			seen[i] = true
 		}
 	}
-	out := make([]int, 0, len(seen))
-	for i := range seen {
-		out = append(out, i)
+	var out []string
+	for _, i := range slices.Sorted(maps.Keys(seen)) {
+		out = append(out, strconv.Itoa(i))
 	}
-	sort.Ints(out)
-	s := make([]string, len(out))
-	for i, n := range out {
-		s[i] = strconv.Itoa(n)
-	}
-	return s
+	return out
 }
 
-// pad right-aligns fields to monitorWidths, separated by two spaces.
+// pad right-aligns the time, gpu and sampler columns to their widths,
+// separated by two spaces.
 func pad(fields []string) string {
 	var b strings.Builder
 	for i, f := range fields {
+		w := 9 // time
+		switch {
+		case i == 1:
+			w = 3 // gpu
+		case i > 1:
+			w = monitorCols[i-2].width
+		}
 		if i > 0 {
 			b.WriteString("  ")
 		}
-		fmt.Fprintf(&b, "%*s", monitorWidths[i], f)
+		fmt.Fprintf(&b, "%*s", w, f)
 	}
 	return b.String()
 }
