@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/harness-gpu/harness/internal/dsl"
@@ -24,8 +23,7 @@ type monitorOptions struct {
 	dcgm     string
 	interval time.Duration
 	duration time.Duration
-	vars     []string
-	varFiles []string
+	vars     varFlags
 	format   string
 }
 
@@ -51,8 +49,7 @@ It runs until Ctrl-C or --duration.`,
 	f.StringVar(&o.dcgm, "dcgm", "", "sample a dcgm-exporter URL (e.g. http://gpu-host:9400/metrics)")
 	f.DurationVar(&o.interval, "interval", time.Second, "time between lines (and samples of flag-made samplers)")
 	f.DurationVar(&o.duration, "duration", 0, "stop after this long (default: until Ctrl-C)")
-	f.StringArrayVar(&o.vars, "var", nil, "set a scenario variable, name=value (repeatable)")
-	f.StringArrayVar(&o.varFiles, "var-file", nil, "read scenario variables from a file (repeatable)")
+	o.vars.register(cmd)
 	f.StringVar(&o.format, "format", "table", "output format: table or csv")
 	return cmd
 }
@@ -102,8 +99,10 @@ func printMonitor(ctx context.Context, w io.Writer, g *sampler.Group, o monitorO
 	runDone := make(chan struct{})
 	go func() { defer close(runDone); g.Run(ctx) }()
 	defer func() { <-runDone }()
+	format := sampler.FormatMonitorLine
 	var err error
 	if o.format == "csv" {
+		format = sampler.FormatMonitorCSV
 		_, err = fmt.Fprintln(w, sampler.MonitorCSVHeader)
 	} else {
 		err = sampler.WriteMonitorHeader(w)
@@ -118,11 +117,7 @@ func printMonitor(ctx context.Context, w io.Writer, g *sampler.Group, o monitorO
 		case <-ctx.Done():
 			return nil
 		case now := <-tick.C:
-			line := sampler.FormatMonitorLine(now, g.Latest())
-			if o.format == "csv" {
-				line = sampler.FormatMonitorCSV(now, g.Latest())
-			}
-			if _, err := fmt.Fprintln(w, line); err != nil {
+			if _, err := fmt.Fprintln(w, format(now, g.Latest())); err != nil {
 				return err
 			}
 		}
@@ -134,26 +129,15 @@ func printMonitor(ctx context.Context, w io.Writer, g *sampler.Group, o monitorO
 func monitorSamplers(a *app, o monitorOptions, args []string) ([]*dsl.Sampler, error) {
 	var cfgs []*dsl.Sampler
 	if len(args) == 1 {
-		sc, diags := dsl.LoadFile(args[0], dsl.LoadOptions{
-			Vars: o.vars, VarFiles: o.varFiles,
-			Getenv:  func(k string) (string, bool) { v := a.getenv(k); return v, v != "" },
-			Environ: a.environ,
-		})
-		if diags.HasErrors() {
-			var files map[string]*hcl.File
-			if sc != nil {
-				files = sc.Files
-			}
-			if err := dsl.WriteDiagnostics(a.stderr, files, diags, false); err != nil {
-				return nil, exitcode.Wrap(exitcode.Internal, err)
-			}
-			return nil, exitcode.Shown(exitcode.Usage)
+		sc, err := a.loadScenario(args[0], o.vars)
+		if err != nil {
+			return nil, err
 		}
 		cfgs = append(cfgs, sc.Samplers...)
 		if len(cfgs) == 0 && !o.nvml && o.triton == "" && o.dcgm == "" {
 			return nil, exitcode.Wrap(exitcode.Usage, fmt.Errorf("%s has no sampler blocks and no --nvml, --triton or --dcgm was given", args[0]))
 		}
-	} else if len(o.vars) > 0 || len(o.varFiles) > 0 {
+	} else if len(o.vars.vars) > 0 || len(o.vars.files) > 0 {
 		return nil, exitcode.Wrap(exitcode.Usage, errors.New("--var and --var-file need a scenario FILE"))
 	}
 	flagged := func(kind dsl.SamplerKind, name, url string) *dsl.Sampler {
