@@ -23,7 +23,6 @@ type request struct {
 // outcome is what Triton would know about a finished request.
 type outcome struct {
 	queue, input, infer, output time.Duration
-	batch                       int
 	err                         error
 }
 

@@ -73,7 +73,7 @@ func newGatedBatcher(t *testing.T, p Profile) *gate {
 			err = errShutdown
 		}
 		for _, r := range batch {
-			r.done <- outcome{batch: len(batch), err: err}
+			r.done <- outcome{err: err}
 		}
 	}, 0, 0)
 	t.Cleanup(g.b.close)

@@ -36,7 +36,7 @@ func (s *Server) execute(inst int, batch []*request, formed time.Time) {
 	for _, r := range batch {
 		o := outcome{
 			queue: start.Sub(r.enq), input: in,
-			infer: inferDone.Sub(inputDone), output: out, batch: n,
+			infer: inferDone.Sub(inputDone), output: out,
 		}
 		switch {
 		case !ok:
