@@ -35,25 +35,22 @@ type span struct{ start, end time.Time }
 
 // gpuReading is one sample of the card, in the units DCGM uses.
 type gpuReading struct {
-	Util     float64 // busy fraction 0..1 over the last interval
-	PowerW   float64
-	EnergyJ  float64 // since the server started
-	TempC    float64
-	SMMHz    float64
-	MemMHz   float64
-	UsedMiB  float64 // FB_USED: what the process holds, without the reserved part
-	FreeMiB  float64
-	Reserved float64
+	Util    float64 // busy fraction 0..1 over the last interval
+	PowerW  float64
+	EnergyJ float64 // since the server started
+	TempC   float64
+	SMMHz   float64
+	MemMHz  float64
+	UsedMiB float64 // FB_USED: what the process holds, without the reserved part
+	FreeMiB float64 // FB_FREE; FB_RESERVED is the profile's ReservedMiB
 }
 
 func newGPUModel(p Profile, now time.Time) *gpuModel {
 	g := &gpuModel{p: p, last: now}
 	g.cur = gpuReading{
 		PowerW: p.IdleW, TempC: p.IdleC, SMMHz: p.SMIdleMHz, MemMHz: p.MemIdleMHz,
-		Reserved: p.ReservedMiB,
 	}
-	g.cur.UsedMiB = g.usedMiB(0)
-	g.cur.FreeMiB = p.MemoryMiB - p.ReservedMiB - g.cur.UsedMiB
+	g.setMemory(0)
 	return g
 }
 
@@ -93,8 +90,12 @@ func (g *gpuModel) addItems(n int) {
 	g.peakItems = max(g.peakItems, g.inFlight)
 }
 
-func (g *gpuModel) usedMiB(items int) float64 {
-	return g.p.MemBaseMiB + float64(g.p.Instances)*g.p.MemPerInstanceMiB + float64(items)*g.p.MemItemMiB
+// setMemory sets the used and free memory readings for items batch items
+// resident on the card.
+func (g *gpuModel) setMemory(items int) {
+	p := g.p
+	g.cur.UsedMiB = p.MemBaseMiB + float64(p.Instances)*p.MemPerInstanceMiB + float64(items)*p.MemItemMiB
+	g.cur.FreeMiB = p.MemoryMiB - p.ReservedMiB - g.cur.UsedMiB
 }
 
 // reading returns the last sample.
@@ -139,8 +140,7 @@ func (g *gpuModel) sample(now time.Time) gpuReading {
 	if util > 0 {
 		r.MemMHz = p.MemMHz
 	}
-	r.UsedMiB = g.usedMiB(g.peakItems)
-	r.FreeMiB = p.MemoryMiB - p.ReservedMiB - r.UsedMiB
+	g.setMemory(g.peakItems)
 	g.last, g.peakItems = now, g.inFlight
 	return g.cur
 }

@@ -44,8 +44,8 @@ func TestMemoryFollowsItemsInFlight(t *testing.T) {
 	if r.UsedMiB != idle+8*p.MemItemMiB {
 		t.Errorf("used %v MiB, want %v", r.UsedMiB, idle+8*p.MemItemMiB)
 	}
-	if r.UsedMiB+r.FreeMiB+r.Reserved != p.MemoryMiB {
-		t.Errorf("used+free+reserved = %v, want %v", r.UsedMiB+r.FreeMiB+r.Reserved, p.MemoryMiB)
+	if r.UsedMiB+r.FreeMiB+p.ReservedMiB != p.MemoryMiB {
+		t.Errorf("used+free+reserved = %v, want %v", r.UsedMiB+r.FreeMiB+p.ReservedMiB, p.MemoryMiB)
 	}
 	if r := g.sample(t0.Add(2 * time.Second)); r.UsedMiB != idle {
 		t.Errorf("after the batch: used %v, want %v", r.UsedMiB, idle)

@@ -1,7 +1,5 @@
 package sim
 
-import "strconv"
-
 // dcgmField is one default-CSV field of dcgm-exporter that the sim reports,
 // with its HELP text verbatim from etc/default-counters.csv.
 type dcgmField struct {
@@ -31,7 +29,7 @@ var dcgmFields = []dcgmField{
 	{"DCGM_FI_DEV_FB_USED", "gauge", "Framebuffer memory used (in MiB).",
 		func(g gpuReading, _ Profile) string { return dcgmInt(g.UsedMiB) }},
 	{"DCGM_FI_DEV_FB_RESERVED", "gauge", "Framebuffer memory reserved (in MiB).",
-		func(g gpuReading, _ Profile) string { return dcgmInt(g.Reserved) }},
+		func(_ gpuReading, p Profile) string { return dcgmInt(p.ReservedMiB) }},
 }
 
 // dcgmDriverVersion is the driver the sim claims, as the default CSV's
@@ -44,7 +42,7 @@ const dcgmDriverVersion = "580.105.08"
 func (s *Server) dcgmMetrics() []byte {
 	g := s.gpu.reading()
 	labels := []label{
-		{"gpu", strconv.Itoa(0)}, {"UUID", s.p.UUID}, {"pci_bus_id", s.p.PCIBus},
+		{"gpu", "0"}, {"UUID", s.p.UUID}, {"pci_bus_id", s.p.PCIBus},
 		{"device", "nvidia0"}, {"modelName", s.p.GPUName}, {"Hostname", s.cfg.Hostname},
 		{"DCGM_FI_DRIVER_VERSION", dcgmDriverVersion},
 	}

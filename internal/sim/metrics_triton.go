@@ -40,10 +40,11 @@ func (s *Server) tritonMetrics() []byte {
 	gpu := []label{{"gpu_uuid", s.p.UUID}}
 
 	var e expo
-	counter := func(name, help string, v uint64) {
-		e.family(name, "counter", help)
-		e.series(name, inst, tritonFloat(float64(v)))
+	one := func(name, typ, help string, lb []label, v float64) { // a family of one series
+		e.family(name, typ, help)
+		e.series(name, lb, tritonFloat(v))
 	}
+	counter := func(name, help string, v uint64) { one(name, "counter", help, inst, float64(v)) }
 	counter("nv_inference_request_success", helpSuccess, st.success)
 	e.family("nv_inference_request_failure", "counter", helpFailure)
 	for _, reason := range failureReasons {
@@ -57,17 +58,12 @@ func (s *Server) tritonMetrics() []byte {
 	counter("nv_inference_compute_input_duration_us", helpInput, st.inputUs)
 	counter("nv_inference_compute_infer_duration_us", helpInfer, st.inferUs)
 	counter("nv_inference_compute_output_duration_us", helpOutput, st.outputUs)
-
-	gauge := func(name, typ, help string, lb []label, v float64) {
-		e.family(name, typ, help)
-		e.series(name, lb, tritonFloat(v))
-	}
-	gauge("nv_energy_consumption", "counter", helpEnergy, gpu, g.EnergyJ)
-	gauge("nv_inference_pending_request_count", "gauge", helpPending, model, float64(s.b.pending()))
-	gauge("nv_gpu_utilization", "gauge", helpUtil, gpu, g.Util)
-	gauge("nv_gpu_memory_total_bytes", "gauge", helpMemTotal, gpu, s.p.MemoryMiB*mib)
-	gauge("nv_gpu_memory_used_bytes", "gauge", helpMemUsed, gpu, g.UsedMiB*mib)
-	gauge("nv_gpu_power_usage", "gauge", helpPower, gpu, g.PowerW)
-	gauge("nv_gpu_power_limit", "gauge", helpLimit, gpu, s.p.MaxW)
+	one("nv_energy_consumption", "counter", helpEnergy, gpu, g.EnergyJ)
+	one("nv_inference_pending_request_count", "gauge", helpPending, model, float64(s.b.pending()))
+	one("nv_gpu_utilization", "gauge", helpUtil, gpu, g.Util)
+	one("nv_gpu_memory_total_bytes", "gauge", helpMemTotal, gpu, s.p.MemoryMiB*mib)
+	one("nv_gpu_memory_used_bytes", "gauge", helpMemUsed, gpu, g.UsedMiB*mib)
+	one("nv_gpu_power_usage", "gauge", helpPower, gpu, g.PowerW)
+	one("nv_gpu_power_limit", "gauge", helpLimit, gpu, s.p.MaxW)
 	return e.b.Bytes()
 }
