@@ -2,6 +2,8 @@ package assert
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -191,7 +193,7 @@ func diagText(diags hcl.Diagnostics) string {
 func samplerNote(step result.Step, tr hcl.Traversal) string {
 	root := tr.RootName()
 	var notes []string
-	for _, name := range sortedKeys(step.Samplers) {
+	for _, name := range slices.Sorted(maps.Keys(step.Samplers)) {
 		w := step.Samplers[name]
 		if w.Error == "" || !feeds(root, tr, name, w.Kind) {
 			continue

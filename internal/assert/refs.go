@@ -2,8 +2,9 @@ package assert
 
 import (
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -78,24 +79,10 @@ func FormatNumber(f float64) string {
 
 // formatObserved renders "a = 1, b = 2" in key order.
 func formatObserved(obs map[string]any) string {
-	keys := make([]string, 0, len(obs))
-	for k := range obs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(obs))
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = k + " = " + formatValue(obs[k])
 	}
 	return strings.Join(parts, ", ")
-}
-
-// sortedKeys returns m's keys in order, for deterministic messages.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

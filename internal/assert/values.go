@@ -7,10 +7,12 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/result"
 )
 
 // Namespace names of DESIGN §1, the root variables a condition can read.
+// Values builds each as a value of the type dsl.ConditionTypes gives it.
 const (
 	NSLatency     = "latency"
 	NSRequests    = "requests"
@@ -23,9 +25,6 @@ const (
 	NSStep        = "step"
 )
 
-// Namespaces lists the condition namespaces in DESIGN §1 order.
-var Namespaces = []string{NSLatency, NSRequests, NSStatusCodes, NSExtract, NSGPU, NSGPUs, NSTriton, NSSampler, NSStep}
-
 // Values builds the condition namespaces of DESIGN §1 for one step window as
 // cty values. Every value with no samples behind it (a nil pointer, an absent
 // sampler) is unknown rather than zero, so whatever reads it becomes an error
@@ -36,11 +35,11 @@ func Values(step result.Step, plannedDuration time.Duration) map[string]cty.Valu
 		NSLatency:     latencyVal(step.Latency),
 		NSRequests:    requestsVal(step.Requests),
 		NSStatusCodes: statusCodesVal(step.StatusCodes),
-		NSExtract:     extractsVal(step.Extract),
+		NSExtract:     objectOf(step.Extract, extractVal),
 		NSGPU:         gpuStatsVal(step.GPU),
 		NSGPUs:        gpusVal(step.GPUs, step.GPU != nil),
 		NSTriton:      tritonVal(step.Triton),
-		NSSampler:     samplersVal(step.Samplers),
+		NSSampler:     objectOf(step.Samplers, samplerVal),
 		NSStep:        stepVal(step, plannedDuration),
 	}
 }
@@ -97,20 +96,22 @@ func statusCodesVal(codes map[string]int64) cty.Value {
 	return cty.MapVal(m)
 }
 
-func extractsVal(ex map[string]result.Extract) cty.Value {
-	if len(ex) == 0 {
-		return cty.EmptyObjectVal
+// objectOf is an object with one attribute per entry of m, valued by val.
+func objectOf[T any](m map[string]T, val func(T) cty.Value) cty.Value {
+	attrs := make(map[string]cty.Value, len(m))
+	for name, e := range m {
+		attrs[name] = val(e)
 	}
-	m := make(map[string]cty.Value, len(ex))
-	for name, e := range ex {
-		m[name] = cty.ObjectVal(map[string]cty.Value{
-			"count": cty.NumberIntVal(e.Count),
-			"min":   num(e.Min), "mean": num(e.Mean), "p50": num(e.P50),
-			"p90": num(e.P90), "p95": num(e.P95), "p99": num(e.P99),
-			"max": num(e.Max), "last": num(e.Last),
-		})
-	}
-	return cty.ObjectVal(m)
+	return cty.ObjectVal(attrs)
+}
+
+func extractVal(e result.Extract) cty.Value {
+	return cty.ObjectVal(map[string]cty.Value{
+		"count": cty.NumberIntVal(e.Count),
+		"min":   num(e.Min), "mean": num(e.Mean), "p50": num(e.P50),
+		"p90": num(e.P90), "p95": num(e.P95), "p99": num(e.P99),
+		"max": num(e.Max), "last": num(e.Last),
+	})
 }
 
 func statVal(s result.Stat) cty.Value {
@@ -170,7 +171,8 @@ func gpusVal(gs []result.GPU, known bool) cty.Value {
 	return cty.ListVal(vs)
 }
 
-// tritonVal is the `triton` object; nil gives every leaf unknown.
+// tritonVal is the `triton` object; nil gives every leaf unknown. pending
+// holds only the max and mean of DESIGN §1.
 func tritonVal(t *result.Triton) cty.Value {
 	if t == nil {
 		t = &result.Triton{}
@@ -179,7 +181,9 @@ func tritonVal(t *result.Triton) cty.Value {
 		"requests": num(t.Requests), "failures": num(t.Failures), "rps": num(t.RPS),
 		"queue_ms": num(t.QueueMs), "infer_ms": num(t.InferMs), "input_ms": num(t.InputMs),
 		"output_ms": num(t.OutputMs), "request_ms": num(t.RequestMs),
-		"batch_size": num(t.BatchSize), "pending": statVal(t.Pending),
+		"batch_size": num(t.BatchSize), "pending": cty.ObjectVal(map[string]cty.Value{
+			"max": num(t.Pending.Max), "mean": num(t.Pending.Mean),
+		}),
 	})
 }
 
@@ -195,27 +199,17 @@ func seriesVal(s result.SeriesStats) cty.Value {
 // declared series for prometheus samplers.
 func samplerVal(w result.SamplerWindow) cty.Value {
 	m := map[string]cty.Value{}
-	gpuKind := w.Kind == "nvml" || w.Kind == "dcgm" || w.Kind == "triton"
+	kind := dsl.SamplerKind(w.Kind)
+	gpuKind := kind == dsl.SamplerNVML || kind == dsl.SamplerDCGM || kind == dsl.SamplerTriton
 	if gpuKind || w.GPU != nil || len(w.GPUs) > 0 {
 		m[NSGPU] = gpuStatsVal(w.GPU)
 		m[NSGPUs] = gpusVal(w.GPUs, w.GPU != nil)
 	}
-	if w.Kind == "triton" || w.Triton != nil {
+	if kind == dsl.SamplerTriton || w.Triton != nil {
 		m[NSTriton] = tritonVal(w.Triton)
 	}
 	for name, s := range w.Series {
 		m[name] = seriesVal(s)
-	}
-	return cty.ObjectVal(m)
-}
-
-func samplersVal(ws map[string]result.SamplerWindow) cty.Value {
-	if len(ws) == 0 {
-		return cty.EmptyObjectVal
-	}
-	m := make(map[string]cty.Value, len(ws))
-	for name, w := range ws {
-		m[name] = samplerVal(w)
 	}
 	return cty.ObjectVal(m)
 }

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // nameCase is one condition name and the value fullStep holds for it.
@@ -133,5 +136,46 @@ func TestValuesNaNIsUnknown(t *testing.T) {
 	s.Latency.P95 = &nan
 	if Values(s, 0)["latency"].GetAttr("p95").IsKnown() {
 		t.Error("latency.p95 = NaN is known, want unknown")
+	}
+}
+
+// TestValuesMatchConditionTypes checks that Values and the load-time schema
+// name the same fields: each namespace Values builds has exactly the type
+// dsl.ConditionTypes gives it for a scenario declaring the same extracts and
+// samplers, both with data behind every value and with none.
+func TestValuesMatchConditionTypes(t *testing.T) {
+	full := &dsl.Scenario{
+		Targets: []*dsl.Target{{Name: "api", Extracts: []*dsl.Extract{{Name: "inference_ms"}}}},
+		Samplers: []*dsl.Sampler{
+			{Kind: dsl.SamplerDCGM, Name: "fleet"},
+			{Kind: dsl.SamplerTriton, Name: "tri"},
+			{Kind: dsl.SamplerPrometheus, Name: "app", Series: []*dsl.Series{{Name: "load1"}, {Name: "reqs"}}},
+		},
+	}
+	for _, c := range []struct {
+		name string
+		s    *dsl.Scenario
+		step result.Step
+	}{
+		{"full", full, fullStep("s")},
+		{"empty", &dsl.Scenario{}, emptyStep("s")},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			want := dsl.ConditionTypes(c.s)
+			got := Values(c.step, time.Minute)
+			for root, ty := range want {
+				v, ok := got[root]
+				if !ok {
+					t.Errorf("Values has no %s; the schema gives it %s", root, ty.GoString())
+				} else if !v.Type().Equals(ty) {
+					t.Errorf("Values[%s] is a %s, the schema says %s", root, v.Type().GoString(), ty.GoString())
+				}
+			}
+			for root := range got {
+				if _, ok := want[root]; !ok {
+					t.Errorf("Values has %s, which the schema lacks", root)
+				}
+			}
+		})
 	}
 }

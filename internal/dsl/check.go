@@ -2,6 +2,8 @@ package dsl
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -105,7 +107,7 @@ func (l *loader) checkAssert(a *Assert, steps map[string]bool) hcl.Diagnostics {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Unknown step in assert",
-				Detail:   fmt.Sprintf("assert %q lists step %q, which is not declared.%s", a.Name, name, suggestSuffix(name, mapKeys(steps))),
+				Detail:   fmt.Sprintf("assert %q lists step %q, which is not declared.%s", a.Name, name, suggestSuffix(name, slices.Collect(maps.Keys(steps)))),
 				Subject:  r,
 			})
 		}
@@ -145,12 +147,4 @@ func rangeOr(r, def hcl.Range) *hcl.Range {
 		return &def
 	}
 	return &r
-}
-
-func mapKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }

@@ -2,7 +2,8 @@ package dsl
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -41,20 +42,20 @@ func CheckConditionReferences(s *Scenario, expr hcl.Expression) hcl.Diagnostics 
 
 // checkReferences checks each traversal of expr; measured says whether any
 // of them reads a measurement namespace.
-func checkReferences(roots map[string]*node, expr hcl.Expression) (diags hcl.Diagnostics, measured bool) {
+func checkReferences(roots map[string]cty.Type, expr hcl.Expression) (diags hcl.Diagnostics, measured bool) {
 	for _, t := range expr.Variables() {
 		if len(t) == 0 {
 			continue
 		}
 		name := t.RootName()
-		root := roots[name]
-		if root == nil {
+		root, ok := roots[name]
+		if !ok {
 			r := t[0].SourceRange()
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Unknown name in condition",
 				Detail: fmt.Sprintf("A condition can read %s; %q is none of them.%s",
-					strings.Join(rootNames(roots), ", "), name, suggestSuffix(name, rootNames(roots))),
+					strings.Join(slices.Sorted(maps.Keys(roots)), ", "), name, suggestSuffix(name, slices.Sorted(maps.Keys(roots)))),
 				Subject: &r,
 			})
 			continue
@@ -69,12 +70,12 @@ func checkReferences(roots map[string]*node, expr hcl.Expression) (diags hcl.Dia
 	return diags, measured
 }
 
-// checkTraversal walks t's steps down the schema from root and reports the
+// checkTraversal walks t's steps down the types from root and reports the
 // first step that does not fit, on that step's own range.
-func checkTraversal(n *node, t hcl.Traversal) *hcl.Diagnostic {
+func checkTraversal(ty cty.Type, t hcl.Traversal) *hcl.Diagnostic {
 	path := t.RootName()
 	for _, step := range t[1:] {
-		if n.any {
+		if ty == cty.DynamicPseudoType {
 			return nil
 		}
 		name, isName := "", false
@@ -82,38 +83,36 @@ func checkTraversal(n *node, t hcl.Traversal) *hcl.Diagnostic {
 		case hcl.TraverseAttr:
 			name, isName = st.Name, true
 		case hcl.TraverseIndex:
-			if st.Key.IsKnown() && !st.Key.IsNull() && st.Key.Type() == cty.String && n.fields != nil {
+			if st.Key.IsKnown() && !st.Key.IsNull() && st.Key.Type() == cty.String && ty.IsObjectType() {
 				name, isName = st.Key.AsString(), true
 			}
 		}
-		var next *node
 		switch {
-		case n.elem != nil && (n.isMap || !isName):
-			next = n.elem
-		case n.elem != nil:
+		case ty.IsMapType() || (ty.IsListType() && !isName):
+			ty = ty.ElementType()
+		case ty.IsListType():
 			return stepDiag(step, "Attribute of a list", fmt.Sprintf("%s is a list, one element per GPU; index it, e.g. %s[0].%s.", path, path, name))
-		case n.fields != nil && isName:
-			next = n.fields[name]
-			if next == nil {
-				return stepDiag(step, "Unknown field in condition", unknownFieldDetail(path, name, n))
+		case ty.IsObjectType() && isName:
+			if !ty.HasAttribute(name) {
+				return stepDiag(step, "Unknown field in condition", unknownFieldDetail(path, name, ty))
 			}
-		case n.fields != nil:
+			ty = ty.AttributeType(name)
+		case ty.IsObjectType():
 			return nil // a computed index: left to evaluation
 		default:
-			return stepDiag(step, "Field of a plain value", fmt.Sprintf("%s is a %s and has no fields; remove what follows it.", path, n.leaf.FriendlyName()))
+			return stepDiag(step, "Field of a plain value", fmt.Sprintf("%s is a %s and has no fields; remove what follows it.", path, ty.FriendlyName()))
 		}
 		if isName {
 			path += "." + name
 		} else {
 			path += "[…]"
 		}
-		n = next
 	}
 	return nil
 }
 
-func unknownFieldDetail(path, name string, n *node) string {
-	fields := n.fieldNames()
+func unknownFieldDetail(path, name string, ty cty.Type) string {
+	fields := slices.Sorted(maps.Keys(ty.AttributeTypes()))
 	if len(fields) == 0 {
 		if path == "extract" {
 			return fmt.Sprintf("No target declares extract %q; add extract %q { json = \"…\" } to a target.", name, name)
@@ -142,15 +141,6 @@ func stepDiag(step hcl.Traverser, summary, detail string) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: &r}
 }
 
-func rootNames(roots map[string]*node) []string {
-	out := make([]string, 0, len(roots))
-	for k := range roots {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // typeCheckAssert evaluates a's condition and message over unknown values of
 // the namespaces' types: what is left to fail is what would fail in every
 // step (a function given the wrong type, a condition that is not a bool).
@@ -160,10 +150,8 @@ func typeCheckAssert(s *Scenario, a *Assert) hcl.Diagnostics {
 	}
 	ctx := a.EvalCtx.NewChild()
 	ctx.Variables = map[string]cty.Value{}
-	for name, n := range conditionRoots(s) {
-		if !valueRoots[name] {
-			ctx.Variables[name] = cty.UnknownVal(n.typ())
-		}
+	for name, ty := range ConditionTypes(s) {
+		ctx.Variables[name] = cty.UnknownVal(ty)
 	}
 	v, diags := a.Condition.Value(ctx)
 	defer stripValues(diags)

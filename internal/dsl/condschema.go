@@ -1,153 +1,115 @@
 package dsl
 
-import (
-	"sort"
+import "github.com/zclconf/go-cty/cty"
 
-	"github.com/zclconf/go-cty/cty"
-)
+// The names a condition may read (DESIGN §1, "What a condition sees") are
+// held as the cty types of their values: an object's attributes are its
+// fields, a list or map holds its elements, and cty.DynamicPseudoType stands
+// for anything (var and local values, checked by evaluation). assert.Values
+// builds values of exactly these types; a test there checks it.
 
-// node is one level of the names a condition may read (DESIGN §1, "What a
-// condition sees"): an object with fixed fields, a list or map of elem, a
-// leaf value, or anything (var and local values, checked by evaluation).
-type node struct {
-	fields map[string]*node
-	elem   *node
-	isMap  bool // elem is keyed by string (a map), else indexed (a list)
-	leaf   cty.Type
-	any    bool
-}
-
-func leafNode(ty cty.Type) *node { return &node{leaf: ty} }
-
-// numbers is an object of number fields.
-func numbers(names ...string) *node {
-	n := &node{fields: map[string]*node{}}
+// numbers is an object attribute set of number fields.
+func numbers(names ...string) map[string]cty.Type {
+	m := make(map[string]cty.Type, len(names))
 	for _, name := range names {
-		n.fields[name] = leafNode(cty.Number)
+		m[name] = cty.Number
 	}
-	return n
+	return m
 }
 
 var (
-	latencyNode  = numbers("min", "mean", "stddev", "p50", "p90", "p95", "p99", "p999", "max")
-	requestsNode = numbers("total", "ok", "failed", "dropped", "timeouts", "rps", "success_rate", "error_rate")
-	statusNode   = &node{elem: leafNode(cty.Number), isMap: true}
-	extractNode  = numbers("count", "min", "mean", "p50", "p90", "p95", "p99", "max", "last")
-	seriesNode   = numbers("min", "mean", "max", "last", "p95", "delta", "rate")
-	gpuStatNode  = numbers("min", "mean", "max", "last", "p95")
-	stepNode     = &node{fields: map[string]*node{
-		"name": leafNode(cty.String), "users": leafNode(cty.Number),
-		"rate": leafNode(cty.Number), "duration_s": leafNode(cty.Number),
-	}}
+	latencyType  = cty.Object(numbers("min", "mean", "stddev", "p50", "p90", "p95", "p99", "p999", "max"))
+	requestsType = cty.Object(numbers("total", "ok", "failed", "dropped", "timeouts", "rps", "success_rate", "error_rate"))
+	statusType   = cty.Map(cty.Number)
+	extractType  = cty.Object(numbers("count", "min", "mean", "p50", "p90", "p95", "p99", "max", "last"))
+	seriesType   = cty.Object(numbers("min", "mean", "max", "last", "p95", "delta", "rate"))
+	gpuStatType  = cty.Object(numbers("min", "mean", "max", "last", "p95"))
+	stepType     = cty.Object(map[string]cty.Type{
+		"name": cty.String, "users": cty.Number, "rate": cty.Number, "duration_s": cty.Number,
+	})
 	gpuMetrics = []string{"utilization", "memory_utilization", "memory_used_mib", "memory_total_mib", "temperature", "power_w"}
-	gpuNode    = gpuObject(false)
-	gpusNode   = &node{elem: gpuObject(true)}
-	tritonNode = tritonObject()
+	gpuType    = gpuObject(false)
+	gpusType   = cty.List(gpuObject(true))
+	tritonType = tritonObject()
 )
 
 // gpuObject is the `gpu` namespace; one element of `gpus` adds index, name
 // and uuid.
-func gpuObject(entry bool) *node {
-	n := &node{fields: map[string]*node{}}
-	for _, m := range gpuMetrics {
-		n.fields[m] = gpuStatNode
+func gpuObject(entry bool) cty.Type {
+	m := map[string]cty.Type{}
+	for _, name := range gpuMetrics {
+		m[name] = gpuStatType
 	}
 	if entry {
-		n.fields["index"] = leafNode(cty.Number)
-		n.fields["name"] = leafNode(cty.String)
-		n.fields["uuid"] = leafNode(cty.String)
+		m["index"], m["name"], m["uuid"] = cty.Number, cty.String, cty.String
 	}
-	return n
+	return cty.Object(m)
 }
 
-func tritonObject() *node {
-	n := numbers("requests", "failures", "rps", "queue_ms", "infer_ms", "input_ms",
+func tritonObject() cty.Type {
+	m := numbers("requests", "failures", "rps", "queue_ms", "infer_ms", "input_ms",
 		"output_ms", "request_ms", "batch_size")
-	n.fields["pending"] = numbers("max", "mean")
-	return n
+	m["pending"] = cty.Object(numbers("max", "mean"))
+	return cty.Object(m)
 }
 
-// conditionRoots returns the namespaces a condition of s may read, keyed by
-// root name: the fixed ones of DESIGN §1 specialised to s (its extracts,
-// samplers and their series), plus var and local, whose names are checked
-// against the declared ones.
-func conditionRoots(s *Scenario) map[string]*node {
-	extract := &node{fields: map[string]*node{}}
+// ConditionTypes returns the types of the measurement namespaces a condition
+// of s may read, keyed by root name: the fixed ones of DESIGN §1 specialised
+// to s (its extracts, samplers and their series).
+func ConditionTypes(s *Scenario) map[string]cty.Type {
+	extract := map[string]cty.Type{}
 	for _, t := range s.Targets {
 		for _, ex := range t.Extracts {
-			extract.fields[ex.Name] = extractNode
+			extract[ex.Name] = extractType
 		}
 	}
-	samplers := &node{fields: map[string]*node{}}
+	samplers := map[string]cty.Type{}
 	for _, sm := range s.Samplers {
-		samplers.fields[sm.Name] = samplerNode(sm)
+		samplers[sm.Name] = samplerType(sm)
 	}
-	return map[string]*node{
-		"var": valueNames(s, "var"), "local": valueNames(s, "local"),
-		"latency": latencyNode, "requests": requestsNode, "status_codes": statusNode,
-		"extract": extract, "gpu": gpuNode, "gpus": gpusNode, "triton": tritonNode,
-		"sampler": samplers, "step": stepNode,
+	return map[string]cty.Type{
+		"latency": latencyType, "requests": requestsType, "status_codes": statusType,
+		"extract": cty.Object(extract), "gpu": gpuType, "gpus": gpusType, "triton": tritonType,
+		"sampler": cty.Object(samplers), "step": stepType,
 	}
 }
 
-// samplerNode is sampler.NAME: the namespaces its kind provides.
-func samplerNode(sm *Sampler) *node {
+// conditionRoots is ConditionTypes plus var and local, whose names are
+// checked against the declared ones.
+func conditionRoots(s *Scenario) map[string]cty.Type {
+	roots := ConditionTypes(s)
+	for root := range valueRoots {
+		roots[root] = valueNames(s, root)
+	}
+	return roots
+}
+
+// samplerType is sampler.NAME: the namespaces its kind provides.
+func samplerType(sm *Sampler) cty.Type {
 	switch sm.Kind {
 	case SamplerNVML, SamplerDCGM:
-		return &node{fields: map[string]*node{"gpu": gpuNode, "gpus": gpusNode}}
+		return cty.Object(map[string]cty.Type{"gpu": gpuType, "gpus": gpusType})
 	case SamplerTriton:
-		return &node{fields: map[string]*node{"triton": tritonNode, "gpu": gpuNode, "gpus": gpusNode}}
+		return cty.Object(map[string]cty.Type{"triton": tritonType, "gpu": gpuType, "gpus": gpusType})
 	case SamplerPrometheus:
-		n := &node{fields: map[string]*node{}}
+		m := map[string]cty.Type{}
 		for _, se := range sm.Series {
-			n.fields[se.Name] = seriesNode
+			m[se.Name] = seriesType
 		}
-		return n
+		return cty.Object(m)
 	}
-	return &node{any: true}
+	return cty.DynamicPseudoType
 }
 
 // valueNames is var or local: the declared names, each holding anything.
-func valueNames(s *Scenario, root string) *node {
-	n := &node{fields: map[string]*node{}}
-	if s.EvalCtx == nil {
-		return n
-	}
-	v, ok := s.EvalCtx.Variables[root]
-	if !ok || v.IsNull() || !v.Type().IsObjectType() {
-		return n
-	}
-	for name := range v.Type().AttributeTypes() {
-		n.fields[name] = &node{any: true}
-	}
-	return n
-}
-
-// typ is the cty type of values of n, for type-checking a condition over
-// unknown values at load time.
-func (n *node) typ() cty.Type {
-	switch {
-	case n.any:
-		return cty.DynamicPseudoType
-	case n.fields != nil:
-		attrs := map[string]cty.Type{}
-		for k, f := range n.fields {
-			attrs[k] = f.typ()
+func valueNames(s *Scenario, root string) cty.Type {
+	m := map[string]cty.Type{}
+	if s.EvalCtx != nil {
+		if v, ok := s.EvalCtx.Variables[root]; ok && !v.IsNull() && v.Type().IsObjectType() {
+			for name := range v.Type().AttributeTypes() {
+				m[name] = cty.DynamicPseudoType
+			}
 		}
-		return cty.Object(attrs)
-	case n.elem != nil && n.isMap:
-		return cty.Map(n.elem.typ())
-	case n.elem != nil:
-		return cty.List(n.elem.typ())
 	}
-	return n.leaf
-}
-
-func (n *node) fieldNames() []string {
-	out := make([]string, 0, len(n.fields))
-	for k := range n.fields {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return cty.Object(m)
 }
