@@ -11,17 +11,12 @@ var assertSchema = &hcl.BodySchema{
 	},
 }
 
-// decodeAssertBlock reads a top-level `assert "name"` block. condition and
-// error_message stay expressions: they are evaluated per step window, in ctx
-// plus the condition namespaces. Their names are checked later, once every
-// sampler, target and step is known (see loader.check).
-func decodeAssertBlock(b *hcl.Block, ctx *hcl.EvalContext, files map[string]*hcl.File) (*Assert, hcl.Diagnostics) {
-	a, _, diags := decodeAssert(b, ctx, files)
-	return a, diags
-}
-
-// decodeAssert is decodeAssertBlock that also returns the range of `steps`
-// when it is set, which a step-nested assert must not do.
+// decodeAssert reads an `assert "name"` block, top-level or in a step.
+// condition and error_message stay expressions: they are evaluated per step
+// window, in ctx plus the condition namespaces. Their names are checked
+// later, once every sampler, target and step is known (see loader.check).
+// It also returns the range of `steps` when it is set, which a step-nested
+// assert must not do.
 func decodeAssert(b *hcl.Block, ctx *hcl.EvalContext, files map[string]*hcl.File) (*Assert, *hcl.Range, hcl.Diagnostics) {
 	as := &Assert{Name: b.Labels[0], Severity: SeverityFail, EvalCtx: ctx, DeclRange: b.DefRange}
 	content, diags := bodyContent(b.Body, assertSchema)
@@ -34,14 +29,9 @@ func decodeAssert(b *hcl.Block, ctx *hcl.EvalContext, files map[string]*hcl.File
 		as.ErrorMessage = at.Expr
 	}
 	as.Steps, _ = a.strs("steps")
-	if s, ok := a.str("severity"); ok {
-		switch Severity(s) {
-		case SeverityFail, SeverityWarn:
-			as.Severity = Severity(s)
-		default:
-			a.errorf("severity", "Invalid severity",
-				"severity = %q: use \"fail\" (a breach fails the run) or \"warn\" (reported only).%s", s, suggestSuffix(s, []string{"fail", "warn"}))
-		}
+	if s, ok := a.oneOf("severity", "Invalid severity", `"fail" (a breach fails the run) or "warn" (reported only)`,
+		string(SeverityFail), string(SeverityWarn)); ok {
+		as.Severity = Severity(s)
 	}
 	as.Abort, _ = a.boolean("abort")
 	as.Sustain, _ = a.duration("sustain")

@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -163,9 +164,21 @@ func (a *attrs) duration(name string) (time.Duration, bool) {
 	return d, true
 }
 
-// durationOr reads a duration, falling back to def when it is absent or bad.
-func (a *attrs) durationOr(name string, def time.Duration) time.Duration {
-	if d, ok := a.duration(name); ok {
+// oneOf reads a string that must be one of options; use says what each
+// means, for the message.
+func (a *attrs) oneOf(name, summary, use string, options ...string) (string, bool) {
+	s, ok := a.str(name)
+	if !ok || slices.Contains(options, s) {
+		return s, ok
+	}
+	a.errorf(name, summary, "%s = %q: use %s.%s", name, s, use, suggestSuffix(s, options))
+	return "", false
+}
+
+// positiveDurationOr reads a duration that must be positive, falling back
+// to def when it is absent or bad.
+func (a *attrs) positiveDurationOr(name string, def time.Duration) time.Duration {
+	if d, ok := a.positiveDuration(name); ok {
 		return d
 	}
 	return def
@@ -181,41 +194,33 @@ func (a *attrs) positiveDuration(name string) (time.Duration, bool) {
 	return d, ok
 }
 
-// ints reads a list of whole numbers.
-func (a *attrs) ints(name string) ([]int, bool) {
-	v, ok := a.value(name, cty.List(cty.Number))
+// list reads name as a list of elem into a []T. bad reports what gocty
+// refused: an element that does not fit T (a null, a fraction).
+func list[T any](a *attrs, name string, elem cty.Type, bad func(error)) ([]T, bool) {
+	v, ok := a.value(name, cty.List(elem))
 	if !ok {
 		return nil, false
 	}
-	out := make([]int, 0, v.LengthInt())
-	for it := v.ElementIterator(); it.Next(); {
-		_, e := it.Element()
-		var n int
-		if err := gocty.FromCtyValue(e, &n); err != nil {
-			a.errorf(name, "Value must be a whole number", "Every element of %s must be a whole number: %s.", name, err.Error())
-			return nil, false
-		}
-		out = append(out, n)
+	var out []T
+	if err := gocty.FromCtyValue(v, &out); err != nil {
+		bad(err)
+		return nil, false
 	}
 	return out, true
 }
 
+// ints reads a list of whole numbers.
+func (a *attrs) ints(name string) ([]int, bool) {
+	return list[int](a, name, cty.Number, func(err error) {
+		a.errorf(name, "Value must be a whole number", "Every element of %s must be a whole number: %s.", name, err.Error())
+	})
+}
+
 // strs reads a list of strings.
 func (a *attrs) strs(name string) ([]string, bool) {
-	v, ok := a.value(name, cty.List(cty.String))
-	if !ok {
-		return nil, false
-	}
-	out := make([]string, 0, v.LengthInt())
-	for it := v.ElementIterator(); it.Next(); {
-		_, e := it.Element()
-		if e.IsNull() {
-			a.errorf(name, "Invalid list element", "%s must not hold null.", name)
-			return nil, false
-		}
-		out = append(out, e.AsString())
-	}
-	return out, true
+	return list[string](a, name, cty.String, func(error) {
+		a.errorf(name, "Invalid list element", "%s must not hold null.", name)
+	})
 }
 
 // strMap reads a map of strings.

@@ -20,7 +20,7 @@ var healthSchema = &hcl.BodySchema{
 func decodeHealthBlock(block *hcl.Block, ctx *hcl.EvalContext, baseDir string) (*Health, hcl.Diagnostics) {
 	h := &Health{
 		Name: block.Labels[0], Method: "GET", Status: []int{200},
-		Timeout: defaultTimeout, Interval: time.Second, DeclRange: block.DefRange,
+		Timeout: DefaultTimeout, Interval: time.Second, DeclRange: block.DefRange,
 	}
 	content, diags := bodyContent(block.Body, healthSchema)
 	a := newAttrs(content.Attributes, ctx)
@@ -34,8 +34,8 @@ func decodeHealthBlock(block *hcl.Block, ctx *hcl.EvalContext, baseDir string) (
 	if s := statusList(a); len(s) > 0 {
 		h.Status = s
 	}
-	h.Timeout = positiveDurationOr(a, "timeout", defaultTimeout)
-	h.Interval = positiveDurationOr(a, "interval", time.Second)
+	h.Timeout = a.positiveDurationOr("timeout", DefaultTimeout)
+	h.Interval = a.positiveDurationOr("interval", time.Second)
 	seen := map[string]bool{}
 	for _, b := range content.Blocks {
 		if once(b, seen, &diags) {

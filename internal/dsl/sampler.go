@@ -40,8 +40,8 @@ func decodeSamplerBlock(block *hcl.Block, ctx *hcl.EvalContext) (*Sampler, hcl.D
 		})
 	}
 	a := newAttrs(content.Attributes, ctx)
-	sm.Interval = positiveDurationOr(a, "interval", time.Second)
-	sm.Timeout = positiveDurationOr(a, "timeout", sm.Interval)
+	sm.Interval = a.positiveDurationOr("interval", time.Second)
+	sm.Timeout = a.positiveDurationOr("timeout", sm.Interval)
 	sm.Optional, _ = a.boolean("optional")
 	sm.URL, _ = a.str("url")
 	if a.has("url") && sm.URL != "" {
@@ -103,13 +103,8 @@ func decodeSeriesBlock(b *hcl.Block, ctx *hcl.EvalContext) (*Series, hcl.Diagnos
 		s.Metric = m
 	}
 	s.Labels, _ = a.strMap("labels")
-	if k, ok := a.str("kind"); ok {
-		switch SeriesKind(k) {
-		case SeriesGauge, SeriesCounter:
-			s.Kind = SeriesKind(k)
-		default:
-			a.errorf("kind", "Invalid series kind", "kind = %q: use \"gauge\" or \"counter\".", k)
-		}
+	if k, ok := a.oneOf("kind", "Invalid series kind", `"gauge" or "counter"`, string(SeriesGauge), string(SeriesCounter)); ok {
+		s.Kind = SeriesKind(k)
 	}
 	return s, append(diags, a.diags...)
 }

@@ -19,12 +19,13 @@ var targetSchema = &hcl.BodySchema{
 	},
 }
 
-// defaultTimeout is a request's deadline when a target sets none.
-const defaultTimeout = 30 * time.Second
+// DefaultTimeout is a request's deadline when a target or health check
+// sets none.
+const DefaultTimeout = 30 * time.Second
 
 // decodeTargetBlock reads a `target "name"` block.
 func decodeTargetBlock(block *hcl.Block, ctx *hcl.EvalContext, baseDir string) (*Target, hcl.Diagnostics) {
-	t := &Target{Name: block.Labels[0], Method: "GET", Timeout: defaultTimeout, DeclRange: block.DefRange}
+	t := &Target{Name: block.Labels[0], Method: "GET", Timeout: DefaultTimeout, DeclRange: block.DefRange}
 	content, diags := bodyContent(block.Body, targetSchema)
 	a := newAttrs(content.Attributes, ctx)
 	if u, ok := a.str("url"); ok {
@@ -32,7 +33,7 @@ func decodeTargetBlock(block *hcl.Block, ctx *hcl.EvalContext, baseDir string) (
 		checkURL(a, "url", u)
 	}
 	t.Headers, _ = a.strMap("headers")
-	t.Timeout = positiveDurationOr(a, "timeout", defaultTimeout)
+	t.Timeout = a.positiveDurationOr("timeout", DefaultTimeout)
 	decodeBody(a, t)
 	if m, ok := a.str("method"); ok {
 		t.Method = strings.ToUpper(m)
@@ -88,14 +89,6 @@ func checkURL(a *attrs, name, u string) {
 	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 		a.errorf(name, "Invalid URL", "%s = %q must be an absolute http:// or https:// URL.", name, u)
 	}
-}
-
-// positiveDurationOr reads a duration that must be positive, else def.
-func positiveDurationOr(a *attrs, name string, def time.Duration) time.Duration {
-	if d, ok := a.positiveDuration(name); ok {
-		return d
-	}
-	return def
 }
 
 var expectSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "status"}}}

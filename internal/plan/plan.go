@@ -87,7 +87,7 @@ func Build(s *dsl.Scenario) Plan {
 		at = ps.End
 
 		if st.Model == dsl.Open && ps.MaxInFlight == 0 {
-			timeout := 30 * time.Second
+			timeout := dsl.DefaultTimeout
 			if t := targets[st.Target]; t != nil && t.Timeout > 0 {
 				timeout = t.Timeout
 			}
