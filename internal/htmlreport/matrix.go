@@ -1,11 +1,9 @@
 package htmlreport
 
 import (
-	"encoding/json"
-	"fmt"
-	"sort"
 	"strings"
 
+	"github.com/harness-gpu/harness/internal/report"
 	"github.com/harness-gpu/harness/internal/result"
 )
 
@@ -25,7 +23,7 @@ type MatrixRow struct {
 // Cell is one (step, assert) outcome; Status "" means the assert does not
 // apply to the step.
 type Cell struct {
-	Status   string
+	Status   string // an assertion status, or "warn" for a breached warn-severity assert
 	Observed string // "latency.p95 = 612.4"
 	Message  string
 }
@@ -54,45 +52,23 @@ func matrixOf(in Input) Matrix {
 	}
 	for _, a := range in.File.Assertions {
 		r := addRow(a.Step)
-		m.Rows[r].Cells[col[a.Name]] = Cell{Status: a.Status, Observed: observed(a.Observed), Message: a.Message}
+		status := a.Status
+		if report.WarnBreached(a) {
+			status = statusWarn
+		}
+		m.Rows[r].Cells[col[a.Name]] = Cell{Status: status, Observed: strings.Join(report.ObservedLines(a.Observed), ", "), Message: a.Message}
 	}
 	return m
 }
 
-// observed renders the values a condition referenced, sorted by name.
-func observed(obs map[string]any) string {
-	keys := make([]string, 0, len(obs))
-	for k := range obs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, k+" = "+value(obs[k]))
-	}
-	return strings.Join(parts, ", ")
-}
+// statusWarn is the cell status of a breached warn-severity assert: like the
+// console's ⚠, it is not shown as the failure it does not count as.
+const statusWarn = "warn"
 
-func value(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "unknown"
-	case float64:
-		return fmt.Sprintf("%.4g", x)
-	case string:
-		return x
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
-}
-
-// statusClass maps a status to its CSS class; unknown statuses get none.
+// statusClass maps a cell status to its CSS class; unknown statuses get none.
 func statusClass(s string) string {
 	switch s {
-	case result.StatusPass, result.StatusFail, result.StatusError:
+	case result.StatusPass, result.StatusFail, result.StatusError, statusWarn:
 		return "st-" + s
 	case result.StatusSkip:
 		return "st-skip"

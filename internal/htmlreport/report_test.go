@@ -131,3 +131,28 @@ func TestKnee(t *testing.T) {
 		}
 	}
 }
+
+// TestMatrixCells: a breached warn-severity assert shows as warn, not as the
+// failure it does not count as, and observed values read as on the console.
+func TestMatrixCells(t *testing.T) {
+	f := &result.File{
+		Steps: []result.Step{{Name: "s"}},
+		Assertions: []result.Assertion{
+			{Name: "tight", Step: "s", Severity: "warn", Status: result.StatusFail,
+				Observed: map[string]any{"requests.success_rate": 0.99995, "latency.p95": nil}},
+			{Name: "hard", Step: "s", Severity: "fail", Status: result.StatusFail,
+				Observed: map[string]any{"latency.p95": 12345.6}},
+		},
+	}
+	m := matrixOf(Input{File: f})
+	cells := m.Rows[0].Cells
+	if cells[0].Status != "warn" || statusClass(cells[0].Status) != "st-warn" || cells[1].Status != result.StatusFail {
+		t.Errorf("statuses %q, %q; want warn, fail", cells[0].Status, cells[1].Status)
+	}
+	if want := "latency.p95 = ?, requests.success_rate = 0.99995"; cells[0].Observed != want {
+		t.Errorf("observed %q, want %q", cells[0].Observed, want)
+	}
+	if want := "latency.p95 = 12345.6"; cells[1].Observed != want {
+		t.Errorf("observed %q, want %q", cells[1].Observed, want)
+	}
+}

@@ -169,7 +169,7 @@ func junitBody(a result.Assertion) string {
 		b.WriteString(a.Message + "\n")
 	}
 	fmt.Fprintf(&b, "step: %s\ncondition: %s\n", a.Step, a.Condition)
-	if lines := observedLines(a.Observed); len(lines) > 0 {
+	if lines := ObservedLines(a.Observed); len(lines) > 0 {
 		b.WriteString("observed:\n")
 		for _, l := range lines {
 			b.WriteString("  " + l + "\n")

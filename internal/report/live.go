@@ -62,7 +62,7 @@ func (l *Live) Tick(t runner.Tick) {
 		level = fmt.Sprintf("%.1f/s", t.Rate)
 	}
 	fmt.Fprintf(&b, "%8s %-16s %-3s %8s %8.1f %8s %8s %6d", t.Time.Format("15:04:05"), liveClip(t.Step, 16),
-		livePhase(t.Phase), level, t.RPS, liveMs(t.P50), liveMs(t.P95), t.Errors)
+		livePhase(t.Phase), level, t.RPS, oneDecimal(t.P50), oneDecimal(t.P95), t.Errors)
 	if t.Samples != nil {
 		for _, c := range liveSamplers {
 			v, ok := t.Samples[c.key]
@@ -98,13 +98,6 @@ func livePhase(p string) string {
 		return "R"
 	}
 	return "M"
-}
-
-func liveMs(p *float64) string {
-	if p == nil {
-		return "-"
-	}
-	return fmt.Sprintf("%.1f", *p)
 }
 
 func liveClip(s string, n int) string {

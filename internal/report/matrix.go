@@ -1,10 +1,10 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -86,7 +86,7 @@ func (m matrix) cell(step, assert string) (text, color string) {
 // the breached warnings likewise, and the verdict. ANSI colour only when
 // color is true (the caller decides: a terminal, no NO_COLOR).
 func WriteMatrix(w io.Writer, f *result.File, color bool) error {
-	ew := &matrixWriter{w: w}
+	ew := &errWriter{w: w}
 	p := matrixPainter(color)
 	m := buildMatrix(f)
 	fmt.Fprintf(ew, "%s\n\n", p(sgrBold, fmt.Sprintf("Assertions: %s", f.Scenario.Name)))
@@ -136,7 +136,7 @@ func writeMatrixProblems(w io.Writer, f *result.File, p func(style, s string) st
 	var bad, warned []result.Assertion
 	for _, a := range f.Assertions {
 		switch {
-		case warnBreached(a):
+		case WarnBreached(a):
 			warned = append(warned, a)
 		case a.Status == result.StatusFail || a.Status == result.StatusError:
 			bad = append(bad, a)
@@ -171,7 +171,7 @@ func writeMatrixProblem(w io.Writer, a result.Assertion, mark string) {
 	if a.Condition != "" {
 		fmt.Fprintf(w, "      condition: %s\n", a.Condition)
 	}
-	for _, l := range observedLines(a.Observed) {
+	for _, l := range ObservedLines(a.Observed) {
 		fmt.Fprintf(w, "      %s\n", l)
 	}
 }
@@ -181,7 +181,7 @@ func writeMatrixVerdict(w io.Writer, f *result.File, p func(style, s string) str
 	var pass, fail, errs, warn, skip int
 	for _, a := range f.Assertions {
 		switch {
-		case warnBreached(a):
+		case WarnBreached(a):
 			warn++
 		case a.Status == result.StatusPass:
 			pass++
@@ -219,22 +219,6 @@ func matrixWidth(s string) int { return utf8.RuneCountInString(s) }
 
 func matrixPad(s string, w int) string { return s + strings.Repeat(" ", max(0, w-matrixWidth(s))) }
 
-// matrixWriter keeps the first write error so a report can write freely and
-// return it once (vegeta's reporters return every write error likewise).
-type matrixWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *matrixWriter) Write(b []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(b)
-	e.err = err
-	return n, err
-}
-
 // assertion symbols of the matrix, shared by the failure list.
 const (
 	markPass  = "✓"
@@ -246,14 +230,14 @@ const (
 
 // warnBreached reports a warn-severity assertion whose condition was false:
 // shown as ⚠ and never as a failure, since it does not change the exit code.
-func warnBreached(a result.Assertion) bool {
+func WarnBreached(a result.Assertion) bool {
 	return a.Severity == "warn" && a.Status == result.StatusFail
 }
 
 // symbol is the matrix mark for an assertion's status.
 func assertSymbol(a result.Assertion) string {
 	switch {
-	case warnBreached(a):
+	case WarnBreached(a):
 		return markWarn
 	case a.Status == result.StatusPass:
 		return markPass
@@ -270,7 +254,7 @@ func assertSymbol(a result.Assertion) string {
 // local. are inputs, not observations), else the first name in key order.
 // For an error, the first name with no value wins, since that is the cause.
 func primaryObserved(a result.Assertion) (string, any, bool) {
-	keys := observedKeys(a.Observed)
+	keys := sortedKeys(a.Observed)
 	best, bestAt := "", math.MaxInt
 	missingOnly := a.Status == result.StatusError && hasMissing(a.Observed)
 	for _, k := range keys {
@@ -304,16 +288,8 @@ func hasMissing(obs map[string]any) bool {
 	return false
 }
 
-func observedKeys(obs map[string]any) []string {
-	keys := make([]string, 0, len(obs))
-	for k := range obs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// formatObservedValue renders an observed value; nil (no data) is "?".
+// formatObservedValue renders an observed value; nil (no data) is "?", a
+// map or list (the whole status_codes map) is JSON.
 func formatObservedValue(v any) string {
 	switch x := v.(type) {
 	case nil:
@@ -325,12 +301,15 @@ func formatObservedValue(v any) string {
 	case bool:
 		return strconv.FormatBool(x)
 	}
+	if b, err := json.Marshal(v); err == nil {
+		return string(b)
+	}
 	return fmt.Sprint(v)
 }
 
 // observedLines renders each observed value as "name = value", in key order.
-func observedLines(obs map[string]any) []string {
-	keys := observedKeys(obs)
+func ObservedLines(obs map[string]any) []string {
+	keys := sortedKeys(obs)
 	lines := make([]string, len(keys))
 	for i, k := range keys {
 		lines[i] = k + " = " + formatObservedValue(obs[k])

@@ -14,7 +14,7 @@ import (
 // success rate, req/s, latency min/p50/p90/p95/p99/max, extracted fields and
 // errors by class. Unknown values print as '-'.
 func WriteSummary(w io.Writer, f *result.File) error {
-	ew := &summaryWriter{w: w}
+	ew := &errWriter{w: w}
 	ew.printf("%s: %s", f.Scenario.Name, summaryDash(f.Verdict))
 	if f.Reason != "" {
 		ew.printf(" (%s)", f.Reason)
@@ -26,7 +26,7 @@ func WriteSummary(w io.Writer, f *result.File) error {
 		l := st.Latency
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
 			st.Name, st.Status, summaryLoad(st), st.Requests.Total, summaryPercent(st.Requests.SuccessRate), st.Requests.RPS,
-			summaryNum(l.Min), summaryNum(l.P50), summaryNum(l.P90), summaryNum(l.P95), summaryNum(l.P99), summaryNum(l.Max))
+			oneDecimal(l.Min), oneDecimal(l.P50), oneDecimal(l.P90), oneDecimal(l.P95), oneDecimal(l.P99), oneDecimal(l.Max))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -37,7 +37,7 @@ func WriteSummary(w io.Writer, f *result.File) error {
 	return ew.err
 }
 
-func summaryStepDetails(ew *summaryWriter, st result.Step) {
+func summaryStepDetails(ew *errWriter, st result.Step) {
 	if len(st.Extract) == 0 && len(st.Errors) == 0 && st.Requests.Dropped == 0 {
 		return
 	}
@@ -45,12 +45,12 @@ func summaryStepDetails(ew *summaryWriter, st result.Step) {
 	if st.Requests.Dropped > 0 {
 		ew.printf("  dropped %d arrivals (max_in_flight)\n", st.Requests.Dropped)
 	}
-	for _, name := range summaryKeys(st.Extract) {
+	for _, name := range sortedKeys(st.Extract) {
 		x := st.Extract[name]
 		ew.printf("  extract %s: count %d misses %d min %s p50 %s p90 %s p95 %s p99 %s max %s\n",
-			name, x.Count, x.Misses, summaryNum(x.Min), summaryNum(x.P50), summaryNum(x.P90), summaryNum(x.P95), summaryNum(x.P99), summaryNum(x.Max))
+			name, x.Count, x.Misses, oneDecimal(x.Min), oneDecimal(x.P50), oneDecimal(x.P90), oneDecimal(x.P95), oneDecimal(x.P99), oneDecimal(x.Max))
 	}
-	for _, class := range summaryKeys(st.Errors) {
+	for _, class := range sortedKeys(st.Errors) {
 		ec := st.Errors[class]
 		ew.printf("  errors %s: %d", class, ec.Count)
 		if len(ec.Messages) > 0 {
@@ -67,7 +67,9 @@ func summaryLoad(st result.Step) string {
 	return fmt.Sprintf("%d users", st.Users)
 }
 
-func summaryNum(p *float64) string {
+// oneDecimal prints a table value with one decimal, "-" when unknown (the
+// summary and the live console).
+func oneDecimal(p *float64) string {
 	if p == nil {
 		return "-"
 	}
@@ -88,31 +90,12 @@ func summaryDash(s string) string {
 	return s
 }
 
-func summaryKeys[V any](m map[string]V) []string {
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// summaryWriter keeps the first write error so a report can print freely and
-// return it once, as every write error must be.
-type summaryWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *summaryWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
-}
-
-func (e *summaryWriter) printf(format string, args ...any) {
-	_, _ = fmt.Fprintf(e, format, args...)
 }
