@@ -98,8 +98,7 @@ func renderSVG(p *plot.Plot, w, h vg.Length) (template.HTML, error) {
 	return template.HTML(s[i:]), nil // #nosec G203 -- generated, not user HTML
 }
 
-// chartOf renders p, or returns a Chart carrying the error's text as a note,
-// so that one unrenderable chart does not lose the whole page.
+// chartOf renders p as the Chart titled title.
 func chartOf(title string, p *plot.Plot, w, h vg.Length) (Chart, error) {
 	svg, err := renderSVG(p, w, h)
 	if err != nil {
