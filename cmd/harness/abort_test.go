@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -88,12 +87,7 @@ step "after" {
 // well before its 20 s, the step "after" not run.
 func runAborting(t *testing.T, file, assertName string) *result.File {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "results.json")
-	code, stdout, stderr := runHarness(t, "run", file, "--quiet", "--out", out)
-	if code != exitcode.Failed {
-		t.Fatalf("exit %d, want 1; stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
-	f := readResults(t, out)
+	f, _ := runScenario(t, file, exitcode.Failed)
 	if f.Verdict != result.VerdictAborted || f.ExitCode != 1 {
 		t.Errorf("verdict %q exit_code %d, want aborted 1", f.Verdict, f.ExitCode)
 	}
@@ -165,12 +159,7 @@ assert "fast" {
 // run completes and passes on the whole step's p95.
 func TestAbortSustainNotMet(t *testing.T) {
 	t.Parallel()
-	out := filepath.Join(t.TempDir(), "results.json")
-	code, stdout, stderr := runHarness(t, "run", spikeScenario(t, "4s"), "--quiet", "--out", out)
-	if code != exitcode.OK {
-		t.Fatalf("exit %d, want 0; stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
-	f := readResults(t, out)
+	f, _ := runScenario(t, spikeScenario(t, "4s"), exitcode.OK)
 	if f.Verdict != result.VerdictPass || f.Reason != "" {
 		t.Errorf("verdict %q reason %q, want pass and no reason", f.Verdict, f.Reason)
 	}
@@ -184,12 +173,7 @@ func TestAbortSustainNotMet(t *testing.T) {
 // the same spike with no sustain aborts, so the breach was there to see.
 func TestAbortSustainZeroSeesSpike(t *testing.T) {
 	t.Parallel()
-	out := filepath.Join(t.TempDir(), "results.json")
-	code, stdout, stderr := runHarness(t, "run", spikeScenario(t, "0s"), "--quiet", "--out", out)
-	if code != exitcode.Failed {
-		t.Fatalf("exit %d, want 1; stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
-	f := readResults(t, out)
+	f, _ := runScenario(t, spikeScenario(t, "0s"), exitcode.Failed)
 	if f.Verdict != result.VerdictAborted || f.Steps[0].Status != result.StepAborted || !strings.Contains(f.Reason, "fast") {
 		t.Errorf("verdict %q, step %q, reason %q; want aborted naming fast", f.Verdict, f.Steps[0].Status, f.Reason)
 	}

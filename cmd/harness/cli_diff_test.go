@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -54,28 +53,27 @@ func TestDiffExitCodes(t *testing.T) {
 		{"one argument", []string{fixture3060}, exitcode.Usage, "", "accepts 2 arg(s)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var o, e bytes.Buffer
-			got := (&app{stdout: &o, stderr: &e}).run(append([]string{"diff"}, tc.args...))
+			got, stdout, stderr := runHarness(t, append([]string{"diff"}, tc.args...)...)
 			if got != tc.want {
-				t.Fatalf("harness diff %s = %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(tc.args, " "), got, tc.want, o.String(), e.String())
+				t.Fatalf("harness diff %s = %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(tc.args, " "), got, tc.want, stdout, stderr)
 			}
-			if !strings.Contains(o.String(), tc.stdout) {
-				t.Errorf("stdout lacks %q:\n%s", tc.stdout, o.String())
+			if !strings.Contains(stdout, tc.stdout) {
+				t.Errorf("stdout lacks %q:\n%s", tc.stdout, stdout)
 			}
-			if !strings.Contains(e.String(), tc.stderr) {
-				t.Errorf("stderr lacks %q:\n%s", tc.stderr, e.String())
+			if !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tc.stderr, stderr)
 			}
-			if tc.want == exitcode.Failed && e.Len() != 0 {
-				t.Errorf("the gate should print nothing on stderr, got %q", e.String())
+			if tc.want == exitcode.Failed && stderr != "" {
+				t.Errorf("the gate should print nothing on stderr, got %q", stderr)
 			}
 		})
 	}
 }
 
 func TestDiffJSON(t *testing.T) {
-	var o, e bytes.Buffer
-	if got := (&app{stdout: &o, stderr: &e}).run([]string{"diff", fixture3060, fixture5090, "--format", "json"}); got != exitcode.OK {
-		t.Fatalf("exit %d: %s", got, e.String())
+	got, stdout, stderr := runHarness(t, "diff", fixture3060, fixture5090, "--format", "json")
+	if got != exitcode.OK {
+		t.Fatalf("exit %d: %s", got, stderr)
 	}
 	var r struct {
 		Threshold float64 `json:"threshold"`
@@ -84,7 +82,7 @@ func TestDiffJSON(t *testing.T) {
 			Name string `json:"name"`
 		} `json:"steps"`
 	}
-	if err := json.Unmarshal(o.Bytes(), &r); err != nil {
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 		t.Fatalf("json output: %v", err)
 	}
 	if r.Threshold != 0.05 || r.Broken != 1 || len(r.Steps) != 6 {

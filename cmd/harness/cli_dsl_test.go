@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,15 +9,6 @@ import (
 
 	"github.com/harness-gpu/harness/internal/exitcode"
 )
-
-// runCLI runs one harness command line in process.
-func runCLI(t *testing.T, env []string, args ...string) (exitcode.Code, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	a := &app{stdout: &out, stderr: &errb, environ: func() []string { return env }}
-	code := a.run(args)
-	return code, out.String(), errb.String()
-}
 
 func writeScenario(t *testing.T, src string) string {
 	t.Helper()
@@ -68,7 +58,7 @@ func TestValidateCommand(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, stdout, stderr := runCLI(t, tc.env, tc.args...)
+			code, stdout, stderr := runHarnessEnv(t, tc.env, tc.args...)
 			if code != tc.code || !strings.Contains(stdout, tc.stdout) || !strings.Contains(stderr, tc.stderr) ||
 				(tc.stderrNone && stderr != "") || strings.Contains(stderr, "\x1b[") || strings.Contains(stderr, "goroutine") {
 				t.Errorf("harness %v = %d\nstdout:\n%s\nstderr:\n%s\nwant %d, stdout containing %q, stderr containing %q",
@@ -80,7 +70,7 @@ func TestValidateCommand(t *testing.T) {
 
 func TestValidateJSON(t *testing.T) {
 	bad := writeScenario(t, cliBase+"assert \"p95\" { condition = latency.p59 < 500 }\n")
-	code, stdout, _ := runCLI(t, nil, "validate", "--json", bad)
+	code, stdout, _ := runHarness(t, "validate", "--json", bad)
 	var got struct {
 		Valid       bool              `json:"valid"`
 		ErrorCount  int               `json:"error_count"`
@@ -92,7 +82,7 @@ func TestValidateJSON(t *testing.T) {
 	if code != exitcode.Usage || got.Valid || got.ErrorCount != 1 || len(got.Diagnostics) != 1 {
 		t.Errorf("validate --json = %d %s", code, stdout)
 	}
-	code, stdout, _ = runCLI(t, nil, "validate", "--json", "../../scenarios/capacity.hcl")
+	code, stdout, _ = runHarness(t, "validate", "--json", "../../scenarios/capacity.hcl")
 	if code != exitcode.OK || !strings.Contains(stdout, `"valid": true`) || !strings.Contains(stdout, `"diagnostics": []`) {
 		t.Errorf("validate --json capacity = %d %s", code, stdout)
 	}
@@ -100,16 +90,16 @@ func TestValidateJSON(t *testing.T) {
 
 func TestPlanCommand(t *testing.T) {
 	good := writeScenario(t, cliBase+"assert \"p95\" { condition = latency.p95 < 500 }\n")
-	code, stdout, stderr := runCLI(t, nil, "plan", good)
+	code, stdout, stderr := runHarness(t, "plan", good)
 	if code != exitcode.OK || !strings.Contains(stdout, "100 users, pace 2s") || !strings.Contains(stdout, "50 ") ||
 		!strings.Contains(stdout, "3,000") || stderr != "" {
 		t.Errorf("plan = %d\n%s\n%s", code, stdout, stderr)
 	}
-	code, stdout, _ = runCLI(t, nil, "plan", "--var", "users=10", good)
+	code, stdout, _ = runHarness(t, "plan", "--var", "users=10", good)
 	if code != exitcode.OK || !strings.Contains(stdout, "10 users, pace 2s") || !strings.Contains(stdout, "300") {
 		t.Errorf("plan --var users=10 = %d\n%s", code, stdout)
 	}
-	code, _, stderr = runCLI(t, nil, "plan", "--var", "users=x", good)
+	code, _, stderr = runHarness(t, "plan", "--var", "users=x", good)
 	if code != exitcode.Usage || !strings.Contains(stderr, "error: Invalid value for variable") {
 		t.Errorf("plan with a bad var = %d\n%s", code, stderr)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,11 +29,10 @@ func fmtFixture(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+// runFmt runs `harness fmt` with args.
 func runFmt(t *testing.T, args ...string) (exitcode.Code, string, string) {
 	t.Helper()
-	var o, e bytes.Buffer
-	code := (&app{stdout: &o, stderr: &e}).run(append([]string{"fmt"}, args...))
-	return code, o.String(), e.String()
+	return runHarness(t, append([]string{"fmt"}, args...)...)
 }
 
 func readFmtFile(t *testing.T, path string) string {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -28,17 +27,9 @@ func tritonServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
-func runMonitorCLI(t *testing.T, args ...string) (exitcode.Code, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	a := &app{stdout: &out, stderr: &errb}
-	code := a.run(args)
-	return code, out.String(), errb.String()
-}
-
 func TestMonitorTritonCSV(t *testing.T) {
 	srv := tritonServer(t)
-	code, out, errs := runMonitorCLI(t, "monitor", "--triton", srv.URL, "--interval", "50ms", "--duration", "400ms", "--format", "csv")
+	code, out, errs := runHarness(t, "monitor", "--triton", srv.URL, "--interval", "50ms", "--duration", "400ms", "--format", "csv")
 	if code != exitcode.OK {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
@@ -83,7 +74,7 @@ assert "a" {
 	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errs := runMonitorCLI(t, "monitor", file, "--var", "metrics="+srv.URL, "--interval", "50ms", "--duration", "300ms")
+	code, out, errs := runHarness(t, "monitor", file, "--var", "metrics="+srv.URL, "--interval", "50ms", "--duration", "300ms")
 	if code != exitcode.OK {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
@@ -93,7 +84,7 @@ assert "a" {
 }
 
 func TestMonitorSamplerCannotStart(t *testing.T) {
-	code, _, errs := runMonitorCLI(t, "monitor", "--triton", "http://127.0.0.1:1/metrics", "--duration", "1s")
+	code, _, errs := runHarness(t, "monitor", "--triton", "http://127.0.0.1:1/metrics", "--duration", "1s")
 	if code != exitcode.Precondition || !strings.Contains(errs, `sampler "triton" (triton) could not start`) {
 		t.Errorf("exit %d, stderr %q; want 3 and the reason", code, errs)
 	}
@@ -106,7 +97,7 @@ func TestMonitorUsage(t *testing.T) {
 		{"monitor", "--var", "a=b"},
 		{"monitor", "a.hcl", "b.hcl"},
 	} {
-		if code, _, errs := runMonitorCLI(t, args...); code != exitcode.Usage {
+		if code, _, errs := runHarness(t, args...); code != exitcode.Usage {
 			t.Errorf("%v: exit %d (%q), want 2", args, code, errs)
 		}
 	}

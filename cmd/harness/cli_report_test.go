@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,13 +30,12 @@ func TestReportCommand(t *testing.T) {
 		{"unwritable output", []string{fixture3060, "-o", filepath.Join(foreign, "r.html")}, exitcode.Internal, "report:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var o, e bytes.Buffer
-			got := (&app{stdout: &o, stderr: &e}).run(append([]string{"report"}, tc.args...))
+			got, _, stderr := runHarness(t, append([]string{"report"}, tc.args...)...)
 			if got != tc.want {
-				t.Fatalf("harness report %s = %d, want %d\n%s", strings.Join(tc.args, " "), got, tc.want, e.String())
+				t.Fatalf("harness report %s = %d, want %d\n%s", strings.Join(tc.args, " "), got, tc.want, stderr)
 			}
-			if !strings.Contains(e.String(), tc.stderr) {
-				t.Errorf("stderr lacks %q: %s", tc.stderr, e.String())
+			if !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("stderr lacks %q: %s", tc.stderr, stderr)
 			}
 		})
 	}

@@ -89,10 +89,8 @@ func TestSimUsageErrors(t *testing.T) {
 		{[]string{"sim", "--gpu", "h100"}, `unknown GPU profile "h100" (known: rtx3060, rtx5090)`},
 		{[]string{"sim", "extra"}, "unknown command"},
 	} {
-		var stdout, stderr bytes.Buffer
-		a := &app{stdout: &stdout, stderr: &stderr}
-		if code := a.run(tc.args); code != exitcode.Usage || !strings.Contains(stderr.String(), tc.want) {
-			t.Errorf("harness %v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr.String(), tc.want)
+		if code, _, stderr := runHarness(t, tc.args...); code != exitcode.Usage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("harness %v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
 		}
 	}
 }

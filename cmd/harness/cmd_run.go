@@ -77,7 +77,6 @@ func (a *app) diagnosticsError(scn *dsl.Scenario, diags hcl.Diagnostics) error {
 // execute runs a loaded scenario end to end and always writes the results
 // file, whatever happens after the scenario loaded.
 func (a *app) execute(scn *dsl.Scenario, o runOutputs) error {
-	ctx := a.ctx
 	p := plan.Build(scn)
 	logf := func(format string, args ...any) { fmt.Fprintf(a.stderr, "harness: "+format+"\n", args...) }
 
@@ -88,20 +87,33 @@ func (a *app) execute(scn *dsl.Scenario, o runOutputs) error {
 	defer group.Close()
 
 	started := time.Now()
-	if err := a.preconditions(ctx, scn, group, logf); err != nil {
-		f := precondFailed(scn, p, started, err)
+	f, err := a.load(scn, p, group, o.quiet, logf)
+	if err != nil {
+		f = notRun(scn, p, started, err)
 		f.Samplers = group.Infos()
 		if werr := a.writeOutputs(f, o); werr != nil {
 			logf("%v", werr)
 		}
 		return err
 	}
+	f.Environment.GPUs = group.GPUs()
+	f.Samplers = group.Infos()
+	assert.Evaluate(scn, f)
+	return a.finish(f, o)
+}
 
+// load checks the preconditions, then sends the load with the samplers
+// running. An error means nothing was sent.
+func (a *app) load(scn *dsl.Scenario, p plan.Plan, group *sampler.Group, quiet bool, logf func(string, ...any)) (*result.File, error) {
+	if err := a.preconditions(a.ctx, scn, group, logf); err != nil {
+		return nil, err
+	}
 	// Samplers outlive the load's context so an interrupted run still gets its
 	// last samples; they stop when the load returns.
 	sampleCtx, stopSampling := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { group.Run(sampleCtx); close(done) }()
+	defer func() { stopSampling(); <-done }()
 
 	watch := assert.NewWatch(scn)
 	opts := runner.Options{
@@ -110,21 +122,11 @@ func (a *app) execute(scn *dsl.Scenario, o runOutputs) error {
 		Logf:     logf,
 		Version:  version,
 	}
-	if !o.quiet {
-		live := report.NewLive(a.stdout, isTerminal(a.stdout))
-		opts.OnTick = live.Tick
+	if !quiet {
+		opts.OnTick = report.NewLive(a.stdout, isTerminal(a.stdout)).Tick
 	}
 	fmt.Fprintf(a.stdout, "harness: running %q: %d steps, %s\n", scn.Name, len(p.Steps), p.Total)
-	f, err := runner.Run(ctx, scn, p, opts)
-	stopSampling()
-	<-done
-	if err != nil {
-		return err
-	}
-	f.Environment.GPUs = group.GPUs()
-	f.Samplers = group.Infos()
-	assert.Evaluate(scn, f)
-	return a.finish(f, o)
+	return runner.Run(a.ctx, scn, p, opts)
 }
 
 // preconditions starts the samplers and waits for the health checks; a
@@ -142,9 +144,9 @@ func (a *app) preconditions(ctx context.Context, scn *dsl.Scenario, g *sampler.G
 	return nil
 }
 
-// precondFailed is the results file of a run that never sent load: every
-// step not run, the verdict "error" (or "interrupted") and the reason.
-func precondFailed(scn *dsl.Scenario, p plan.Plan, started time.Time, err error) *result.File {
+// notRun is the results file of a run that never sent load: every step not
+// run, the verdict "error" (or "interrupted") and the reason.
+func notRun(scn *dsl.Scenario, p plan.Plan, started time.Time, err error) *result.File {
 	f := runner.NewFile(scn, p, version)
 	f.StartedAt, f.EndedAt = started, time.Now()
 	f.Verdict, f.ExitCode, f.Reason = result.VerdictError, int(exitcode.Of(err)), err.Error()
@@ -155,17 +157,17 @@ func precondFailed(scn *dsl.Scenario, p plan.Plan, started time.Time, err error)
 }
 
 // finish prints the summary and the assertion matrix, writes the output
-// files and turns the verdict into the exit code.
+// files (even when stdout failed) and turns the verdict into the exit code.
 func (a *app) finish(f *result.File, o runOutputs) error {
-	color := isTerminal(a.stdout)
-	if err := report.WriteSummary(a.stdout, f); err != nil {
-		return exitcode.Wrap(exitcode.Internal, err)
+	err := report.WriteSummary(a.stdout, f)
+	if err == nil {
+		err = report.WriteMatrix(a.stdout, f, isTerminal(a.stdout) && a.getenv("NO_COLOR") == "")
 	}
-	if err := report.WriteMatrix(a.stdout, f, color); err != nil {
-		return exitcode.Wrap(exitcode.Internal, err)
+	if werr := a.writeOutputs(f, o); werr != nil {
+		return werr
 	}
-	if err := a.writeOutputs(f, o); err != nil {
-		return err
+	if err != nil {
+		return exitcode.Wrap(exitcode.Internal, err)
 	}
 	if f.ExitCode != 0 {
 		return exitcode.Shown(exitcode.Code(f.ExitCode))
@@ -180,7 +182,7 @@ func (a *app) writeOutputs(f *result.File, o runOutputs) error {
 		path = report.DefaultResultsPath(f.Scenario.Name, f.StartedAt)
 	}
 	if err := report.WriteResults(path, f); err != nil {
-		return exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing results: %w", err))
+		return exitcode.Wrap(exitcode.Internal, err) // WriteResults says "writing results"
 	}
 	fmt.Fprintf(a.stdout, "results: %s\n", path)
 	if o.junit == "" {

@@ -48,13 +48,43 @@ func closedPort(t *testing.T) string {
 	return addr
 }
 
-// runHarness runs one harness command line in process, cancelled with the test.
+// runHarness runs one harness command line in process, cancelled with the
+// test, and returns its exit code, stdout and stderr.
 func runHarness(t *testing.T, args ...string) (exitcode.Code, string, string) {
 	t.Helper()
+	return runHarnessEnv(t, nil, args...)
+}
+
+// runHarnessEnv is runHarness with env as the process environment
+// (HARNESS_VAR_… variables).
+func runHarnessEnv(t *testing.T, env []string, args ...string) (exitcode.Code, string, string) {
+	t.Helper()
 	var stdout, stderr syncBuffer
-	a := &app{stdout: &stdout, stderr: &stderr, ctx: t.Context()}
+	a := &app{stdout: &stdout, stderr: &stderr, ctx: t.Context(), environ: func() []string { return env }}
 	code := a.run(args)
 	return code, stdout.String(), stderr.String()
+}
+
+// scenarioRun is where runScenario's results file went and what it printed.
+type scenarioRun struct {
+	out, stdout, stderr string
+}
+
+// runScenario runs `harness run file --quiet --out DIR/results.json` plus
+// extra arguments, stops the test unless it exits with want, checks that
+// stdout names the results file, and returns that file read back.
+func runScenario(t *testing.T, file string, want exitcode.Code, extra ...string) (*result.File, scenarioRun) {
+	t.Helper()
+	r := scenarioRun{out: filepath.Join(t.TempDir(), "results.json")}
+	var code exitcode.Code
+	code, r.stdout, r.stderr = runHarness(t, append([]string{"run", file, "--quiet", "--out", r.out}, extra...)...)
+	if code != want {
+		t.Fatalf("exit %d, want %d; stdout:\n%s\nstderr:\n%s", code, want, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "results: "+r.out) {
+		t.Errorf("stdout lacks %q:\n%s", "results: "+r.out, r.stdout)
+	}
+	return readResults(t, r.out), r
 }
 
 // readResults decodes the results file at path and checks it was written
@@ -114,13 +144,8 @@ assert "p95" {
   condition = latency.p95 < 5000
 }
 `))
-	dir := t.TempDir()
-	out, junit := filepath.Join(dir, "results.json"), filepath.Join(dir, "junit.xml")
-	code, stdout, stderr := runHarness(t, "run", file, "--quiet", "--out", out, "--junit", junit)
-	if code != exitcode.OK {
-		t.Fatalf("exit %d, want 0; stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
-	f := readResults(t, out)
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	f, run := runScenario(t, file, exitcode.OK, "--junit", junit)
 	if f.Verdict != result.VerdictPass || f.ExitCode != 0 {
 		t.Errorf("verdict %q exit_code %d, want pass 0", f.Verdict, f.ExitCode)
 	}
@@ -133,10 +158,8 @@ assert "p95" {
 	if a := findAssertion(t, f, "p95", "s"); a.Status != result.StatusPass {
 		t.Errorf("p95 status %q, want pass", a.Status)
 	}
-	for _, want := range []string{"results: " + out, "junit: " + junit} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("stdout lacks %q:\n%s", want, stdout)
-		}
+	if !strings.Contains(run.stdout, "junit: "+junit) {
+		t.Errorf("stdout lacks %q:\n%s", "junit: "+junit, run.stdout)
 	}
 	suites := readJUnit(t, junit)
 	if suites.Tests != 1 || suites.Failures != 0 || len(suites.Suites) != 1 || suites.Suites[0].Name != "s" {
@@ -185,13 +208,8 @@ assert "impossible" {
   error_message = "p95 is ${latency.p95} ms"
 }
 `))
-	dir := t.TempDir()
-	out, junit := filepath.Join(dir, "results.json"), filepath.Join(dir, "junit.xml")
-	code, stdout, stderr := runHarness(t, "run", file, "--quiet", "--out", out, "--junit", junit)
-	if code != exitcode.Failed {
-		t.Fatalf("exit %d, want 1; stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
-	f := readResults(t, out)
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	f, run := runScenario(t, file, exitcode.Failed, "--junit", junit)
 	if f.Verdict != result.VerdictFail || f.ExitCode != 1 {
 		t.Errorf("verdict %q exit_code %d, want fail 1", f.Verdict, f.ExitCode)
 	}
@@ -200,8 +218,8 @@ assert "impossible" {
 	if a.Status != result.StatusFail || !ok || p95 <= 0 || !strings.Contains(a.Message, "p95 is ") {
 		t.Errorf("assertion = %+v, want fail with latency.p95 observed and the message", a)
 	}
-	if !strings.Contains(stdout, "impossible") {
-		t.Errorf("summary does not name the failed assertion:\n%s", stdout)
+	if !strings.Contains(run.stdout, "impossible") {
+		t.Errorf("summary does not name the failed assertion:\n%s", run.stdout)
 	}
 	j := readJUnit(t, junit)
 	if j.Failures != 1 || len(j.Suites) != 1 || len(j.Suites[0].Cases) != 1 || j.Suites[0].Cases[0].Failure == nil {
@@ -221,12 +239,7 @@ assert "tight" {
   severity  = "warn"
 }
 `))
-	out := filepath.Join(t.TempDir(), "results.json")
-	code, stdout, stderr := runHarness(t, "run", file, "--quiet", "--out", out)
-	if code != exitcode.OK {
-		t.Fatalf("exit %d, want 0 (warn only); stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
-	f := readResults(t, out)
+	f, _ := runScenario(t, file, exitcode.OK) // warn only
 	if f.Verdict != result.VerdictPass {
 		t.Errorf("verdict %q, want pass", f.Verdict)
 	}
@@ -263,6 +276,26 @@ func TestExitUsageSendsNothing(t *testing.T) {
 	}
 }
 
+// TestExitUsageAfterLoadWritesResults: a scenario that loads but cannot run
+// (a ca_file that does not exist) sends nothing, exits 2, and still leaves a
+// results file saying why.
+func TestExitUsageAfterLoadWritesResults(t *testing.T) {
+	t.Parallel()
+	srv, sent := countingServer(t)
+	src := strings.Replace(shortScenario(srv.URL, `
+assert "p95" {
+  condition = latency.p95 < 5000
+}
+`), "url = \""+srv.URL+"\"", "url = \""+srv.URL+"\"\n  tls {\n    ca_file = \"no-such-ca.pem\"\n  }", 1)
+	f, _ := runScenario(t, writeScenario(t, src), exitcode.Usage)
+	if n := sent.Load(); n != 0 {
+		t.Errorf("server saw %d requests, want none", n)
+	}
+	if f.Verdict != result.VerdictError || f.ExitCode != 2 || !strings.Contains(f.Reason, "no-such-ca.pem") {
+		t.Errorf("verdict %q exit_code %d reason %q, want error 2 naming the ca_file", f.Verdict, f.ExitCode, f.Reason)
+	}
+}
+
 func TestExitPreconditionHealthTimeout(t *testing.T) {
 	t.Parallel()
 	srv, sent := countingServer(t)
@@ -276,15 +309,10 @@ assert "p95" {
   condition = latency.p95 < 5000
 }
 `))
-	out := filepath.Join(t.TempDir(), "results.json")
-	code, stdout, stderr := runHarness(t, "run", file, "--quiet", "--out", out)
-	if code != exitcode.Precondition {
-		t.Fatalf("exit %d, want 3; stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
+	f, _ := runScenario(t, file, exitcode.Precondition)
 	if n := sent.Load(); n != 0 {
 		t.Errorf("server saw %d requests, want none", n)
 	}
-	f := readResults(t, out)
 	if f.Verdict != result.VerdictError || f.ExitCode != 3 || !strings.Contains(f.Reason, "down") {
 		t.Errorf("verdict %q exit_code %d reason %q, want error 3 naming health \"down\"", f.Verdict, f.ExitCode, f.Reason)
 	}
@@ -304,18 +332,13 @@ assert "p95" {
   condition = latency.p95 < 5000
 }
 `))
-	out := filepath.Join(t.TempDir(), "results.json")
-	code, stdout, stderr := runHarness(t, "run", file, "--quiet", "--out", out)
-	if code != exitcode.Precondition {
-		t.Fatalf("exit %d, want 3; stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
-	if !strings.Contains(stderr, `sampler "tri"`) {
-		t.Errorf("stderr does not name the sampler:\n%s", stderr)
+	f, run := runScenario(t, file, exitcode.Precondition)
+	if !strings.Contains(run.stderr, `sampler "tri"`) {
+		t.Errorf("stderr does not name the sampler:\n%s", run.stderr)
 	}
 	if n := sent.Load(); n != 0 {
 		t.Errorf("server saw %d requests, want none", n)
 	}
-	f := readResults(t, out)
 	if f.Verdict != result.VerdictError || f.ExitCode != 3 {
 		t.Errorf("verdict %q exit_code %d, want error 3", f.Verdict, f.ExitCode)
 	}

@@ -20,12 +20,7 @@ assert "p95" {
   condition = latency.p95 < 5000
 }
 `))
-	dir := t.TempDir()
-	out := filepath.Join(dir, "results.json")
-	if code, stdout, stderr := runHarness(t, "run", file, "--quiet", "--out", out); code != exitcode.OK {
-		t.Fatalf("run: exit %d\n%s\n%s", code, stdout, stderr)
-	}
-	f := readResults(t, out)
+	f, run := runScenario(t, file, exitcode.OK)
 	h, err := result.DecodeHistogram(f.Steps[0].Histogram)
 	if err != nil {
 		t.Fatalf("the step's histogram does not decode: %v", err)
@@ -34,13 +29,13 @@ assert "p95" {
 		t.Errorf("histogram holds %d latencies, the step %d successful requests", h.TotalCount(), f.Steps[0].Requests.OK)
 	}
 
-	code, stdout, stderr := runHarness(t, "diff", out, out, "--fail-on", "regression")
+	code, stdout, stderr := runHarness(t, "diff", run.out, run.out, "--fail-on", "regression")
 	if code != exitcode.OK || !strings.Contains(stdout, "step s\n") || !strings.Contains(stdout, "latency.p95") {
 		t.Errorf("diff of a run with itself: exit %d, want 0 and step s listed\n%s\n%s", code, stdout, stderr)
 	}
 
-	html := filepath.Join(dir, "report.html")
-	if code, stdout, stderr := runHarness(t, "report", out, "-o", html); code != exitcode.OK {
+	html := filepath.Join(t.TempDir(), "report.html")
+	if code, stdout, stderr := runHarness(t, "report", run.out, "-o", html); code != exitcode.OK {
 		t.Fatalf("report: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	page, err := os.ReadFile(html)
