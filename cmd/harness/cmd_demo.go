@@ -8,6 +8,7 @@ import (
 
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/exitcode"
+	"github.com/harness-gpu/harness/internal/report"
 	"github.com/harness-gpu/harness/internal/sim"
 	"github.com/harness-gpu/harness/scenarios"
 )
@@ -54,7 +55,7 @@ reading the simulator's /metrics and /dcgm/metrics.`,
 				return err
 			}
 			if o.out == "" {
-				o.out = fmt.Sprintf("results/demo-%s-%s.json", profile.Name, time.Now().UTC().Format("20060102T150405Z"))
+				o.out = report.DefaultResultsPath("demo-"+profile.Name, time.Now())
 			}
 			return a.execute(scn, o)
 		},
