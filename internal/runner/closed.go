@@ -22,7 +22,6 @@ type stepRun struct {
 // who read the current step at every request, so a request belongs to the
 // step (and window) in which it started.
 type closedPool struct {
-	ctx   context.Context // for the requests: not cancelled by a stop, see target.do
 	cur   atomic.Pointer[stepRun]
 	users []*user
 	wg    sync.WaitGroup // one per user until it has stopped
@@ -36,8 +35,6 @@ var _ LoadModel = (*closedPool)(nil)
 type LoadModel interface {
 	SetLevel(users int)
 }
-
-func newClosedPool(ctx context.Context) *closedPool { return &closedPool{ctx: ctx} }
 
 // SetLevel adds or removes users. New users' first requests are spread evenly
 // over one pace interval (user j of k added at once starts at j·pace/k), so

@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"context"
 	"net/http"
 	"sync"
 	"time"
@@ -16,8 +15,7 @@ import (
 // slow sender is charged to the system under test rather than hidden
 // (no coordinated omission); SendLatency runs from the actual send.
 type openModel struct {
-	ctx    context.Context // for the requests, see target.do
-	client *http.Client    // one pooled client shared by every arrival
+	client *http.Client // one pooled client shared by every arrival
 	pacer  Pacer
 	due    func(k uint64) (time.Duration, bool)
 	sem    chan struct{} // capacity max_in_flight
@@ -26,9 +24,9 @@ type openModel struct {
 	pool   sync.Pool     // *Result
 }
 
-func newOpenModel(ctx context.Context, client *http.Client, ps plan.Step, st *stepRun) *openModel {
+func newOpenModel(client *http.Client, ps plan.Step, st *stepRun) *openModel {
 	p := NewRampPacer(ps)
-	m := &openModel{ctx: ctx, client: client, pacer: p, due: p.Due, sem: make(chan struct{}, max(ps.MaxInFlight, 1)), st: st, done: make(chan struct{})}
+	m := &openModel{client: client, pacer: p, due: p.Due, sem: make(chan struct{}, max(ps.MaxInFlight, 1)), st: st, done: make(chan struct{})}
 	m.pool.New = func() any { return new(Result) }
 	return m
 }
@@ -65,7 +63,7 @@ func (m *openModel) run(start time.Time, stop <-chan struct{}) {
 func (m *openModel) send(scheduled time.Time) {
 	r := m.pool.Get().(*Result)
 	r.Scheduled, r.Late, r.Dropped = scheduled, false, false
-	m.st.tg.do(m.ctx, m.client, r)
+	m.st.tg.do(m.client, r)
 	m.st.rec.add(r)
 	<-m.sem
 	m.pool.Put(r)

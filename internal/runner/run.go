@@ -24,7 +24,6 @@ type engine struct {
 	pool     *closedPool
 	live     *liveStats
 	runStart time.Time
-	reqCtx   context.Context // requests: survives a stop so in-flight ones finish
 	closers  sync.WaitGroup
 	mu       sync.Mutex // guards f.Steps against the step closers
 }
@@ -43,7 +42,7 @@ type engine struct {
 // parsed; both are the user's to fix and carry exitcode.Usage, and nothing
 // has been sent. A failing target is counted in the file, never an error.
 func Run(ctx context.Context, s *dsl.Scenario, p plan.Plan, opts Options) (*result.File, error) {
-	e, err := newEngine(ctx, s, p, opts)
+	e, err := newEngine(s, p, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -70,13 +69,12 @@ func Run(ctx context.Context, s *dsl.Scenario, p plan.Plan, opts Options) (*resu
 	return e.f, nil
 }
 
-func newEngine(ctx context.Context, s *dsl.Scenario, p plan.Plan, opts Options) (*engine, error) {
+func newEngine(s *dsl.Scenario, p plan.Plan, opts Options) (*engine, error) {
 	e := &engine{
 		p: p, opts: opts, f: NewFile(s, p, opts.Version),
 		targets: map[string]*target{}, open: map[*target]*http.Client{},
-		live: newLiveStats(), reqCtx: context.WithoutCancel(ctx),
+		pool: &closedPool{}, live: newLiveStats(),
 	}
-	e.pool = newClosedPool(e.reqCtx)
 	baseDir := filepath.Dir(s.File)
 	for _, t := range s.Targets {
 		cfg, err := tlsConfig(t.TLS, baseDir, fmt.Sprintf("target %q", t.Name), opts.logf)
@@ -96,7 +94,7 @@ func newEngine(ctx context.Context, s *dsl.Scenario, p plan.Plan, opts Options) 
 		}
 	}
 	for tg, n := range inFlight {
-		e.open[tg] = &http.Client{Transport: tg.newTransport(n)}
+		e.open[tg] = tg.newClient(n)
 	}
 	return e, nil
 }
@@ -127,7 +125,7 @@ func (e *engine) runStep(ctx context.Context, i int) (string, string) {
 	if ps.Model == dsl.Open {
 		e.pool.SetLevel(0)
 		e.pool.cur.Store(nil)
-		om = newOpenModel(e.reqCtx, e.open[tg], ps, st)
+		om = newOpenModel(e.open[tg], ps, st)
 		go om.run(stepStart, openStop)
 	} else {
 		e.pool.cur.Store(st)

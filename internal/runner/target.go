@@ -2,7 +2,6 @@ package runner
 
 import (
 	"bytes"
-	"context"
 	"crypto/tls"
 	"fmt"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -27,16 +25,27 @@ const keepCap = 1 << 20
 type target struct {
 	t       *dsl.Target
 	tls     *tls.Config
-	expect  map[int]bool // empty: any 2xx
+	req     *http.Request // every request is a copy: URL parsed, headers set once
+	reqErr  error         // the method or URL can't make a request: every send fails with it
+	expect  map[int]bool  // empty: any 2xx
 	extract *extractor
 	bufs    sync.Pool // *bytes.Buffer for bodies kept for extraction
 	dialer  *net.Dialer
-	https   bool
 }
 
 func newTarget(t *dsl.Target, cfg *tls.Config) *target {
-	tg := &target{t: t, tls: cfg, expect: map[int]bool{}, https: strings.HasPrefix(strings.ToLower(t.URL), "https:")}
+	tg := &target{t: t, tls: cfg, expect: map[int]bool{}}
 	tg.dialer = &net.Dialer{Timeout: tg.timeout(), KeepAlive: 30 * time.Second}
+	var body io.Reader
+	if t.Body != nil {
+		body = bytes.NewReader(t.Body) // gives the template GetBody, which each send calls
+	}
+	tg.req, tg.reqErr = http.NewRequest(t.Method, t.URL, body)
+	if tg.reqErr == nil {
+		for k, v := range t.Headers {
+			tg.req.Header.Set(k, v)
+		}
+	}
 	for _, s := range t.ExpectStatus {
 		tg.expect[s] = true
 	}
@@ -64,7 +73,7 @@ func (tg *target) newTransport(maxConns int) *http.Transport {
 		Proxy:               nil, // load goes where the scenario says, never via a proxy
 		DialContext:         tg.dialer.DialContext,
 		TLSClientConfig:     tg.tls,
-		ForceAttemptHTTP2:   tg.https,
+		ForceAttemptHTTP2:   tg.reqErr == nil && tg.req.URL.Scheme == "https",
 		MaxIdleConns:        maxConns,
 		MaxIdleConnsPerHost: maxConns,
 		IdleConnTimeout:     90 * time.Second,
@@ -75,6 +84,12 @@ func (tg *target) newTransport(maxConns int) *http.Transport {
 	}
 }
 
+// newClient is a client of its own transport (see newTransport) whose
+// Timeout bounds each request, body included.
+func (tg *target) newClient(maxConns int) *http.Client {
+	return &http.Client{Transport: tg.newTransport(maxConns), Timeout: tg.timeout()}
+}
+
 func (tg *target) timeout() time.Duration {
 	if tg.t.Timeout > 0 {
 		return tg.t.Timeout
@@ -82,24 +97,22 @@ func (tg *target) timeout() time.Duration {
 	return 30 * time.Second
 }
 
-// do sends one request with client and fills r (Start, SendLatency, Latency
-// from r.Scheduled, Status, Class, Err, bytes, Extracts). ctx should not be
-// the run's context: a request in flight when the run stops is let finish
-// within the target timeout, which do applies itself.
-func (tg *target) do(ctx context.Context, client *http.Client, r *Result) {
-	ctx, cancel := context.WithTimeout(ctx, tg.timeout())
-	defer cancel()
+// do sends one request with client (from newClient, whose Timeout bounds
+// it) and fills r (Start, SendLatency, Latency from r.Scheduled, Status,
+// Class, Err, bytes, Extracts). The request carries no context of the run's:
+// one in flight when the run stops is let finish within the target timeout.
+func (tg *target) do(client *http.Client, r *Result) {
 	r.Status, r.Class, r.Err, r.BytesIn = 0, "", "", 0
 	r.BytesOut = int64(len(tg.t.Body))
-	var body io.Reader
-	if tg.t.Body != nil {
-		body = bytes.NewReader(tg.t.Body)
-	}
 	r.Start = time.Now()
-	req, err := http.NewRequestWithContext(ctx, tg.t.Method, tg.t.URL, body)
+	err := tg.reqErr
 	if err == nil {
-		for k, v := range tg.t.Headers {
-			req.Header.Set(k, v)
+		// A shallow copy: the client sets its deadline on the copy, and the
+		// header map is only read (the RoundTripper contract).
+		req := new(http.Request)
+		*req = *tg.req
+		if req.GetBody != nil {
+			req.Body, _ = req.GetBody()
 		}
 		err = tg.send(client, req, r)
 	}

@@ -22,12 +22,11 @@ type user struct {
 	mu    sync.Mutex
 	timer *time.Timer // the pending wait; nil while the user runs
 
-	tg      *target      // the target client was made for
-	client  *http.Client // its own transport: its own keep-alive connection
-	slot    time.Time    // pace: the current slot of the metronome
-	late    bool         // pace: the next request starts past its slot
-	started bool
-	r       Result
+	tg     *target      // the target client was made for
+	client *http.Client // its own transport: its own keep-alive connection
+	slot   time.Time    // pace: the current slot of the metronome; zero until the first run
+	late   bool         // pace: the next request starts past its slot
+	r      Result
 }
 
 // wait runs the user after d (at once for d ≤ 0) on a goroutine of its own,
@@ -72,8 +71,8 @@ func (u *user) run() {
 	u.mu.Lock()
 	u.timer = nil
 	u.mu.Unlock()
-	if !u.started {
-		u.slot, u.started = time.Now(), true
+	if u.slot.IsZero() {
+		u.slot = time.Now()
 	}
 	for !u.stopped.Load() {
 		st := u.p.cur.Load()
@@ -97,7 +96,7 @@ func (u *user) request(st *stepRun) time.Duration {
 		if u.client != nil {
 			u.client.CloseIdleConnections()
 		}
-		u.tg, u.client = st.tg, &http.Client{Transport: st.tg.newTransport(1)}
+		u.tg, u.client = st.tg, st.tg.newClient(1)
 	}
 	r := &u.r
 	r.Scheduled, r.Late, r.Dropped = time.Now(), u.late, false
@@ -105,7 +104,7 @@ func (u *user) request(st *stepRun) time.Duration {
 		// The step ended between loading it and now: take the next one.
 		return time.Millisecond
 	}
-	st.tg.do(u.p.ctx, u.client, r)
+	st.tg.do(u.client, r)
 	st.rec.add(r)
 	u.late = false
 	switch {
