@@ -35,12 +35,13 @@ type recorder struct {
 	live     *liveStats       // the run's last-second view, fed too; may be nil
 }
 
-// second is one open bucket of the per-second series.
+// second is one open bucket of the per-second series: point's T, Phase and
+// level are set, its counts and percentiles come from tally at the flush.
 type second struct {
-	point   result.Second
+	point result.Second
+	tally
 	pending int // requests started in this second still in flight
 	ended   bool
-	h       *hdr.Histogram
 }
 
 func newRecorder(start, rampEnd, end time.Time, extractNames []string, live *liveStats) *recorder {
@@ -54,7 +55,11 @@ func newRecorder(start, rampEnd, end time.Time, extractNames []string, live *liv
 func (rec *recorder) sec(idx int) *second {
 	s := rec.secs[idx]
 	if s == nil {
-		s = &second{point: result.Second{T: rec.start.Add(time.Duration(idx) * time.Second)}}
+		t := rec.start.Add(time.Duration(idx) * time.Second)
+		s = &second{point: result.Second{T: t, Phase: "measured"}}
+		if t.Before(rec.rampEnd) {
+			s.point.Phase = "ramp"
+		}
 		if n := len(rec.spare); n > 0 {
 			s.h, rec.spare = rec.spare[n-1], rec.spare[:n-1]
 		} else {
@@ -117,17 +122,10 @@ func (rec *recorder) add(r *Result) {
 	}
 	w.add(r)
 	s := rec.sec(rec.index(r.Scheduled))
-	switch {
-	case r.Dropped:
-		s.point.Dropped++
+	s.add(r)
+	if r.Dropped {
 		return
-	case r.OK():
-		s.point.OK++
-		_ = s.h.RecordValue(clampMicros(r.Latency))
-	default:
-		s.point.Failed++
 	}
-	s.point.Requests++
 	s.pending--
 	rec.inflight--
 	if rec.inflight == 0 && rec.closing && rec.idle != nil {
@@ -147,10 +145,6 @@ func (rec *recorder) endSecond(idx int, users, rate float64, samples map[string]
 	s := rec.sec(idx)
 	s.ended = true
 	s.point.Users, s.point.Rate, s.point.Samples = users, rate, samples
-	s.point.Phase = "measured"
-	if s.point.T.Before(rec.rampEnd) {
-		s.point.Phase = "ramp"
-	}
 	rec.flushLocked(false)
 }
 
@@ -160,16 +154,9 @@ func (rec *recorder) flushLocked(force bool) {
 		if !force && (!s.ended || s.pending > 0) {
 			continue
 		}
-		if s.point.Phase == "" {
-			s.point.Phase = "measured"
-			if s.point.T.Before(rec.rampEnd) {
-				s.point.Phase = "ramp"
-			}
-		}
-		if s.h.TotalCount() > 0 {
-			s.point.P50 = ptr(float64(s.h.ValueAtQuantile(50)) / 1000)
-			s.point.P95 = ptr(float64(s.h.ValueAtQuantile(95)) / 1000)
-		}
+		p := &s.point
+		p.OK, p.Failed, p.Dropped, p.Requests = s.ok, s.failed, s.dropped, s.ok+s.failed
+		p.P50, p.P95 = s.p50p95()
 		s.h.Reset()
 		rec.spare = append(rec.spare, s.h)
 		rec.series = append(rec.series, s.point)

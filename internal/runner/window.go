@@ -33,13 +33,13 @@ type window struct {
 	req      result.Requests
 	lat      *hdr.Histogram // Latency (from the scheduled start), µs
 	send     *hdr.Histogram // SendLatency (from the actual send), µs
-	codes    map[string]int64
+	codes    map[int]int64  // by status; keyed as text only in statusCodes
 	errs     map[string]*result.ErrorClass
 	extracts []*extractAgg
 }
 
 func newWindow(extractNames []string) *window {
-	w := &window{lat: newLatencyHist(), send: newLatencyHist(), codes: map[string]int64{}, errs: map[string]*result.ErrorClass{}}
+	w := &window{lat: newLatencyHist(), send: newLatencyHist(), codes: map[int]int64{}, errs: map[string]*result.ErrorClass{}}
 	for _, n := range extractNames {
 		w.extracts = append(w.extracts, &extractAgg{name: n, h: hdr.New(1, extractMax, sigFigs)})
 	}
@@ -58,7 +58,7 @@ func (w *window) add(r *Result) {
 		w.req.Late++
 	}
 	if r.Status != 0 {
-		w.codes[strconv.Itoa(r.Status)]++
+		w.codes[r.Status]++
 	}
 	if r.Class != "" {
 		w.req.Failed++
@@ -124,15 +124,15 @@ func latency(h *hdr.Histogram) result.Latency {
 	if h.TotalCount() == 0 {
 		return result.Latency{}
 	}
-	ms := func(us int64) *float64 { return ptr(float64(us) / 1000) }
 	return result.Latency{
-		Min: ms(h.Min()), Max: ms(h.Max()),
+		Min: ptr(float64(h.Min()) / 1000), Max: ptr(float64(h.Max()) / 1000),
 		Mean: ptr(h.Mean() / 1000), Stddev: ptr(h.StdDev() / 1000),
-		P50: ms(h.ValueAtQuantile(50)), P90: ms(h.ValueAtQuantile(90)),
-		P95: ms(h.ValueAtQuantile(95)), P99: ms(h.ValueAtQuantile(99)),
-		P999: ms(h.ValueAtQuantile(99.9)),
+		P50: msAt(h, 50), P90: msAt(h, 90), P95: msAt(h, 95), P99: msAt(h, 99), P999: msAt(h, 99.9),
 	}
 }
+
+// msAt is quantile q (percent) of a µs histogram, in ms.
+func msAt(h *hdr.Histogram, q float64) *float64 { return ptr(float64(h.ValueAtQuantile(q)) / 1000) }
 
 func (w *window) errors() map[string]result.ErrorClass {
 	if len(w.errs) == 0 {
@@ -159,7 +159,7 @@ func (w *window) extractResults() map[string]result.Extract {
 func (w *window) statusCodes() map[string]int64 {
 	out := make(map[string]int64, len(w.codes))
 	for k, v := range w.codes {
-		out[k] = v
+		out[strconv.Itoa(k)] = v
 	}
 	return out
 }
