@@ -76,11 +76,7 @@ func pollHealth(ctx context.Context, client *http.Client, h *dsl.Health) error {
 func probe(ctx context.Context, client *http.Client, h *dsl.Health, per time.Duration) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, per)
 	defer cancel()
-	method := h.Method
-	if method == "" {
-		method = http.MethodGet
-	}
-	req, err := http.NewRequestWithContext(ctx, method, h.URL, nil)
+	req, err := http.NewRequestWithContext(ctx, h.Method, h.URL, nil) // "" is GET
 	if err != nil {
 		return 0, err
 	}
