@@ -40,7 +40,7 @@ func CheckHealth(ctx context.Context, checks []*dsl.Health, baseDir string, logf
 }
 
 func pollHealth(ctx context.Context, client *http.Client, h *dsl.Health) error {
-	timeout, interval := orDefault(h.Timeout, 30*time.Second), orDefault(h.Interval, time.Second)
+	timeout, interval := orDefault(h.Timeout, dsl.DefaultTimeout), orDefault(h.Interval, time.Second)
 	want := map[int]bool{}
 	for _, s := range h.Status {
 		want[s] = true

@@ -90,11 +90,13 @@ func (tg *target) newClient(maxConns int) *http.Client {
 	return &http.Client{Transport: tg.newTransport(maxConns), Timeout: tg.timeout()}
 }
 
+// timeout is the target's request deadline; dsl fills it in, but a Target
+// built in Go (tests, bench) may leave it zero.
 func (tg *target) timeout() time.Duration {
 	if tg.t.Timeout > 0 {
 		return tg.t.Timeout
 	}
-	return 30 * time.Second
+	return dsl.DefaultTimeout
 }
 
 // do sends one request with client (from newClient, whose Timeout bounds
