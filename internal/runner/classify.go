@@ -9,6 +9,8 @@ import (
 	"net"
 	"strings"
 	"syscall"
+
+	"github.com/valyala/fasthttp"
 )
 
 // Error classes of DESIGN §3 (`errors` in a step).
@@ -35,8 +37,10 @@ func classify(err error) string {
 	var invalidErr x509.CertificateInvalidError
 	var recErr tls.RecordHeaderError
 	var alertErr tls.AlertError
+	var timeoutErr interface{ Timeout() bool } // fasthttp.ErrTimeout is no net.Error
 	switch {
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout(),
+		errors.As(err, &timeoutErr) && timeoutErr.Timeout(), errors.Is(err, fasthttp.ErrDialTimeout):
 		return ClassTimeout
 	case errors.As(err, &dnsErr):
 		return ClassDNS
@@ -46,7 +50,7 @@ func classify(err error) string {
 		errors.As(err, &invalidErr), errors.As(err, &recErr), errors.As(err, &alertErr):
 		return ClassTLS
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, fasthttp.ErrConnectionClosed):
 		return ClassReset
 	case strings.Contains(err.Error(), "tls:"):
 		// crypto/tls reports some handshake failures as plain errors.

@@ -28,6 +28,13 @@ type countingServer struct {
 
 func newCountingServer(t *testing.T, h http.HandlerFunc) *countingServer {
 	t.Helper()
+	return newCountingServerConfig(t, h, nil)
+}
+
+// newCountingServerConfig is newCountingServer with config applied to the
+// http.Server before it starts.
+func newCountingServerConfig(t *testing.T, h http.HandlerFunc, config func(*http.Server)) *countingServer {
+	t.Helper()
 	cs := &countingServer{}
 	cs.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := cs.inFlight.Add(1)
@@ -49,6 +56,9 @@ func newCountingServer(t *testing.T, h http.HandlerFunc) *countingServer {
 			cs.conns = append(cs.conns, time.Now())
 			cs.mu.Unlock()
 		}
+	}
+	if config != nil {
+		config(cs.Config)
 	}
 	cs.Start()
 	t.Cleanup(cs.Close)

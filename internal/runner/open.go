@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"net/http"
 	"sync"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 // slow sender is charged to the system under test rather than hidden
 // (no coordinated omission); SendLatency runs from the actual send.
 type openModel struct {
-	client *http.Client // one pooled client shared by every arrival
+	client client // one pooled client shared by every arrival
 	pacer  Pacer
 	due    func(k uint64) (time.Duration, bool)
 	sem    chan struct{} // capacity max_in_flight
@@ -24,9 +23,9 @@ type openModel struct {
 	pool   sync.Pool     // *Result
 }
 
-func newOpenModel(client *http.Client, ps plan.Step, st *stepRun) *openModel {
+func newOpenModel(c client, ps plan.Step, st *stepRun) *openModel {
 	p := NewRampPacer(ps)
-	m := &openModel{client: client, pacer: p, due: p.Due, sem: make(chan struct{}, max(ps.MaxInFlight, 1)), st: st, done: make(chan struct{})}
+	m := &openModel{client: c, pacer: p, due: p.Due, sem: make(chan struct{}, max(ps.MaxInFlight, 1)), st: st, done: make(chan struct{})}
 	m.pool.New = func() any { return new(Result) }
 	return m
 }

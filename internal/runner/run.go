@@ -3,7 +3,6 @@ package runner
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"path/filepath"
 	"sync"
 	"time"
@@ -20,7 +19,7 @@ type engine struct {
 	opts     Options
 	f        *result.File
 	targets  map[string]*target
-	open     map[*target]*http.Client // open model: one pooled client per target
+	open     map[*target]client // open model: one pooled client per target
 	pool     *closedPool
 	live     *liveStats
 	runStart time.Time
@@ -63,7 +62,7 @@ func Run(ctx context.Context, s *dsl.Scenario, p plan.Plan, opts Options) (*resu
 	e.pool.wait(e.maxTimeout() + time.Second)
 	e.closers.Wait()
 	for _, c := range e.open {
-		c.CloseIdleConnections()
+		c.close()
 	}
 	e.f.EndedAt = time.Now()
 	return e.f, nil
@@ -72,7 +71,7 @@ func Run(ctx context.Context, s *dsl.Scenario, p plan.Plan, opts Options) (*resu
 func newEngine(s *dsl.Scenario, p plan.Plan, opts Options) (*engine, error) {
 	e := &engine{
 		p: p, opts: opts, f: NewFile(s, p, opts.Version),
-		targets: map[string]*target{}, open: map[*target]*http.Client{},
+		targets: map[string]*target{}, open: map[*target]client{},
 		pool: &closedPool{}, live: newLiveStats(),
 	}
 	baseDir := filepath.Dir(s.File)
@@ -81,7 +80,7 @@ func newEngine(s *dsl.Scenario, p plan.Plan, opts Options) (*engine, error) {
 		if err != nil {
 			return nil, err
 		}
-		e.targets[t.Name] = newTarget(t, cfg)
+		e.targets[t.Name] = newTarget(t, cfg, opts.Version)
 	}
 	inFlight := map[*target]int{}
 	for _, ps := range p.Steps {

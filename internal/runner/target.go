@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/tls"
 	"fmt"
 	"io"
@@ -20,8 +21,8 @@ import (
 const keepCap = 1 << 20
 
 // target sends requests to one dsl.Target. It is shared by every sender;
-// each closed-model user brings its own *http.Client (its own connection),
-// the open model shares one pooled client.
+// each closed-model user brings its own client (its own connection), the
+// open model shares one pooled client (client.go).
 type target struct {
 	t       *dsl.Target
 	tls     *tls.Config
@@ -31,10 +32,12 @@ type target struct {
 	extract *extractor
 	bufs    sync.Pool // *bytes.Buffer for bodies kept for extraction
 	dialer  *net.Dialer
+	// userAgent is sent unless the scenario's headers set one.
+	userAgent string
 }
 
-func newTarget(t *dsl.Target, cfg *tls.Config) *target {
-	tg := &target{t: t, tls: cfg, expect: map[int]bool{}}
+func newTarget(t *dsl.Target, cfg *tls.Config, version string) *target {
+	tg := &target{t: t, tls: cfg, expect: map[int]bool{}, userAgent: "harness/" + cmp.Or(version, "dev")}
 	tg.dialer = &net.Dialer{Timeout: tg.timeout(), KeepAlive: 30 * time.Second}
 	var body io.Reader
 	if t.Body != nil {
@@ -42,6 +45,7 @@ func newTarget(t *dsl.Target, cfg *tls.Config) *target {
 	}
 	tg.req, tg.reqErr = http.NewRequest(t.Method, t.URL, body)
 	if tg.reqErr == nil {
+		tg.req.Header.Set("User-Agent", tg.userAgent)
 		for k, v := range t.Headers {
 			tg.req.Header.Set(k, v)
 		}
@@ -60,36 +64,6 @@ func newTarget(t *dsl.Target, cfg *tls.Config) *target {
 	return tg
 }
 
-// newTransport is a transport of its own, as a separate client would have.
-// maxConns bounds the idle connections kept (1 for a closed-model user).
-// HTTP/2 is attempted only for https URLs, where a TLS server can offer it
-// in ALPN; for plain http the HTTP/2 machinery is left out, since it costs
-// each of 10,000 users' transports memory for nothing. The 2 KiB buffers
-// (net/http's default is 4 KiB) hold any request line and headers a scenario
-// sends and cost the 10,000-user case 40 MiB less; bigger bodies and header
-// blocks still go through, in more read/write calls.
-func (tg *target) newTransport(maxConns int) *http.Transport {
-	return &http.Transport{
-		Proxy:               nil, // load goes where the scenario says, never via a proxy
-		DialContext:         tg.dialer.DialContext,
-		TLSClientConfig:     tg.tls,
-		ForceAttemptHTTP2:   tg.reqErr == nil && tg.req.URL.Scheme == "https",
-		MaxIdleConns:        maxConns,
-		MaxIdleConnsPerHost: maxConns,
-		IdleConnTimeout:     90 * time.Second,
-		TLSHandshakeTimeout: tg.timeout(),
-		DisableCompression:  true, // measure the bytes the server sends
-		WriteBufferSize:     2 << 10,
-		ReadBufferSize:      2 << 10,
-	}
-}
-
-// newClient is a client of its own transport (see newTransport) whose
-// Timeout bounds each request, body included.
-func (tg *target) newClient(maxConns int) *http.Client {
-	return &http.Client{Transport: tg.newTransport(maxConns), Timeout: tg.timeout()}
-}
-
 // timeout is the target's request deadline; dsl fills it in, but a Target
 // built in Go (tests, bench) may leave it zero.
 func (tg *target) timeout() time.Duration {
@@ -99,26 +73,21 @@ func (tg *target) timeout() time.Duration {
 	return dsl.DefaultTimeout
 }
 
-// do sends one request with client (from newClient, whose Timeout bounds
-// it) and fills r (Start, SendLatency, Latency from r.Scheduled, Status,
-// Class, Err, bytes, Extracts). The request carries no context of the run's:
-// one in flight when the run stops is let finish within the target timeout.
-func (tg *target) do(client *http.Client, r *Result) {
+// do sends one request with c and fills r (Start, SendLatency, Latency
+// from r.Scheduled, Status, Class, Err, bytes, Extracts).
+func (tg *target) do(c client, r *Result) {
 	r.Status, r.Class, r.Err, r.BytesIn = 0, "", "", 0
 	r.BytesOut = int64(len(tg.t.Body))
-	r.Start = time.Now()
-	err := tg.reqErr
-	if err == nil {
-		// A shallow copy: the client sets its deadline on the copy, and the
-		// header map is only read (the RoundTripper contract).
-		req := new(http.Request)
-		*req = *tg.req
-		if req.GetBody != nil {
-			req.Body, _ = req.GetBody()
-		}
-		err = tg.send(client, req, r)
+	var keep *bytes.Buffer
+	if tg.extract != nil {
+		keep = tg.bufs.Get().(*bytes.Buffer)
+		defer tg.bufs.Put(keep)
+		keep.Reset()
 	}
+	r.Start = time.Now()
+	status, n, err := c.exchange(keep)
 	end := time.Now()
+	r.Status, r.BytesIn = status, n
 	r.SendLatency = end.Sub(r.Start)
 	r.Latency = end.Sub(r.Scheduled)
 	if err != nil {
@@ -128,41 +97,15 @@ func (tg *target) do(client *http.Client, r *Result) {
 	if !tg.statusOK(r.Status) {
 		r.Class, r.Err = ClassStatus, "unexpected status "+strconv.Itoa(r.Status)
 	}
-}
-
-// send runs the exchange and reads the body to the end, keeping up to
-// keepCap bytes when the target extracts fields.
-func (tg *target) send(client *http.Client, req *http.Request, r *Result) error {
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
+	if tg.extract != nil {
+		r.Extracts = r.Extracts[:0]
+		for range tg.extract.paths {
+			r.Extracts = append(r.Extracts, math.NaN())
+		}
+		if tg.statusOK(r.Status) {
+			tg.extract.extract(keep.Bytes(), r.Extracts)
+		}
 	}
-	defer resp.Body.Close()
-	r.Status = resp.StatusCode
-	if tg.extract == nil {
-		r.BytesIn, err = io.Copy(io.Discard, resp.Body)
-		return err
-	}
-	buf := tg.bufs.Get().(*bytes.Buffer)
-	defer tg.bufs.Put(buf)
-	buf.Reset()
-	n, err := io.Copy(buf, io.LimitReader(resp.Body, keepCap))
-	rest, err2 := io.Copy(io.Discard, resp.Body)
-	r.BytesIn = n + rest
-	if err == nil {
-		err = err2
-	}
-	if err != nil {
-		return err
-	}
-	r.Extracts = r.Extracts[:0]
-	for range tg.extract.paths {
-		r.Extracts = append(r.Extracts, math.NaN())
-	}
-	if tg.statusOK(r.Status) {
-		tg.extract.extract(buf.Bytes(), r.Extracts)
-	}
-	return nil
 }
 
 func (tg *target) statusOK(code int) bool {

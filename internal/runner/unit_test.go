@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/valyala/fasthttp"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/harness-gpu/harness/internal/dsl"
@@ -65,6 +66,9 @@ func TestClassify(t *testing.T) {
 		{fmt.Errorf("wrapped: %w", io.ErrUnexpectedEOF), ClassReset},
 		{&net.DNSError{Err: "no such host", Name: "x.invalid"}, ClassDNS},
 		{errors.New("tls: first record does not look like a TLS handshake"), ClassTLS},
+		{fasthttp.ErrTimeout, ClassTimeout},
+		{fasthttp.ErrDialTimeout, ClassTimeout},
+		{fasthttp.ErrConnectionClosed, ClassReset},
 		{errors.New("something else"), ClassOther},
 	} {
 		if got := classify(tc.err); got != tc.want {

@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,10 +21,10 @@ type user struct {
 	mu    sync.Mutex
 	timer *time.Timer // the pending wait; nil while the user runs
 
-	tg     *target      // the target client was made for
-	client *http.Client // its own transport: its own keep-alive connection
-	slot   time.Time    // pace: the current slot of the metronome; zero until the first run
-	late   bool         // pace: the next request starts past its slot
+	tg     *target   // the target client was made for
+	client client    // its own keep-alive connection
+	slot   time.Time // pace: the current slot of the metronome; zero until the first run
+	late   bool      // pace: the next request starts past its slot
 	r      Result
 }
 
@@ -60,7 +59,7 @@ func (u *user) stop() {
 // finish closes the user's connection and counts it out of the pool.
 func (u *user) finish() {
 	if u.client != nil {
-		u.client.CloseIdleConnections()
+		u.client.close()
 	}
 	u.p.wg.Done()
 }
@@ -94,7 +93,7 @@ func (u *user) run() {
 func (u *user) request(st *stepRun) time.Duration {
 	if u.tg != st.tg {
 		if u.client != nil {
-			u.client.CloseIdleConnections()
+			u.client.close()
 		}
 		u.tg, u.client = st.tg, st.tg.newClient(1)
 	}

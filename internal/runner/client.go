@@ -1,0 +1,215 @@
+package runner
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// client is one sender's way to a target: a closed-model user's own
+// connection, or the open model's pool shared by every arrival.
+type client interface {
+	// exchange sends the target's request and reads the response to the
+	// end, so the connection can be reused. It returns the status and the
+	// body bytes read; when keep is not nil it also holds the first keepCap
+	// bytes of the body, for extraction.
+	exchange(keep *bytes.Buffer) (status int, bytesIn int64, err error)
+	// close closes the idle connections.
+	close()
+}
+
+// idleTimeout is how long an idle keep-alive connection is kept, as
+// net/http's default transport does: a user paced at 10 s keeps its one.
+const idleTimeout = 90 * time.Second
+
+// newClient makes a client of the target's own: a plain-http target gets a
+// fasthttp client, which writes the request and reads the response on the
+// sender's goroutine (net/http hands each exchange to two goroutines per
+// connection, which at 50 users flat out costs half the throughput and most
+// of the tail latency); https keeps net/http for its TLS handshake and
+// HTTP/2. maxConns bounds the connections: 1 for a closed-model user, the
+// step's max_in_flight for the open model.
+func (tg *target) newClient(maxConns int) client {
+	if tg.reqErr == nil && tg.req.URL.Scheme == "http" {
+		return tg.newFastClient(maxConns)
+	}
+	return tg.newStdClient(maxConns)
+}
+
+// newStdClient is a net/http client of its own transport. Like the fasthttp
+// client it does not follow redirects: a 3xx is the response measured.
+func (tg *target) newStdClient(maxConns int) *stdClient {
+	return &stdClient{tg: tg, c: &http.Client{
+		Transport:     tg.newTransport(maxConns),
+		Timeout:       tg.timeout(),
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// stdClient is the net/http client, for https targets (and a target whose
+// URL can't make a request: its every send fails with that error).
+type stdClient struct {
+	tg *target
+	c  *http.Client // Timeout bounds each exchange, body included
+}
+
+func (s *stdClient) exchange(keep *bytes.Buffer) (int, int64, error) {
+	tg := s.tg
+	if tg.reqErr != nil {
+		return 0, 0, tg.reqErr
+	}
+	// A shallow copy: the client sets its deadline on the copy, and the
+	// header map is only read (the RoundTripper contract). The request
+	// carries no context of the run's: one in flight when the run stops is
+	// let finish within the target timeout.
+	req := new(http.Request)
+	*req = *tg.req
+	if req.GetBody != nil {
+		req.Body, _ = req.GetBody()
+	}
+	resp, err := s.c.Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer resp.Body.Close()
+	n, err := readBody(resp.Body, keep)
+	return resp.StatusCode, n, err
+}
+
+func (s *stdClient) close() { s.c.CloseIdleConnections() }
+
+// newTransport is a transport of its own, as a separate client would have.
+// maxConns bounds the idle connections kept (1 for a closed-model user).
+// HTTP/2 is attempted only for https URLs, where a TLS server can offer it
+// in ALPN. The 2 KiB buffers (net/http's default is 4 KiB) hold any request
+// line and headers a scenario sends; bigger bodies and header blocks still go
+// through, in more read/write calls.
+func (tg *target) newTransport(maxConns int) *http.Transport {
+	return &http.Transport{
+		Proxy:               nil, // load goes where the scenario says, never via a proxy
+		DialContext:         tg.dialer.DialContext,
+		TLSClientConfig:     tg.tls,
+		ForceAttemptHTTP2:   tg.reqErr == nil && tg.req.URL.Scheme == "https",
+		MaxIdleConns:        maxConns,
+		MaxIdleConnsPerHost: maxConns,
+		IdleConnTimeout:     idleTimeout,
+		TLSHandshakeTimeout: tg.timeout(),
+		DisableCompression:  true, // measure the bytes the server sends
+		WriteBufferSize:     2 << 10,
+		ReadBufferSize:      2 << 10,
+	}
+}
+
+// fastClient is a fasthttp HostClient for a plain-http target. Requests and
+// responses are pooled per client, each request a copy of the target's
+// template made once; a response body is streamed, so a large one is read
+// through rather than held.
+type fastClient struct {
+	tg    *target
+	hc    *fasthttp.HostClient
+	pairs sync.Pool // *fastPair
+}
+
+type fastPair struct {
+	req  fasthttp.Request
+	resp fasthttp.Response
+}
+
+func (tg *target) newFastClient(maxConns int) *fastClient {
+	u := tg.req.URL
+	fc := &fastClient{tg: tg, hc: &fasthttp.HostClient{
+		Addr: fasthttp.AddMissingPort(u.Host, false),
+		Name: tg.userAgent,
+		DialTimeout: func(addr string, timeout time.Duration) (net.Conn, error) {
+			return (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).Dial("tcp", addr)
+		},
+		MaxConns: max(maxConns, 1),
+		// A response's header block must fit in the read buffer (fasthttp
+		// refuses a longer one with "small read buffer"); 8 KiB is what nginx
+		// and most servers allow by default, twice fasthttp's default.
+		ReadBufferSize:      8 << 10,
+		MaxIdleConnDuration: idleTimeout,
+		// The URL goes out as written, and header names as the scenario
+		// spells them after canonicalization, as net/http would send them.
+		DisablePathNormalizing: true,
+		StreamResponseBody:     true,
+		RetryIfErr:             retryStale,
+	}}
+	fc.pairs.New = func() any {
+		p := new(fastPair)
+		tg.copyRequest(&p.req)
+		return p
+	}
+	return fc
+}
+
+// copyRequest fills req with the target's method, URL, headers and body.
+func (tg *target) copyRequest(req *fasthttp.Request) {
+	req.SetRequestURI(tg.req.URL.String())
+	req.Header.SetMethod(tg.req.Method)
+	req.Header.SetNoDefaultContentType(true) // as net/http: none unless the scenario sets one
+	for k, vs := range tg.req.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	if tg.t.Body != nil {
+		req.SetBodyRaw(tg.t.Body)
+	}
+}
+
+// retryStale sends a request again once when the connection failed before
+// any byte of the response came back — a keep-alive connection the server
+// had closed while it sat idle, which net/http also retries (it notices the
+// close on its idle reader; fasthttp has none). fasthttp's default would
+// retry any idempotent request up to five times, hiding real failures.
+func retryStale(_ *fasthttp.Request, attempts int, err error) (resetTimeout, retry bool) {
+	stale := errors.Is(err, io.EOF) || errors.Is(err, fasthttp.ErrConnectionClosed) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+	return false, attempts == 1 && stale
+}
+
+func (fc *fastClient) exchange(keep *bytes.Buffer) (int, int64, error) {
+	p := fc.pairs.Get().(*fastPair)
+	defer fc.pairs.Put(p)
+	if err := fc.hc.DoTimeout(&p.req, &p.resp, fc.tg.timeout()); err != nil {
+		return 0, 0, err
+	}
+	status := p.resp.StatusCode()
+	body := p.resp.BodyStream()
+	if body == nil { // no body to stream (HEAD, 204, 304)
+		b := p.resp.Body()
+		if keep != nil {
+			keep.Write(b[:min(len(b), keepCap)])
+		}
+		return status, int64(len(b)), nil
+	}
+	n, err := readBody(body, keep)
+	if cerr := p.resp.CloseBodyStream(); err == nil && cerr != nil {
+		err = cerr
+	}
+	return status, n, err
+}
+
+func (fc *fastClient) close() { fc.hc.CloseIdleConnections() }
+
+// readBody reads body to the end, keeping its first keepCap bytes in keep
+// when keep is not nil, and returns the bytes read.
+func readBody(body io.Reader, keep *bytes.Buffer) (int64, error) {
+	if keep == nil {
+		return io.Copy(io.Discard, body)
+	}
+	n, err := io.Copy(keep, io.LimitReader(body, keepCap))
+	if err != nil {
+		return n, err
+	}
+	rest, err := io.Copy(io.Discard, body)
+	return n + rest, err
+}
