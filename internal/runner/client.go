@@ -160,6 +160,10 @@ func (tg *target) copyRequest(req *fasthttp.Request) {
 			req.Header.Add(k, v)
 		}
 	}
+	if tg.req.Host != "" && tg.req.Host != tg.req.URL.Host {
+		req.Header.SetHost(tg.req.Host)
+		req.UseHostHeader = true
+	}
 	if tg.t.Body != nil {
 		req.SetBodyRaw(tg.t.Body)
 	}

@@ -51,9 +51,14 @@ func TestClientsSendTheSameRequest(t *testing.T) {
 	for _, kind := range clientKinds {
 		t.Run(kind.name, func(t *testing.T) {
 			var got atomic.Value
-			srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+			var srv *countingServer
+			srv = newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
 				b, _ := io.ReadAll(r.Body)
-				got.Store(fmt.Sprintf("%s %s ua=%q ct=%q x=%q len=%d body=%q", r.Method, r.RequestURI,
+				host := "default"
+				if r.Host != strings.TrimPrefix(srv.URL, "http://") {
+					host = r.Host
+				}
+				got.Store(fmt.Sprintf("%s %s host=%s ua=%q ct=%q x=%q len=%d body=%q", r.Method, r.RequestURI, host,
 					r.UserAgent(), r.Header.Get("Content-Type"), r.Header.Get("X-Model"), r.ContentLength, b))
 			})
 			for _, tc := range []struct {
@@ -61,14 +66,18 @@ func TestClientsSendTheSameRequest(t *testing.T) {
 				want string
 			}{
 				{func(t *dsl.Target) { t.URL += "/v2/models/m/infer?x=1&y=%2F" },
-					`GET /v2/models/m/infer?x=1&y=%2F ua="harness/test" ct="" x="" len=0 body=""`},
+					`GET /v2/models/m/infer?x=1&y=%2F host=default ua="harness/test" ct="" x="" len=0 body=""`},
 				{func(t *dsl.Target) {
 					t.URL += "/api"
 					t.Method, t.Body = "POST", []byte("\xff\x00jpeg")
 					t.Headers = map[string]string{"X-Model": "resnet", "Content-Type": "image/jpeg", "User-Agent": "mine"}
-				}, `POST /api ua="mine" ct="image/jpeg" x="resnet" len=6 body="\xff\x00jpeg"`},
-				{func(t *dsl.Target) { t.URL += "/raw"; t.Method, t.Body = "PUT", []byte("abc") },
-					`PUT /raw ua="harness/test" ct="" x="" len=3 body="abc"`},
+				}, `POST /api host=default ua="mine" ct="image/jpeg" x="resnet" len=6 body="\xff\x00jpeg"`},
+				{func(t *dsl.Target) {
+					t.URL += "/raw"
+					t.Method, t.Body = "PUT", []byte("abc")
+					t.Headers = map[string]string{"host": "api.example"}
+				},
+					`PUT /raw host=api.example ua="harness/test" ct="" x="" len=3 body="abc"`},
 			} {
 				tg := testTarget(srv.URL, tc.mod)
 				c := kind.make(tg, 1)

@@ -49,6 +49,12 @@ func newTarget(t *dsl.Target, cfg *tls.Config, version string) *target {
 		for k, v := range t.Headers {
 			tg.req.Header.Set(k, v)
 		}
+		// A Host header names the virtual host, as with curl -H; net/http
+		// reads it from req.Host only.
+		if h := tg.req.Header.Get("Host"); h != "" {
+			tg.req.Host = h
+			tg.req.Header.Del("Host")
+		}
 	}
 	for _, s := range t.ExpectStatus {
 		tg.expect[s] = true
