@@ -1,14 +1,22 @@
 package htmlreport
 
 import (
-	"image/color"
-
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
-	"gonum.org/v1/plot/text"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
+	"github.com/go-analyze/charts/chartdraw"
+	"github.com/go-analyze/charts/chartdraw/drawing"
 )
+
+// annotation is the chartdraw.Series plumbing shared by the custom series
+// below: no name (so no legend entry), no values (so no say in the axis
+// ranges), drawn against the left-hand axis like every series here.
+type annotation struct{}
+
+func (annotation) GetName() string               { return "" }
+func (annotation) GetYAxis() chartdraw.YAxisType { return chartdraw.YAxisSecondary }
+func (annotation) GetStyle() chartdraw.Style     { return chartdraw.Style{} }
+func (annotation) Validate() error               { return nil }
+
+// clampX keeps a pixel column inside the data area.
+func clampX(box chartdraw.Box, x int) int { return max(box.Left, min(box.Right, x)) }
 
 // band is one step's span on a time axis, in seconds from the run start.
 type band struct {
@@ -16,63 +24,73 @@ type band struct {
 	start, rampEnd, end float64
 }
 
-// stepBands is a gonum plot.Plotter that shades each step's span over the
-// full height of the data area (alternating tints, the ramp a shade darker)
-// and writes the step name at the top. Added first, it lies under the lines.
-type stepBands []band
+// stepBands is a chartdraw.Series that shades each step's span over the
+// full height of the data area (alternating tints, the ramp in its own
+// tint) and writes the step name at the top. Listed first, it lies under
+// the lines.
+type stepBands struct {
+	annotation
+	bands []band
+}
 
 var (
-	bandTints = []color.RGBA{{R: 0xf3, G: 0xf5, B: 0xf8, A: 0xff}, {R: 0xe6, G: 0xeb, B: 0xf2, A: 0xff}}
-	rampTint  = color.RGBA{R: 0xfc, G: 0xef, B: 0xd9, A: 0xff}
+	bandTints = []drawing.Color{{R: 0xf3, G: 0xf5, B: 0xf8, A: 0xff}, {R: 0xe6, G: 0xeb, B: 0xf2, A: 0xff}}
+	rampTint  = drawing.Color{R: 0xfc, G: 0xef, B: 0xd9, A: 0xff}
 )
 
-// Plot implements plot.Plotter.
-func (b stepBands) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, _ := p.Transforms(&c)
-	clip := func(x vg.Length) vg.Length { return max(c.Min.X, min(c.Max.X, x)) }
-	rect := func(x0, x1 float64, clr color.Color) {
-		l, r := clip(trX(x0)), clip(trX(x1))
-		if r <= l {
-			return
+// Render implements chartdraw.Series.
+func (b stepBands) Render(r chartdraw.Renderer, box chartdraw.Box, xr, _ chartdraw.Range, defaults chartdraw.Style) {
+	px := func(x float64) int { return clampX(box, box.Left+xr.Translate(x)) }
+	rect := func(x0, x1 float64, c drawing.Color) {
+		if l, rt := px(x0), px(x1); rt > l {
+			chartdraw.Draw.Box(r, chartdraw.Box{Top: box.Top, Left: l, Right: rt, Bottom: box.Bottom, IsSet: true},
+				chartdraw.Style{FillColor: c, StrokeColor: transparent})
 		}
-		c.FillPolygon(clr, []vg.Point{{X: l, Y: c.Min.Y}, {X: r, Y: c.Min.Y}, {X: r, Y: c.Max.Y}, {X: l, Y: c.Max.Y}})
 	}
-	sty := draw.TextStyle{
-		Color: color.RGBA{R: 0x55, G: 0x5f, B: 0x6d, A: 0xff}, Font: font.From(sans, 7.5),
-		XAlign: draw.XCenter, YAlign: draw.YTop, Handler: text.Plain{Fonts: font.DefaultCache},
-	}
-	for i, s := range b {
+	label := chartdraw.Style{FontStyle: chartdraw.FontStyle{Font: defaults.Font, FontSize: 7.5, FontColor: mutedColor}}
+	for i, s := range b.bands {
 		rect(s.start, s.end, bandTints[i%2])
 		if s.rampEnd > s.start {
 			rect(s.start, s.rampEnd, rampTint)
 		}
-		mid := (clip(trX(s.start)) + clip(trX(s.end))) / 2
-		if mid > c.Min.X && mid < c.Max.X {
-			c.FillText(sty, vg.Point{X: mid, Y: c.Max.Y - 2}, s.name)
+		l, rt := px(s.start), px(s.end)
+		tb := chartdraw.Draw.MeasureText(r, s.name, label)
+		if tb.Width() <= rt-l { // a name wider than its band would run into the next one
+			chartdraw.Draw.Text(r, s.name, (l+rt-tb.Width())/2, box.Top+tb.Height()+3, label)
 		}
 	}
 }
 
-// vline is a gonum plot.Plotter drawing a dashed vertical line across the
-// data area at x, with a label at its top: the capacity knee.
+// vline is a chartdraw.Series drawing a dashed vertical line across the
+// data area at x, labelled at its foot: the capacity knee. row stacks the
+// labels of several files' knees.
 type vline struct {
+	annotation
 	x     float64
 	label string
-	color color.Color
+	color drawing.Color
+	row   int
 }
 
-// Plot implements plot.Plotter.
-func (v vline) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, _ := p.Transforms(&c)
-	x := trX(v.x)
-	if x < c.Min.X || x > c.Max.X {
+// Render implements chartdraw.Series.
+func (v vline) Render(r chartdraw.Renderer, box chartdraw.Box, xr, _ chartdraw.Range, defaults chartdraw.Style) {
+	x := box.Left + xr.Translate(v.x)
+	if x < box.Left || x > box.Right {
 		return
 	}
-	ls := draw.LineStyle{Color: v.color, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
-	c.StrokeLine2(ls, x, c.Min.Y, x, c.Max.Y)
-	sty := draw.TextStyle{
-		Color: v.color, Font: font.From(sans, 8), XAlign: draw.XRight, YAlign: draw.YTop,
-		Handler: text.Plain{Fonts: font.DefaultCache},
+	line := chartdraw.Style{StrokeColor: v.color, StrokeWidth: 1.5, StrokeDashArray: []float64{5, 4}}
+	line.GetStrokeOptions().WriteToRenderer(r)
+	r.MoveTo(x, box.Top)
+	r.LineTo(x, box.Bottom)
+	r.Stroke()
+	r.ResetStyle()
+	// The label goes right of the line near the x axis: right of the knee
+	// both throughput (saturated) and latency (rising) run high.
+	label := chartdraw.Style{FontStyle: chartdraw.FontStyle{Font: defaults.Font, FontSize: noteFontSize, FontColor: v.color}}
+	tb := chartdraw.Draw.MeasureText(r, v.label, label)
+	lx := x + 4
+	if lx+tb.Width() > box.Right { // no room on the right: go left of the line
+		lx = x - 4 - tb.Width()
 	}
-	c.FillText(sty, vg.Point{X: x - 3, Y: c.Max.Y - 3}, v.label)
+	chartdraw.Draw.Text(r, v.label, lx, box.Bottom-5-v.row*(tb.Height()+3), label)
 }

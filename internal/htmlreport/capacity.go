@@ -2,12 +2,10 @@ package htmlreport
 
 import (
 	"fmt"
+	"math"
 	"sort"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
+	"github.com/go-analyze/charts/chartdraw"
 
 	"github.com/harness-gpu/harness/internal/diff"
 	"github.com/harness-gpu/harness/internal/result"
@@ -62,69 +60,75 @@ func knee(pts []capPoint) (float64, bool) {
 // capacityCharts draws throughput and p95 against load, one line per file,
 // with each file's knee marked.
 func capacityCharts(inputs []Input) ([]Chart, error) {
-	axis := loadAxis(inputs)
-	tp := newPlot(axis, "throughput (req/s)")
-	lat := newPlot(axis, "p95 latency (ms, log scale)")
-	drawn := false
+	type line struct {
+		i           int
+		label       string
+		load, rps   []float64
+		p95X, p95Y  []float64
+		knee        float64
+		kneeReached bool
+	}
+	var lines []line
+	maxLoad, maxRPS := 0.0, 0.0
+	minP95, maxP95 := math.Inf(1), math.Inf(-1)
 	for i, in := range inputs {
 		pts := capacityPoints(in.File)
 		if len(pts) == 0 {
 			continue
 		}
-		drawn = true
-		var rps, p95 plotter.XYs
+		l := line{i: i, label: in.Label}
 		for _, p := range pts {
-			rps = append(rps, plotter.XY{X: p.load, Y: p.rps})
+			l.load, l.rps = append(l.load, p.load), append(l.rps, p.rps)
+			maxLoad, maxRPS = max(maxLoad, p.load), max(maxRPS, p.rps)
 			if p.p95 != nil && *p.p95 > 0 { // > 0: log scale
-				p95 = append(p95, plotter.XY{X: p.load, Y: *p.p95})
+				l.p95X, l.p95Y = append(l.p95X, p.load), append(l.p95Y, *p.p95)
+				minP95, maxP95 = min(minP95, *p.p95), max(maxP95, *p.p95)
 			}
 		}
-		if err := addLinePoints(tp, rps, i, in.Label); err != nil {
-			return nil, err
-		}
-		if err := addLinePoints(lat, p95, i, in.Label); err != nil {
-			return nil, err
-		}
-		if k, ok := knee(pts); ok {
-			label := fmt.Sprintf("knee ≈ %g", k)
-			tp.Add(vline{x: k, label: label, color: fileColor(i)})
-			lat.Add(vline{x: k, label: label, color: fileColor(i)})
-		}
+		l.knee, l.kneeReached = knee(pts)
+		lines = append(lines, l)
 	}
-	if !drawn {
+	if len(lines) == 0 {
 		return []Chart{noData("Throughput against load", "no completed steps"), noData("p95 latency against load", "no completed steps")}, nil
 	}
-	tp.Y.Min = 0
-	// Throughput rises to the upper right: its legend goes bottom right.
-	tp.Legend.Top, tp.Legend.Left, tp.Legend.XOffs, tp.Legend.YOffs = false, false, -6, 6
-	logY(lat)
-	a, err := chartOf("Throughput against load", tp, 5.2*vg.Inch, 3.2*vg.Inch)
+	axis := loadAxis(inputs)
+	tp := newChart(capacityW, capacityH, axis, linearScale(0, maxLoad, 5, false), "throughput (req/s)", linearScale(0, maxRPS, 5, false), true)
+	charts := []Chart{}
+	var lat chartdraw.Chart
+	hasLat := !math.IsInf(minP95, 0)
+	if hasLat {
+		lat = newChart(capacityW, capacityH, axis, linearScale(0, maxLoad, 5, false), "p95 latency (ms, log scale)", logScale(minP95, maxP95), true)
+	}
+	knees := 0
+	for _, l := range lines {
+		if l.kneeReached {
+			label := fmt.Sprintf("knee ≈ %g", l.knee)
+			tp.Series = append(tp.Series, vline{x: l.knee, label: label, color: fileColor(l.i), row: knees})
+			lat.Series = append(lat.Series, vline{x: l.knee, label: label, color: fileColor(l.i), row: knees})
+			knees++
+		}
+	}
+	for _, l := range lines {
+		tp.Series = append(tp.Series, lineSeries(l.label, l.i, l.load, l.rps, 2, nil, 4)...)
+		if len(l.p95X) > 0 {
+			lat.Series = append(lat.Series, lineSeries(l.label, l.i, l.p95X, l.p95Y, 2, nil, 4)...)
+		}
+	}
+	tp.Elements = append(tp.Elements, legend(&tp))
+	c, err := chartOf("Throughput against load", tp)
 	if err != nil {
 		return nil, err
 	}
-	b, err := chartOf("p95 latency against load", lat, 5.2*vg.Inch, 3.2*vg.Inch)
-	if err != nil {
+	charts = append(charts, c)
+	if !hasLat {
+		return append(charts, noData("p95 latency against load", "no step has latency data")), nil
+	}
+	lat.Elements = append(lat.Elements, legend(&lat))
+	if c, err = chartOf("p95 latency against load", lat); err != nil {
 		return nil, err
 	}
-	return []Chart{a, b}, nil
+	return append(charts, c), nil
 }
 
-// addLinePoints adds a line with point markers in file i's colour and
-// glyph, named label in the legend; nothing when xys is empty.
-func addLinePoints(p *plot.Plot, xys plotter.XYs, i int, label string) error {
-	if len(xys) == 0 {
-		return nil
-	}
-	l, s, err := plotter.NewLinePoints(xys)
-	if err != nil {
-		return fmt.Errorf("chart data for %s: %w", label, err)
-	}
-	l.Color, l.Width = fileColor(i), vg.Points(1.6)
-	s.Color, s.Shape, s.Radius = fileColor(i), glyphs[i%len(glyphs)], vg.Points(3)
-	p.Add(l, s)
-	p.Legend.Add(label, l, s)
-	return nil
-}
-
-// glyph shapes distinguish files without relying on colour alone.
-var glyphs = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.RingGlyph{}, draw.CrossGlyph{}}
+// The capacity charts are drawn side by side.
+const capacityW, capacityH = 560, 360

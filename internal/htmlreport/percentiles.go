@@ -1,9 +1,9 @@
 package htmlreport
 
 import (
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
+	"math"
+
+	"github.com/go-analyze/charts/chartdraw"
 
 	"github.com/harness-gpu/harness/internal/diff"
 )
@@ -12,11 +12,11 @@ import (
 var percentileStyles = []struct {
 	name   string
 	pick   func(diff.StepLatency) *float64
-	dashes []vg.Length
+	dashes []float64
 }{
 	{"p50", func(l diff.StepLatency) *float64 { return l.P50 }, nil},
-	{"p95", func(l diff.StepLatency) *float64 { return l.P95 }, []vg.Length{vg.Points(6), vg.Points(3)}},
-	{"p99", func(l diff.StepLatency) *float64 { return l.P99 }, []vg.Length{vg.Points(1.5), vg.Points(2.5)}},
+	{"p95", func(l diff.StepLatency) *float64 { return l.P95 }, []float64{8, 4}},
+	{"p99", func(l diff.StepLatency) *float64 { return l.P99 }, []float64{2, 3}},
 }
 
 // stepNames is the union of the files' step names, in order of appearance.
@@ -43,58 +43,43 @@ func percentileChart(inputs []Input) (Chart, error) {
 		return noData(title, "no steps"), nil
 	}
 	pos := map[string]float64{}
+	x := &scale{ContinuousRange: chartdraw.ContinuousRange{Min: -0.3, Max: float64(len(names)) - 0.7}}
 	for i, n := range names {
 		pos[n] = float64(i)
+		x.ticks = append(x.ticks, chartdraw.Tick{Value: float64(i), Label: n})
 	}
-	p := newPlot("step", "latency (ms, log scale)")
-	p.NominalX(names...)
-	p.X.Tick.Label.Font.Size = 9
-	drawn := false
+	var series []chartdraw.Series
+	lo, hi := math.Inf(1), math.Inf(-1)
 	for i, in := range inputs {
 		for _, ps := range percentileStyles {
-			var xys plotter.XYs
+			var xs, ys []float64
 			for j := range in.File.Steps {
 				s := &in.File.Steps[j]
 				if v := ps.pick(diff.LatencyOf(s)); v != nil && *v > 0 { // > 0: log scale
-					xys = append(xys, plotter.XY{X: pos[s.Name], Y: *v})
+					xs, ys = append(xs, pos[s.Name]), append(ys, *v)
+					lo, hi = min(lo, *v), max(hi, *v)
 				}
 			}
-			if len(xys) == 0 {
-				continue
+			if len(xs) > 0 {
+				series = append(series, lineSeries(in.Label+" "+ps.name, i, xs, ys, 1.8, ps.dashes, 3.5)...)
 			}
-			l, sc, err := plotter.NewLinePoints(xys)
-			if err != nil {
-				return Chart{}, err
-			}
-			l.Color, l.Width, l.Dashes = fileColor(i), vg.Points(1.5), ps.dashes
-			sc.Color, sc.Shape, sc.Radius = fileColor(i), glyphs[i%len(glyphs)], vg.Points(2.5)
-			p.Add(l, sc)
-			p.Legend.Add(in.Label+" "+ps.name, l, sc)
-			drawn = true
 		}
 	}
-	if !drawn {
+	if len(series) == 0 {
 		return noData(title, "no step has latency data"), nil
 	}
-	logY(p)
-	return chartOf(title, p, 10.5*vg.Inch, 3.4*vg.Inch)
-}
-
-// logY puts the y axis on a log scale: one saturated step's seconds would
-// otherwise flatten every other step's milliseconds. Values must be > 0.
-// gonum pads a flat range (one step, or equal values) by ±1 when drawing,
-// which goes below zero for sub-millisecond latencies and makes LogTicks
-// panic, so the range is widened here by a factor instead.
-func logY(p *plot.Plot) {
-	if p.Y.Max <= 0 {
-		p.Y.Max = 1
+	// logScale: one saturated step's seconds would otherwise flatten every
+	// other step's milliseconds.
+	// chartdraw's legend spaces its entries about 32 px apart and sits in
+	// the data area: with many files, the chart grows to hold it.
+	named := 0
+	for _, s := range series {
+		if s.GetName() != "" {
+			named++
+		}
 	}
-	if p.Y.Min <= 0 {
-		p.Y.Min = p.Y.Max / 1000
-	}
-	if p.Y.Min == p.Y.Max {
-		p.Y.Min, p.Y.Max = p.Y.Min/2, p.Y.Max*2
-	}
-	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = cleanTicks{plot.LogTicks{Prec: -1}}
+	c := newChart(1100, max(400, 32*named+110), "step", x, "latency (ms, log scale)", logScale(lo, hi), true)
+	c.Series = series
+	c.Elements = append(c.Elements, legend(&c))
+	return chartOf(title, c)
 }

@@ -1,36 +1,35 @@
 // Package htmlreport renders `harness report`: one self-contained HTML page
 // (inline CSS and SVG, no script, no network at view time) with charts drawn
-// by gonum.org/v1/plot, the assertion matrix and the environment of one or
-// more results files. With several files, the series overlay, base first.
+// by the chartdraw package of github.com/go-analyze/charts, the assertion
+// matrix and the environment of one or more results files. With several
+// files, the series overlay, base first.
+//
+// chartdraw replaced gonum.org/v1/plot for the binary's size, which every
+// harness command pays when loaded (`harness run` included): gonum's plot
+// package embeds a dozen TTF fonts and pulls in LaTeX and PDF backends,
+// about 7 MB of the image against about 1.2 MB for chartdraw, whose fonts
+// are gzip-compressed and only decompressed when a chart is drawn. The page
+// itself is built with maragu.dev/gomponents, not html/template (page.go
+// says why).
 package htmlreport
 
 import (
+	"bufio"
 	_ "embed"
 	"errors"
 	"fmt"
-	"html/template"
 	"io"
 	"time"
 )
 
-//go:embed page.html.tmpl
-var pageSource string
-
 //go:embed style.css
 var styleSource string
 
-var page = template.Must(template.New("page").Funcs(template.FuncMap{
-	"statusClass": statusClass,
-	"stamp":       stamp,
-	"gpuMem":      func(m float64) string { return fmt.Sprintf("%.0f MiB", m) },
-	"seconds":     func(s float64) string { return fmt.Sprintf("%gs", s) },
-}).Parse(pageSource))
-
-// pageData is what the template reads.
+// pageData is what the page (page.go) shows.
 type pageData struct {
 	Title       string
 	Generated   string
-	Style       template.CSS
+	Style       string // style.css; trusted, inlined unescaped
 	Files       []fileView
 	Capacity    []Chart
 	Percentiles Chart
@@ -44,10 +43,10 @@ func Write(w io.Writer, inputs []Input, now time.Time) error {
 	if len(inputs) == 0 {
 		return errors.New("no results file to report on")
 	}
-	d := pageData{Title: title(inputs), Generated: stamp(now), Style: template.CSS(styleSource)}
+	d := pageData{Title: title(inputs), Generated: stamp(now), Style: styleSource}
 	for i, in := range inputs {
 		c := fileColor(i)
-		d.Files = append(d.Files, fileView{Input: in, Swatch: template.CSS(fmt.Sprintf("background:#%02x%02x%02x", c.R, c.G, c.B)),
+		d.Files = append(d.Files, fileView{Input: in, Swatch: fmt.Sprintf("background:#%02x%02x%02x", c.R, c.G, c.B),
 			VerdictClass: "v-" + in.File.Verdict, Role: role(i, len(inputs))})
 	}
 	var err error
@@ -63,7 +62,11 @@ func Write(w io.Writer, inputs []Input, now time.Time) error {
 	for _, in := range inputs {
 		d.Matrices = append(d.Matrices, matrixOf(in))
 	}
-	return page.Execute(w, d)
+	bw := bufio.NewWriter(w) // gomponents writes tag by tag
+	if err := page(d).Render(bw); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 func title(inputs []Input) string {
@@ -87,7 +90,7 @@ func stamp(t time.Time) string {
 // fileView is an input with what the page shows beside it.
 type fileView struct {
 	Input
-	Swatch       template.CSS // the file's colour in the charts
+	Swatch       string // style attribute: the file's colour in the charts
 	VerdictClass string
 	Role         string // "base", "new" or "run N"
 }

@@ -2,6 +2,7 @@ package htmlreport
 
 import (
 	"bytes"
+	"math"
 	"regexp"
 	"strings"
 	"testing"
@@ -83,6 +84,55 @@ func TestEscapes(t *testing.T) {
 	}
 }
 
+// TestHostileText puts markup that would run script, were it not escaped,
+// in the strings of a results file and in the label: outside the charts'
+// SVG (trusted markup, whose text chartdraw escapes) no <script> or <img>
+// element may appear, only their escaped text.
+func TestHostileText(t *testing.T) {
+	const script, img = `<script>alert(1)</script>`, `"><img src=x onerror=alert(1)>`
+	in := loadInputs(t, fixtures...)
+	for i := range in {
+		f := in[i].File
+		f.Scenario.Name = script + img
+		f.Scenario.Description = img
+		f.Scenario.Variables[script] = script + img
+		f.Verdict = img
+		f.Reason = script
+		f.Warnings = []string{img}
+		f.Steps[0].Name = img
+		f.Assertions[0].Step = img
+		f.Assertions[0].Name = script
+		f.Assertions[0].Message = script + img
+		f.Environment.GPUs[0].Name = img
+		f.Environment.Host = script
+		in[i].Path = img
+		in[i].Label = script + img
+	}
+	page := render(t, in)
+	if n := strings.Count(page, `<svg class="chart"`); n != 11 {
+		t.Errorf("%d charts, want 11", n)
+	}
+	outside := regexp.MustCompile(`(?s)<svg class="chart".*?</svg>`).ReplaceAllString(page, "")
+	for _, bad := range []string{"<script", "<img"} {
+		if i := strings.Index(strings.ToLower(outside), bad); i >= 0 {
+			t.Errorf("unescaped %q outside the charts: …%s…", bad, outside[max(0, i-80):min(len(outside), i+80)])
+		}
+	}
+	for _, want := range []string{
+		`<title>&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(1)&gt; — 2 runs compared</title>`,
+		`<span class="verdict v-&#34;&gt;&lt;img src=x onerror=alert(1)&gt;">`,
+		`<span class="msg">&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(1)&gt;</span>`,
+		`<code>&lt;script&gt;alert(1)&lt;/script&gt; = &lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(1)&gt;</code>`,
+	} {
+		if !strings.Contains(outside, want) {
+			t.Errorf("page lacks the escaped %s", want)
+		}
+	}
+	if n := strings.Count(outside, "&lt;script&gt;alert(1)&lt;/script&gt;"); n < 20 {
+		t.Errorf("escaped script text shows %d times, want every hostile string (at least 20)", n)
+	}
+}
+
 // TestNoData: a run without GPU or Triton samplers still renders, and the
 // charts it has no data for say so.
 func TestNoData(t *testing.T) {
@@ -154,5 +204,63 @@ func TestMatrixCells(t *testing.T) {
 	}
 	if want := "latency.p95 = 12345.6"; cells[1].Observed != want {
 		t.Errorf("observed %q, want %q", cells[1].Observed, want)
+	}
+}
+
+// TestScales: axis ticks fall on round numbers and a log axis spans the
+// 1-2-5 values around the data, sub-millisecond ones included.
+func TestScales(t *testing.T) {
+	labels := func(s *scale) string {
+		var l []string
+		for _, tk := range s.ticks {
+			l = append(l, tk.Label)
+		}
+		return strings.Join(l, " ")
+	}
+	for _, tc := range []struct {
+		s             *scale
+		ticks         string
+		lo, hi        float64
+		translateZero float64 // a value that must map to the range's start
+	}{
+		{linearScale(0, 61.8, 5, false), "0 20 40 60 80", 0, 80, 0},
+		{linearScale(0, 165.4, 12, true), "0 20 40 60 80 100 120 140 160", 0, 165.4, 0},
+		{linearScale(0, 0, 4, false), "0 0.5 1", 0, 1, 0},
+		{linearScale(-0.25, 0.7, 4, false), "-0.5 0 0.5 1", -0.5, 1, -0.5},
+		{logScale(19, 1300), "10 20 50 100 200 500 1000 2000", 1, math.Log10(2000), 10},
+		{logScale(0.3, 0.9), "0.2 0.5 1", math.Log10(0.2), 0, 0.2},
+		{logScale(40, 40), "20 50 100", math.Log10(20), 2, 20},
+		{logScale(0.5, 90000), "0.1 1 10 100 1000 10000 100000", -1, 5, 0.1},
+	} {
+		if got := labels(tc.s); got != tc.ticks {
+			t.Errorf("ticks %q, want %q", got, tc.ticks)
+		}
+		if math.Abs(tc.s.Min-tc.lo) > 1e-9 || math.Abs(tc.s.Max-tc.hi) > 1e-9 {
+			t.Errorf("%s: range %v..%v, want %v..%v", tc.ticks, tc.s.Min, tc.s.Max, tc.lo, tc.hi)
+		}
+		tc.s.SetDomain(100)
+		if got := tc.s.Translate(tc.translateZero); got != 0 {
+			t.Errorf("%s: Translate(%v) = %d, want 0", tc.ticks, tc.translateZero, got)
+		}
+	}
+}
+
+// TestTinyRuns: one step, one second, sub-millisecond latencies, flat
+// values: every chart still renders (no zero-width axis, no log of zero).
+func TestTinyRuns(t *testing.T) {
+	ms := func(v float64) *float64 { return &v }
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	f := &result.File{Schema: result.Schema, Steps: []result.Step{{
+		Name: "only", Users: 1, Status: result.StatusPass,
+		Measured: result.Window{Start: t0, End: t0.Add(time.Second)},
+		Requests: result.Requests{RPS: 3},
+		Latency:  result.Latency{P50: ms(0.2), P95: ms(0.4), P99: ms(0.4)},
+		Series: []result.Second{{T: t0, Requests: 3, P95: ms(0.4),
+			Samples: map[string]float64{"gpu.utilization": 0, "gpu.temperature": 40, "gpu.power_w": 30,
+				"gpu.memory_used_mib": 100, "triton.queue_ms": 0, "triton.infer_ms": 0.1}}},
+	}}}
+	page := render(t, []Input{{Path: "tiny.json", Label: "tiny", File: f}})
+	if n := strings.Count(page, `<svg class="chart"`); n != 11 {
+		t.Errorf("%d charts, want 11", n)
 	}
 }

@@ -3,8 +3,7 @@ package htmlreport
 import (
 	"math"
 
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
+	"github.com/go-analyze/charts/chartdraw"
 
 	"github.com/harness-gpu/harness/internal/result"
 )
@@ -52,14 +51,14 @@ func runStart(f *result.File) (origin float64, ok bool) {
 }
 
 // bandsOf shades the steps of the first file that has any series.
-func bandsOf(inputs []Input) stepBands {
+func bandsOf(inputs []Input) []band {
 	for _, in := range inputs {
 		origin, ok := runStart(in.File)
 		if !ok {
 			continue
 		}
 		rel := func(sec float64) float64 { return sec - origin }
-		var b stepBands
+		var b []band
 		for _, s := range in.File.Steps {
 			if s.Measured.End.IsZero() {
 				continue
@@ -81,15 +80,18 @@ func bandsOf(inputs []Input) stepBands {
 	return nil
 }
 
+// xy is one point of a time series.
+type xy struct{ x, y float64 }
+
 // segments reads one file's points for a spec; a second without a value
 // breaks the line rather than being drawn as zero.
-func segments(f *result.File, spec seriesSpec) []plotter.XYs {
+func segments(f *result.File, spec seriesSpec) [][]xy {
 	origin, ok := runStart(f)
 	if !ok {
 		return nil
 	}
-	var out []plotter.XYs
-	var cur plotter.XYs
+	var out [][]xy
+	var cur []xy
 	for i := range f.Steps {
 		for j := range f.Steps[i].Series {
 			sec := &f.Steps[i].Series[j]
@@ -100,7 +102,7 @@ func segments(f *result.File, spec seriesSpec) []plotter.XYs {
 				}
 				continue
 			}
-			cur = append(cur, plotter.XY{X: float64(sec.T.UnixNano())/1e9 - origin, Y: v})
+			cur = append(cur, xy{x: float64(sec.T.UnixNano())/1e9 - origin, y: v})
 		}
 	}
 	if len(cur) > 0 {
@@ -115,32 +117,38 @@ func timeSeriesCharts(inputs []Input) ([]Chart, error) {
 	bands := bandsOf(inputs)
 	var charts []Chart
 	for _, spec := range timeSeries {
-		p := newPlot("seconds since the first step began", spec.unit)
-		p.Add(bands)
-		drawn := false
+		// Each segment is its own chartdraw series, so a gap stays a gap.
+		// No legend here: it would cover the step names; the page shows
+		// one legend for the whole section.
+		var lines []chartdraw.Series
+		xMin, xMax, yMin, yMax := 0.0, math.Inf(-1), 0.0, math.Inf(-1)
 		for i, in := range inputs {
-			// No gonum legend here: it would cover the step names; the page
-			// shows one legend for the whole section.
 			for _, seg := range segments(in.File, spec) {
-				l, err := plotter.NewLine(seg)
-				if err != nil {
-					return nil, err
+				xs, ys := make([]float64, len(seg)), make([]float64, len(seg))
+				for k, p := range seg {
+					xs[k], ys[k] = p.x, p.y
+					xMin, xMax = min(xMin, p.x), max(xMax, p.x)
+					yMin, yMax = min(yMin, p.y), max(yMax, p.y)
 				}
-				l.Color, l.Width = fileColor(i), vg.Points(1.3)
-				p.Add(l)
-				drawn = true
+				dot := 0.0
+				if len(seg) == 1 { // a lone second between gaps: a dot, not an invisible line
+					dot = 1.5
+				}
+				lines = append(lines, lineSeries("", i, xs, ys, 1.5, nil, dot)...)
 			}
 		}
-		if !drawn {
+		if len(lines) == 0 {
 			charts = append(charts, noData(spec.title, "no data: no results file has samples for this series"))
 			continue
 		}
-		p.Y.Min = min(p.Y.Min, 0)
-		c, err := chartOf(spec.title, p, 10.5*vg.Inch, 2.6*vg.Inch)
+		c := newChart(1100, 280, "seconds since the first step began", linearScale(xMin, xMax, 12, true),
+			spec.unit, linearScale(yMin, yMax, 4, false), false)
+		c.Series = append([]chartdraw.Series{stepBands{bands: bands}}, lines...)
+		ch, err := chartOf(spec.title, c)
 		if err != nil {
 			return nil, err
 		}
-		charts = append(charts, c)
+		charts = append(charts, ch)
 	}
 	return charts, nil
 }
