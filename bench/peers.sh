@@ -5,8 +5,10 @@
 #   1. 50 users flat out on /fast for 10 s: requests counted by the target
 #   2. 200 req/s open model on /slow (50 ms) for 10 s: p50/p99 as each tool reports
 #      (wrk has no open model: it runs 10 connections, the closed equivalent)
-#   3. peak RSS of each (/usr/bin/time -v)
-#   4. harness alone: 10,000 users paced at 10 s, peak RSS (bounded run)
+#   3. 10,000 req/s open model on /fast: harness and vegeta at the same offered
+#      load (the flat-out test compares tools that each send what they can)
+#   4. peak RSS of each (/usr/bin/time -v)
+#   5. harness alone: 10,000 users paced at 10 s, peak RSS (bounded run)
 #
 # harness runs as users run it: the script writes each scenario as an HCL file
 # into $OUT and runs `harness run FILE --out F --quiet` (no samplers, no live
@@ -85,6 +87,14 @@ echo "GET $BASE/slow" | /usr/bin/time -v -o "$OUT/v2.time" vegeta attack -rate 2
 echo "vegeta   served=$(count) rss=$(rss "$OUT/v2.time") | $(vegeta report -type text <"$OUT/v2.bin" | grep -E 'Requests|Latencies' | tr -s ' ' | tr '\n' ' ')"
 /usr/bin/time -v -o "$OUT/w2.time" wrk -c 10 -t 2 -d "$DUR" --latency "$BASE/slow" >"$OUT/w2.out"
 echo "wrk -c10 served=$(count) rss=$(rss "$OUT/w2.time") | $(grep -E 'Requests/sec| 50%| 99%' "$OUT/w2.out" | tr -s ' ' | tr '\n' ' ')"
+
+echo "## 10,000 req/s open model on /fast for $DUR: the same offered load for both tools"
+scenario h4 "$BASE/fast" "  rate     = 10000
+  duration = \"$DUR\""
+harness h4
+echo "harness  served=$(count) rss=$(rss "$OUT/h4.time") | $(figures h4)"
+echo "GET $BASE/fast" | /usr/bin/time -v -o "$OUT/v4.time" vegeta attack -rate 10000 -duration "$DUR" >"$OUT/v4.bin"
+echo "vegeta   served=$(count) rss=$(rss "$OUT/v4.time") | $(vegeta report -type text <"$OUT/v4.bin" | grep -E 'Requests|Latencies' | tr -s ' ' | tr '\n' ' ')"
 
 echo "## harness: 10,000 users paced at 10s on /fast, 20 s window (first starts spread over 10 s)"
 scenario h3 "$BASE/fast" '  users    = 10000

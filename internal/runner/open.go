@@ -40,7 +40,7 @@ func (m *openModel) run(start time.Time, stop <-chan struct{}) {
 	defer close(m.done)
 	for hits := uint64(0); ; hits++ {
 		wait, done := m.pacer.Pace(time.Since(start), hits)
-		if done || sleep(stop, wait) != nil {
+		if done || waitUntil(stop, time.Now().Add(wait)) != nil {
 			return
 		}
 		due, _ := m.due(hits)

@@ -213,3 +213,22 @@ func TestExtractIntegration(t *testing.T) {
 		t.Errorf("gone %+v errors %v", gone, st.Errors)
 	}
 }
+
+// waitUntil never returns before its deadline (an arrival is never sent
+// early), and a stop ends a long wait.
+func TestWaitUntil(t *testing.T) {
+	for _, d := range []time.Duration{-time.Millisecond, 0, 50 * time.Microsecond, 700 * time.Microsecond, 3 * time.Millisecond} {
+		deadline := time.Now().Add(d)
+		if err := waitUntil(nil, deadline); err != nil {
+			t.Fatalf("wait %v: %v", d, err)
+		}
+		if early := time.Until(deadline); early > 0 {
+			t.Errorf("wait %v returned %v early", d, early)
+		}
+	}
+	stop := make(chan struct{})
+	close(stop)
+	if err := waitUntil(stop, time.Now().Add(time.Hour)); err != errStopped {
+		t.Errorf("stopped wait: %v, want errStopped", err)
+	}
+}
