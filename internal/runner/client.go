@@ -126,7 +126,6 @@ func (tg *target) newFastClient(maxConns int) *fastClient {
 	u := tg.req.URL
 	fc := &fastClient{tg: tg, hc: &fasthttp.HostClient{
 		Addr: fasthttp.AddMissingPort(u.Host, false),
-		Name: tg.userAgent,
 		DialTimeout: func(addr string, timeout time.Duration) (net.Conn, error) {
 			return (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).Dial("tcp", addr)
 		},
@@ -136,8 +135,8 @@ func (tg *target) newFastClient(maxConns int) *fastClient {
 		// and most servers allow by default, twice fasthttp's default.
 		ReadBufferSize:      8 << 10,
 		MaxIdleConnDuration: idleTimeout,
-		// The URL goes out as written, and header names as the scenario
-		// spells them after canonicalization, as net/http would send them.
+		// The URL goes out as written (no path normalization), as net/http
+		// sends it.
 		DisablePathNormalizing: true,
 		StreamResponseBody:     true,
 		RetryIfErr:             retryStale,
