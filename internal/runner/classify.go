@@ -30,17 +30,18 @@ const (
 // and net.OpError is still refused.
 func classify(err error) string {
 	var dnsErr *net.DNSError
-	var netErr net.Error
 	var certErr *tls.CertificateVerificationError
 	var unknownCA x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var invalidErr x509.CertificateInvalidError
 	var recErr tls.RecordHeaderError
 	var alertErr tls.AlertError
-	var timeoutErr interface{ Timeout() bool } // fasthttp.ErrTimeout is no net.Error
+	// Any error that says it is a timeout: net.Error and fasthttp.ErrTimeout
+	// (which is no net.Error) alike.
+	var timeoutErr interface{ Timeout() bool }
 	switch {
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout(),
-		errors.As(err, &timeoutErr) && timeoutErr.Timeout(), errors.Is(err, fasthttp.ErrDialTimeout):
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &timeoutErr) && timeoutErr.Timeout(),
+		errors.Is(err, fasthttp.ErrDialTimeout):
 		return ClassTimeout
 	case errors.As(err, &dnsErr):
 		return ClassDNS

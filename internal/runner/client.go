@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -126,8 +127,11 @@ func (tg *target) newFastClient(maxConns int) *fastClient {
 	u := tg.req.URL
 	fc := &fastClient{tg: tg, hc: &fasthttp.HostClient{
 		Addr: fasthttp.AddMissingPort(u.Host, false),
+		// The target's dialer, bounded by what is left of the request's timeout.
 		DialTimeout: func(addr string, timeout time.Duration) (net.Conn, error) {
-			return (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).Dial("tcp", addr)
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			defer cancel()
+			return tg.dialer.DialContext(ctx, "tcp", addr)
 		},
 		MaxConns: max(maxConns, 1),
 		// A response's header block must fit in the read buffer (fasthttp
@@ -187,12 +191,8 @@ func (fc *fastClient) exchange(keep *bytes.Buffer) (int, int64, error) {
 	}
 	status := p.resp.StatusCode()
 	body := p.resp.BodyStream()
-	if body == nil { // no body to stream (HEAD, 204, 304)
-		b := p.resp.Body()
-		if keep != nil {
-			keep.Write(b[:min(len(b), keepCap)])
-		}
-		return status, int64(len(b)), nil
+	if body == nil { // a response without a body (HEAD, 1xx, 204, 304): nothing to read
+		return status, 0, nil
 	}
 	n, err := readBody(body, keep)
 	if cerr := p.resp.CloseBodyStream(); err == nil && cerr != nil {

@@ -30,14 +30,12 @@ type target struct {
 	reqErr  error         // the method or URL can't make a request: every send fails with it
 	expect  map[int]bool  // empty: any 2xx
 	extract *extractor
-	bufs    sync.Pool // *bytes.Buffer for bodies kept for extraction
-	dialer  *net.Dialer
-	// userAgent is sent unless the scenario's headers set one.
-	userAgent string
+	bufs    sync.Pool   // *bytes.Buffer for bodies kept for extraction
+	dialer  *net.Dialer // every connection of both clients
 }
 
 func newTarget(t *dsl.Target, cfg *tls.Config, version string) *target {
-	tg := &target{t: t, tls: cfg, expect: map[int]bool{}, userAgent: "harness/" + cmp.Or(version, "dev")}
+	tg := &target{t: t, tls: cfg, expect: map[int]bool{}}
 	tg.dialer = &net.Dialer{Timeout: tg.timeout(), KeepAlive: 30 * time.Second}
 	var body io.Reader
 	if t.Body != nil {
@@ -45,7 +43,7 @@ func newTarget(t *dsl.Target, cfg *tls.Config, version string) *target {
 	}
 	tg.req, tg.reqErr = http.NewRequest(t.Method, t.URL, body)
 	if tg.reqErr == nil {
-		tg.req.Header.Set("User-Agent", tg.userAgent)
+		tg.req.Header.Set("User-Agent", "harness/"+cmp.Or(version, "dev")) // unless the headers set one
 		for k, v := range t.Headers {
 			tg.req.Header.Set(k, v)
 		}
@@ -100,7 +98,8 @@ func (tg *target) do(c client, r *Result) {
 		r.Class, r.Err = classify(err), err.Error()
 		return
 	}
-	if !tg.statusOK(r.Status) {
+	ok := tg.statusOK(r.Status)
+	if !ok {
 		r.Class, r.Err = ClassStatus, "unexpected status "+strconv.Itoa(r.Status)
 	}
 	if tg.extract != nil {
@@ -108,7 +107,7 @@ func (tg *target) do(c client, r *Result) {
 		for range tg.extract.paths {
 			r.Extracts = append(r.Extracts, math.NaN())
 		}
-		if tg.statusOK(r.Status) {
+		if ok {
 			tg.extract.extract(keep.Bytes(), r.Extracts)
 		}
 	}
