@@ -121,8 +121,8 @@ func (a *app) load(scn *dsl.Scenario, p plan.Plan, group *sampler.Group, quiet b
 
 	// Halve the GC's heap target while the load runs, unless GOGC is set:
 	// the engine allocates a few hundred bytes a request, so collecting
-	// twice as often costs about 1 % of a core, and the heap that a fast
-	// plain-http run keeps resident is ~2 MiB smaller (BENCHMARKS.md).
+	// 2.5× as often cost no measurable CPU or throughput, and 50 users flat
+	// out peaked ~1.4 MiB lower (BENCHMARKS.md, "GOGC while loading").
 	if a.getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(loadGCPercent))
 	}
