@@ -103,8 +103,11 @@ func capacityCharts(inputs []Input) ([]Chart, error) {
 	for _, l := range lines {
 		if l.kneeReached {
 			label := fmt.Sprintf("knee ≈ %g", l.knee)
-			tp.Series = append(tp.Series, vline{x: l.knee, label: label, color: fileColor(l.i), row: knees})
-			lat.Series = append(lat.Series, vline{x: l.knee, label: label, color: fileColor(l.i), row: knees})
+			knee := vline{x: l.knee, label: label, color: fileColor(l.i), row: knees}
+			tp.Series = append(tp.Series, knee)
+			if hasLat {
+				lat.Series = append(lat.Series, knee)
+			}
 			knees++
 		}
 	}

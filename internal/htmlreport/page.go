@@ -34,7 +34,7 @@ func page(d pageData) g.Node {
 			h.TitleEl(g.Text(d.Title)),
 			// Trusted: style.css, embedded in the binary. (CSS must not be
 			// HTML-escaped.)
-			h.StyleEl(g.Raw(d.Style)),
+			h.StyleEl(g.Raw(styleSource)),
 		),
 		h.Body(h.Main(
 			pageHeader(d),
@@ -83,7 +83,7 @@ func pageHeader(d pageData) g.Node {
 				h.Div(h.Strong(g.Text(f.Label))),
 				h.Div(h.Class("muted"), g.Textf("%s · started %s · %d steps",
 					f.File.Scenario.Name, stamp(f.File.StartedAt), len(f.File.Steps))),
-				h.Div(g.Text("verdict "), h.Span(h.Class("verdict "+f.VerdictClass), g.Text(f.File.Verdict)),
+				h.Div(g.Text("verdict "), h.Span(h.Class("verdict v-"+f.File.Verdict), g.Text(f.File.Verdict)),
 					g.If(f.File.Reason != "", g.Group{g.Text(" "), h.Span(h.Class("muted"), g.Text(f.File.Reason))})),
 			)
 		})),

@@ -51,12 +51,15 @@ func percentileChart(inputs []Input) (Chart, error) {
 	var series []chartdraw.Series
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i, in := range inputs {
+		lats := make([]diff.StepLatency, len(in.File.Steps)) // each histogram decoded once
+		for j := range in.File.Steps {
+			lats[j] = diff.LatencyOf(&in.File.Steps[j])
+		}
 		for _, ps := range percentileStyles {
 			var xs, ys []float64
-			for j := range in.File.Steps {
-				s := &in.File.Steps[j]
-				if v := ps.pick(diff.LatencyOf(s)); v != nil && *v > 0 { // > 0: log scale
-					xs, ys = append(xs, pos[s.Name]), append(ys, *v)
+			for j, lat := range lats {
+				if v := ps.pick(lat); v != nil && *v > 0 { // > 0: log scale
+					xs, ys = append(xs, pos[in.File.Steps[j].Name]), append(ys, *v)
 					lo, hi = min(lo, *v), max(hi, *v)
 				}
 			}

@@ -29,7 +29,6 @@ var styleSource string
 type pageData struct {
 	Title       string
 	Generated   string
-	Style       string // style.css; trusted, inlined unescaped
 	Files       []fileView
 	Capacity    []Chart
 	Percentiles Chart
@@ -43,11 +42,11 @@ func Write(w io.Writer, inputs []Input, now time.Time) error {
 	if len(inputs) == 0 {
 		return errors.New("no results file to report on")
 	}
-	d := pageData{Title: title(inputs), Generated: stamp(now), Style: styleSource}
+	d := pageData{Title: title(inputs), Generated: stamp(now)}
 	for i, in := range inputs {
 		c := fileColor(i)
 		d.Files = append(d.Files, fileView{Input: in, Swatch: fmt.Sprintf("background:#%02x%02x%02x", c.R, c.G, c.B),
-			VerdictClass: "v-" + in.File.Verdict, Role: role(i, len(inputs))})
+			Role: role(i, len(inputs))})
 	}
 	var err error
 	if d.Capacity, err = capacityCharts(inputs); err != nil {
@@ -90,9 +89,8 @@ func stamp(t time.Time) string {
 // fileView is an input with what the page shows beside it.
 type fileView struct {
 	Input
-	Swatch       string // style attribute: the file's colour in the charts
-	VerdictClass string
-	Role         string // "base", "new" or "run N"
+	Swatch string // style attribute: the file's colour in the charts
+	Role   string // "base", "new" or "run N"
 }
 
 func role(i, n int) string {

@@ -2,6 +2,7 @@ package htmlreport
 
 import (
 	"math"
+	"slices"
 
 	"github.com/go-analyze/charts/chartdraw"
 
@@ -80,32 +81,34 @@ func bandsOf(inputs []Input) []band {
 	return nil
 }
 
-// xy is one point of a time series.
-type xy struct{ x, y float64 }
+// segment is an unbroken run of a time series: seconds from the run start
+// and their values.
+type segment struct{ xs, ys []float64 }
 
 // segments reads one file's points for a spec; a second without a value
 // breaks the line rather than being drawn as zero.
-func segments(f *result.File, spec seriesSpec) [][]xy {
+func segments(f *result.File, spec seriesSpec) []segment {
 	origin, ok := runStart(f)
 	if !ok {
 		return nil
 	}
-	var out [][]xy
-	var cur []xy
+	var out []segment
+	var cur segment
 	for i := range f.Steps {
 		for j := range f.Steps[i].Series {
 			sec := &f.Steps[i].Series[j]
 			v, ok := spec.get(sec)
 			if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
-				if len(cur) > 0 {
-					out, cur = append(out, cur), nil
+				if len(cur.xs) > 0 {
+					out, cur = append(out, cur), segment{}
 				}
 				continue
 			}
-			cur = append(cur, xy{x: float64(sec.T.UnixNano())/1e9 - origin, y: v})
+			cur.xs = append(cur.xs, float64(sec.T.UnixNano())/1e9-origin)
+			cur.ys = append(cur.ys, v)
 		}
 	}
-	if len(cur) > 0 {
+	if len(cur.xs) > 0 {
 		out = append(out, cur)
 	}
 	return out
@@ -124,17 +127,13 @@ func timeSeriesCharts(inputs []Input) ([]Chart, error) {
 		xMin, xMax, yMin, yMax := 0.0, math.Inf(-1), 0.0, math.Inf(-1)
 		for i, in := range inputs {
 			for _, seg := range segments(in.File, spec) {
-				xs, ys := make([]float64, len(seg)), make([]float64, len(seg))
-				for k, p := range seg {
-					xs[k], ys[k] = p.x, p.y
-					xMin, xMax = min(xMin, p.x), max(xMax, p.x)
-					yMin, yMax = min(yMin, p.y), max(yMax, p.y)
-				}
+				xMin, xMax = min(xMin, slices.Min(seg.xs)), max(xMax, slices.Max(seg.xs))
+				yMin, yMax = min(yMin, slices.Min(seg.ys)), max(yMax, slices.Max(seg.ys))
 				dot := 0.0
-				if len(seg) == 1 { // a lone second between gaps: a dot, not an invisible line
+				if len(seg.xs) == 1 { // a lone second between gaps: a dot, not an invisible line
 					dot = 1.5
 				}
-				lines = append(lines, lineSeries("", i, xs, ys, 1.5, nil, dot)...)
+				lines = append(lines, lineSeries("", i, seg.xs, seg.ys, 1.5, nil, dot)...)
 			}
 		}
 		if len(lines) == 0 {
