@@ -27,6 +27,16 @@ command -v wrk >/dev/null || apt-get install -y wrk
 if [ "${PROFILE:-0}" = 1 ]; then go build -o "$OUT/harnessbench" ./bench/harnessbench; fi
 start_target
 
+# open_pair N URL RATE: harness (hN) and vegeta (vN) at RATE req/s on URL.
+open_pair() {
+	scenario "h$1" "$2" "  rate     = $3
+  duration = \"$DUR\""
+	harness "h$1"
+	echo "harness  served=$(count) rss=$(rss "$OUT/h$1.time") | $(figures "h$1")"
+	vegeta_run "v$1" "$2" -rate "$3" -duration "$DUR"
+	echo "vegeta   served=$(count) rss=$(rss "$OUT/v$1.time") | $(vegeta_figures "v$1")"
+}
+
 echo "# $(date -u +%FT%TZ) $(nproc) cores, go $(go env GOVERSION), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "## 50 users flat out on /fast for $DUR (served = counted by the target)"
 count >/dev/null
@@ -50,22 +60,12 @@ echo "harness paced to vegeta's $(printf %.0f "$VRPS") req/s (pace ${PACE_US}us)
 echo "wrk      served=$(count) rss=$(rss "$OUT/w1.time") | $(grep -E 'Requests/sec| 50%| 99%' "$OUT/w1.out" | tr -s ' ' | tr '\n' ' ')"
 
 echo "## 200 req/s on /slow (50 ms) for $DUR"
-scenario h2 "$BASE/slow" "  rate     = 200
-  duration = \"$DUR\""
-harness h2
-echo "harness  served=$(count) rss=$(rss "$OUT/h2.time") | $(figures h2)"
-vegeta_run v2 "$BASE/slow" -rate 200 -duration "$DUR"
-echo "vegeta   served=$(count) rss=$(rss "$OUT/v2.time") | $(vegeta_figures v2)"
+open_pair 2 "$BASE/slow" 200
 /usr/bin/time -v -o "$OUT/w2.time" wrk -c 10 -t 2 -d "$DUR" --latency "$BASE/slow" >"$OUT/w2.out"
 echo "wrk -c10 served=$(count) rss=$(rss "$OUT/w2.time") | $(grep -E 'Requests/sec| 50%| 99%' "$OUT/w2.out" | tr -s ' ' | tr '\n' ' ')"
 
 echo "## 10,000 req/s open model on /fast for $DUR: the same offered load for both tools"
-scenario h4 "$BASE/fast" "  rate     = 10000
-  duration = \"$DUR\""
-harness h4
-echo "harness  served=$(count) rss=$(rss "$OUT/h4.time") | $(figures h4)"
-vegeta_run v4 "$BASE/fast" -rate 10000 -duration "$DUR"
-echo "vegeta   served=$(count) rss=$(rss "$OUT/v4.time") | $(vegeta_figures v4)"
+open_pair 4 "$BASE/fast" 10000
 
 echo "## harness: 10,000 users paced at 10s on /fast, 20 s window (first starts spread over 10 s)"
 scenario h3 "$BASE/fast" '  users    = 10000
