@@ -121,6 +121,16 @@ func findAssertion(t *testing.T, f *result.File, name, step string) result.Asser
 
 // shortScenario is one 2 s closed-model step against url with the given
 // assert blocks (and any extra top-level blocks).
+// passingScenario is shortScenario with one fail assertion any working
+// server meets.
+func passingScenario(url string) string {
+	return shortScenario(url, `
+assert "p95" {
+  condition = latency.p95 < 5000
+}
+`)
+}
+
 func shortScenario(url, blocks string) string {
 	return `scenario {
   name = "codes"
@@ -139,11 +149,7 @@ step "s" {
 func TestExitPassWritesResultsAndJUnit(t *testing.T) {
 	t.Parallel()
 	srv, sent := countingServer(t)
-	file := writeScenario(t, shortScenario(srv.URL, `
-assert "p95" {
-  condition = latency.p95 < 5000
-}
-`))
+	file := writeScenario(t, passingScenario(srv.URL))
 	junit := filepath.Join(t.TempDir(), "junit.xml")
 	f, run := runScenario(t, file, exitcode.OK, "--junit", junit)
 	if f.Verdict != result.VerdictPass || f.ExitCode != 0 {
@@ -282,11 +288,7 @@ func TestExitUsageSendsNothing(t *testing.T) {
 func TestExitUsageAfterLoadWritesResults(t *testing.T) {
 	t.Parallel()
 	srv, sent := countingServer(t)
-	src := strings.Replace(shortScenario(srv.URL, `
-assert "p95" {
-  condition = latency.p95 < 5000
-}
-`), "url = \""+srv.URL+"\"", "url = \""+srv.URL+"\"\n  tls {\n    ca_file = \"no-such-ca.pem\"\n  }", 1)
+	src := strings.Replace(passingScenario(srv.URL), "url = \""+srv.URL+"\"", "url = \""+srv.URL+"\"\n  tls {\n    ca_file = \"no-such-ca.pem\"\n  }", 1)
 	f, _ := runScenario(t, writeScenario(t, src), exitcode.Usage)
 	if n := sent.Load(); n != 0 {
 		t.Errorf("server saw %d requests, want none", n)
@@ -350,11 +352,7 @@ assert "p95" {
 func TestExitOutputError(t *testing.T) {
 	t.Parallel()
 	srv, _ := countingServer(t)
-	file := writeScenario(t, shortScenario(srv.URL, `
-assert "p95" {
-  condition = latency.p95 < 5000
-}
-`))
+	file := writeScenario(t, passingScenario(srv.URL))
 	notADir := filepath.Join(t.TempDir(), "x-file")
 	if err := os.WriteFile(notADir, []byte("a regular file"), 0o644); err != nil {
 		t.Fatal(err)
