@@ -9,5 +9,6 @@
 // (result.Aggregates). Counters are compared the way Prometheus' increase()
 // does, without extrapolation; see increase in counter.go.
 //
-// The metric names, units and quirks come from shared/FORMATS.md.
+// The metric names, units and quirks come from the real captures in
+// testdata/fixtures; each has a .source.md that says where it came from.
 package sampler

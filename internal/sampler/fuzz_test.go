@@ -7,8 +7,8 @@ import (
 )
 
 // FuzzParseExposition feeds arbitrary pages through the exposition path and
-// every sampler's reader: nothing may panic. Seeds are the shared fixtures
-// plus testdata/fuzz/FuzzParseExposition.
+// every sampler's reader: nothing may panic. Seeds are the real captures
+// in testdata/fixtures plus testdata/fuzz/FuzzParseExposition.
 func FuzzParseExposition(f *testing.F) {
 	for _, rel := range []string{
 		"triton/datadog_t4_triton_metrics.txt",

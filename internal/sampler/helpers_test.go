@@ -7,27 +7,16 @@ import (
 	"time"
 )
 
-// fixture reads a file of shared/fixtures. The shared folder sits beside the
-// repository (../shared from the repository root, ../../../shared from this
-// package), so it is looked for in every ancestor of the package directory.
-// A missing fixture fails the test: the fixtures are ground truth.
+// fixture reads a real capture from testdata/fixtures; each file has a
+// .source.md beside it that says where it came from. A missing fixture fails
+// the test: the fixtures are ground truth.
 func fixture(t testing.TB, rel string) []byte {
 	t.Helper()
-	dir, err := os.Getwd()
+	b, err := os.ReadFile(filepath.Join("testdata", "fixtures", filepath.FromSlash(rel)))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("fixture: %v", err)
 	}
-	for d := dir; ; d = filepath.Dir(d) {
-		p := filepath.Join(d, "shared", "fixtures", rel)
-		if b, err := os.ReadFile(p); err == nil {
-			return b
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	t.Fatalf("fixture shared/fixtures/%s not found in any ancestor of %s: clone the shared folder beside the repository (../shared)", rel, dir)
-	return nil
+	return b
 }
 
 // t0 is the base of injected timestamps.

@@ -16,7 +16,7 @@ import (
 )
 
 // loadedH100 returns the dgxh100 mock with every value the sampler reads
-// set from the real H100 under load (shared/fixtures/nvml, sample 1). GPU 1
+// set from the real H100 under load (testdata/fixtures/nvml, sample 1). GPU 1
 // reports power and SM clock as NOT_SUPPORTED.
 func loadedH100() *server.Server {
 	s := dgxh100.New()

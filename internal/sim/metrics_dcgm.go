@@ -8,7 +8,7 @@ type dcgmField struct {
 }
 
 // dcgmFields are in the order dcgm-exporter prints them with its default CSV
-// (see shared/fixtures/dcgm/l4_dcgm-exporter_default_counters.txt).
+// (see internal/sampler/testdata/fixtures/dcgm/l4_dcgm-exporter_default_counters.txt).
 var dcgmFields = []dcgmField{
 	{"DCGM_FI_DEV_SM_CLOCK", "gauge", "SM clock frequency (in MHz).",
 		func(g gpuReading, _ Profile) string { return dcgmInt(g.SMMHz) }},
