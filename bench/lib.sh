@@ -5,7 +5,6 @@
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 OUT=${OUT:-$(mktemp -d)}
 BASE="http://127.0.0.1:$PORT"
-export CGO_CFLAGS=-Wno-deprecated-declarations
 export PATH="$PATH:$(go env GOPATH)/bin"
 
 command -v vegeta >/dev/null || go install github.com/tsenart/vegeta/v12@v12.13.0

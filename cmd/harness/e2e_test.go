@@ -53,7 +53,6 @@ func harnessBinary(t *testing.T) string {
 		}
 		binPath = filepath.Join(binDir, "harness")
 		cmd := exec.Command(goTool, "build", "-o", binPath, ".")
-		cmd.Env = append(os.Environ(), "CGO_CFLAGS=-Wno-deprecated-declarations")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			binErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

@@ -9,19 +9,19 @@ import (
 
 	"github.com/NVIDIA/go-nvml/pkg/nvml"
 	"github.com/NVIDIA/go-nvml/pkg/nvml/mock"
-	"github.com/NVIDIA/go-nvml/pkg/nvml/mock/dgxh100"
-	"github.com/NVIDIA/go-nvml/pkg/nvml/mock/server"
+	"github.com/NVIDIA/go-nvml/pkg/nvml/mock/dgxa100"
 
 	"github.com/harness-gpu/harness/internal/dsl"
 )
 
-// loadedH100 returns the dgxh100 mock with every value the sampler reads
+// loadedH100 returns go-nvml's 8-GPU mock with every value the sampler reads
 // set from the real H100 under load (testdata/fixtures/nvml, sample 1). GPU 1
 // reports power and SM clock as NOT_SUPPORTED.
-func loadedH100() *server.Server {
-	s := dgxh100.New()
+func loadedH100() *dgxa100.Server {
+	s := dgxa100.New()
 	for i, d := range s.Devices {
-		dev := d.(*server.Device)
+		dev := d.(*dgxa100.Device)
+		dev.Name = "NVIDIA H100 80GB HBM3"
 		dev.GetUtilizationRatesFunc = func() (nvml.Utilization, nvml.Return) {
 			return nvml.Utilization{Gpu: 100, Memory: 33}, nvml.SUCCESS
 		}
@@ -134,7 +134,7 @@ func TestNVMLMemoryFallback(t *testing.T) {
 				}
 				return nil
 			}
-			dev := lib.Devices[0].(*server.Device)
+			dev := lib.Devices[0].(*dgxa100.Device)
 			v2Calls := 0
 			dev.GetMemoryInfo_v2Func = func() (nvml.Memory_v2, nvml.Return) { v2Calls++; return nvml.Memory_v2{}, c.v2Ret }
 			dev.GetMemoryInfoFunc = func() (nvml.Memory, nvml.Return) {
@@ -161,7 +161,7 @@ func TestNVMLMemoryFallback(t *testing.T) {
 
 func TestNVMLSampleErrorIsReported(t *testing.T) {
 	lib := loadedH100()
-	lib.Devices[0].(*server.Device).GetTemperatureFunc = func(nvml.TemperatureSensors) (uint32, nvml.Return) {
+	lib.Devices[0].(*dgxa100.Device).GetTemperatureFunc = func(nvml.TemperatureSensors) (uint32, nvml.Return) {
 		return 0, nvml.ERROR_GPU_IS_LOST
 	}
 	s := newNVML(&dsl.Sampler{Devices: []int{0}}, Options{NVML: lib})
