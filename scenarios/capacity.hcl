@@ -1,4 +1,4 @@
-# The 1-to-200-user capacity plan of DESIGN §1: a one-user baseline, then 10,
+# The 1-to-200-user capacity plan: a one-user baseline, then 10,
 # 25, 50, 100 and 200 concurrent users, each user sending one request every
 # 2 s (100 users = 50 req/s), with the seed's health limits as assertions.
 

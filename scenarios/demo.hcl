@@ -4,7 +4,7 @@
 # `harness demo` runs this against the built-in simulated inference server
 # (internal/sim) with --var backend=<its URL>; to run it by hand, start
 # `harness sim --gpu rtx3060` (or rtx5090) and run this file: the default
-# backend is the sim's default address. The plan is DESIGN §1's: a one-user
+# backend is the sim's default address. The plan is the capacity plan: a one-user
 # baseline, then 10, 25, 50, 100 and 200 users each sending a request every
 # 2 s (200 users = 100 req/s), 15 s + 5 × (5 s ramp + 25 s) = 2 min 45 s of load.
 # `harness demo --fast` sets baseline = "5s", ramp = "2s", hold = "6s": 45 s.

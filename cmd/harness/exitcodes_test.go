@@ -16,7 +16,7 @@ import (
 	"github.com/harness-gpu/harness/internal/result"
 )
 
-// Every exit code of DESIGN §2, reached through `harness run` in process
+// Every exit code of docs/cli.md, reached through `harness run` in process
 // against servers on 127.0.0.1, with the results file a user would open.
 
 // countingServer answers 200 to everything and counts what it was sent, so a

@@ -16,7 +16,7 @@ import (
 var valueRoots = map[string]bool{"var": true, "local": true}
 
 // CheckConditionReferences checks every name expr reads against the
-// condition namespaces of DESIGN §1 specialised to s (its samplers, their
+// condition namespaces of docs/conditions.md specialised to s (its samplers, their
 // kinds and series, its targets' extracts, its variables and locals), so that
 // a typo fails at load with a file:line diagnostic instead of making a
 // condition error, or worse pass, at run time. It also rejects a condition

@@ -2,7 +2,7 @@ package dsl
 
 import "github.com/zclconf/go-cty/cty"
 
-// The names a condition may read (DESIGN §1, "What a condition sees") are
+// The names a condition may read (docs/conditions.md) are
 // held as the cty types of their values: an object's attributes are its
 // fields, a list or map holds its elements, and cty.DynamicPseudoType stands
 // for anything (var and local values, checked by evaluation). assert.Values
@@ -54,7 +54,7 @@ func tritonObject() cty.Type {
 }
 
 // ConditionTypes returns the types of the measurement namespaces a condition
-// of s may read, keyed by root name: the fixed ones of DESIGN §1 specialised
+// of s may read, keyed by root name: the fixed ones of docs/conditions.md specialised
 // to s (its extracts, samplers and their series).
 func ConditionTypes(s *Scenario) map[string]cty.Type {
 	extract := map[string]cty.Type{}

@@ -56,7 +56,7 @@ func TestImageDecodesToRequestedSize(t *testing.T) {
 	}
 }
 
-// TestJPEG352Size pins the realistic payload size DESIGN §1 promises.
+// TestJPEG352Size pins the realistic payload size docs/scenario-language.md promises (~40 KB).
 func TestJPEG352Size(t *testing.T) {
 	for _, seed := range []int64{0, 1, 42} {
 		data := callImage(t, imageJPEG, n(352), n(352), n(seed))

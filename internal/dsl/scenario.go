@@ -28,7 +28,7 @@ var scenarioBlockSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "name", Required: true}, {Name: "description"}},
 }
 
-// load decodes body in DESIGN §1's order: variables and locals from the raw
+// load decodes body in this order: variables and locals from the raw
 // body, one evaluation context, dynblock expansion, then every block.
 func (l *loader) load(body hcl.Body) hcl.Diagnostics {
 	raw, diags := body.Content(rawSchema)

@@ -35,7 +35,7 @@ func TestShippedScenarios(t *testing.T) {
 	}
 }
 
-// TestDesignExample loads the example of DESIGN §1 verbatim: the contract's
+// TestDesignExample loads the complete example of docs/scenario-language.md: the reference's
 // own example must decode with no error.
 func TestDesignExample(t *testing.T) {
 	opts := LoadOptions{

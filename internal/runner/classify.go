@@ -13,7 +13,7 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// Error classes of DESIGN §3 (`errors` in a step).
+// Error classes of docs/results.md (`errors` in a step).
 const (
 	ClassTimeout = "timeout"
 	ClassRefused = "refused"

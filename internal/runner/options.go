@@ -1,5 +1,5 @@
 // Package runner executes a plan against a scenario's HTTP targets and
-// records what happened, step by step, into a results file (DESIGN §3).
+// records what happened, step by step, into a results file (docs/results.md).
 //
 // The load models are a closed pool of users (closed.go, user.go) and an
 // open arrival schedule (pacer.go, open.go); every request becomes a flat

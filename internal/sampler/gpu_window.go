@@ -72,7 +72,7 @@ func statField(s *result.GPUStats, i int) *result.Stat {
 		&s.Temperature, &s.PowerW, &s.SMClockMHz}[i]
 }
 
-// pooledGPU aggregates several GPUs together (DESIGN's `gpu`): min, mean,
+// pooledGPU aggregates several GPUs together (the condition `gpu`): min, mean,
 // max and p95 are over every sample of every GPU; last is the highest of the
 // GPUs' last values, the one closest to a limit (for one GPU, its last).
 // Nil when there are no GPUs at all.

@@ -34,7 +34,7 @@ const (
 	classCounter
 )
 
-// GPU field names (Point.Field for classGPU), in DESIGN §1 units.
+// GPU field names (Point.Field for classGPU), in the units of docs/conditions.md.
 const (
 	fUtil       = "utilization"        // %
 	fMemUtil    = "memory_utilization" // %

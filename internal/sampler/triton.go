@@ -40,7 +40,7 @@ var tritonCounters = map[string]string{
 }
 
 // tritonGPU maps Triton's own GPU gauges to GPU fields and the factor that
-// puts them in DESIGN units (nv_gpu_utilization is a 0-1 ratio).
+// puts them in condition units: % and MiB (nv_gpu_utilization is a 0-1 ratio).
 var tritonGPU = map[string]struct {
 	field  string
 	factor float64

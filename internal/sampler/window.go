@@ -15,7 +15,7 @@ import (
 // when their sample begins.
 //
 // The result holds each sampler's own SamplerWindow (Error says why one has
-// no data) and the merged namespaces of DESIGN §1: gpu and gpus join the
+// no data) and the merged namespaces of docs/conditions.md: gpu and gpus join the
 // nvml and dcgm samplers by UUID (per field, the first sampler in file order
 // that has values, nvml before dcgm), or, when there are none, the triton
 // samplers' own GPU gauges; triton is the triton sampler, or all of them
