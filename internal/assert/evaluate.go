@@ -97,7 +97,7 @@ func noSuccessEntry(st result.Step) result.Assertion {
 	return result.Assertion{
 		Name:      NoSuccessName,
 		Step:      st.Name,
-		Severity:  string(dsl.SeverityFail),
+		Severity:  result.SeverityFail,
 		Status:    StatusFail.Result(),
 		Condition: "requests.ok > 0",
 		Observed: map[string]any{
@@ -125,7 +125,7 @@ func setVerdict(f *result.File) {
 		}
 		return
 	}
-	if Worst(f.Assertions, string(dsl.SeverityFail)) >= StatusFail {
+	if Worst(f.Assertions, result.SeverityFail) >= StatusFail {
 		f.Verdict, f.ExitCode = result.VerdictFail, int(exitcode.Failed)
 		return
 	}
@@ -133,7 +133,7 @@ func setVerdict(f *result.File) {
 }
 
 // Worst merges the statuses of the assertions of the given severity ("" for all).
-func Worst(as []result.Assertion, severity string) Status {
+func Worst(as []result.Assertion, severity result.Severity) Status {
 	st := StatusPending
 	for _, a := range as {
 		if severity == "" || a.Severity == severity {
@@ -143,16 +143,16 @@ func Worst(as []result.Assertion, severity string) Status {
 	return st
 }
 
-func severity(a *dsl.Assert) string {
+func severity(a *dsl.Assert) result.Severity {
 	if a.Severity == "" {
-		return string(dsl.SeverityFail)
+		return result.SeverityFail
 	}
-	return string(a.Severity)
+	return result.Severity(a.Severity)
 }
 
 func hasFailAssert(s *dsl.Scenario) bool {
 	for _, a := range s.Asserts {
-		if severity(a) == string(dsl.SeverityFail) {
+		if severity(a) == result.SeverityFail {
 			return true
 		}
 	}

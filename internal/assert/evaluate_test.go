@@ -16,7 +16,7 @@ func warn(a *dsl.Assert) *dsl.Assert { a.Severity = dsl.SeverityWarn; return a }
 func statuses(f *result.File) []string {
 	var out []string
 	for _, a := range f.Assertions {
-		out = append(out, a.Name+"@"+a.Step+"="+a.Status)
+		out = append(out, a.Name+"@"+a.Step+"="+string(a.Status))
 	}
 	return out
 }
@@ -32,8 +32,8 @@ func TestEvaluateVerdicts(t *testing.T) {
 		name        string
 		steps       []result.Step
 		asserts     []*dsl.Assert
-		verdict     string // preset verdict (runner's)
-		wantVerdict string
+		verdict     result.Verdict // preset verdict (runner's)
+		wantVerdict result.Verdict
 		wantCode    int
 	}{
 		{"all pass", []result.Step{ok, ok}, []*dsl.Assert{p95()}, "", result.VerdictPass, 0},

@@ -224,9 +224,9 @@ func buildStep(t *testing.T, rng *rand.Rand, run fixtureRun, i int, fs fixtureSt
 func buildSeries(rng *rand.Rand, fs fixtureStep, at time.Time, first bool) []result.Second {
 	var out []result.Second
 	for sec := range fixtureRampS + fixtureMeasuredS {
-		phase, frac := "measured", 1.0
+		phase, frac := result.PhaseMeasured, 1.0
 		if sec < fixtureRampS {
-			phase, frac = "ramp", float64(sec+1)/fixtureRampS
+			phase, frac = result.PhaseRamp, float64(sec+1)/fixtureRampS
 		}
 		jit := func(v, rel float64) float64 { return round(v*(1+rel*rng.NormFloat64()), 2) }
 		reqs := int64(math.Max(0, math.Round(fs.rps*frac*(1+0.08*rng.NormFloat64()))))

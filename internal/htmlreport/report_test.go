@@ -196,8 +196,8 @@ func TestMatrixCells(t *testing.T) {
 	}
 	m := matrixOf(Input{File: f})
 	cells := m.Rows[0].Cells
-	if cells[0].Status != "warn" || statusClass(cells[0].Status) != "st-warn" || cells[1].Status != result.StatusFail {
-		t.Errorf("statuses %q, %q; want warn, fail", cells[0].Status, cells[1].Status)
+	if cells[0].Outcome != result.OutcomeWarn || cells[1].Outcome != result.OutcomeFail {
+		t.Errorf("outcomes %v, %v; want warn, fail", cells[0].Outcome, cells[1].Outcome)
 	}
 	if want := "latency.p95 = ?, requests.success_rate = 0.99995"; cells[0].Observed != want {
 		t.Errorf("observed %q, want %q", cells[0].Observed, want)
@@ -251,7 +251,7 @@ func TestTinyRuns(t *testing.T) {
 	ms := func(v float64) *float64 { return &v }
 	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	f := &result.File{Schema: result.Schema, Steps: []result.Step{{
-		Name: "only", Users: 1, Status: result.StatusPass,
+		Name: "only", Users: 1, Status: result.StepCompleted,
 		Measured: result.Window{Start: t0, End: t0.Add(time.Second)},
 		Requests: result.Requests{RPS: 3},
 		Latency:  result.Latency{P50: ms(0.2), P95: ms(0.4), P99: ms(0.4)},

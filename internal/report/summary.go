@@ -15,7 +15,7 @@ import (
 // errors by class. Unknown values print as '-'.
 func WriteSummary(w io.Writer, f *result.File) error {
 	ew := &errWriter{w: w}
-	ew.printf("%s: %s", f.Scenario.Name, summaryDash(f.Verdict))
+	ew.printf("%s: %s", f.Scenario.Name, summaryDash(string(f.Verdict)))
 	if f.Reason != "" {
 		ew.printf(" (%s)", f.Reason)
 	}
@@ -61,7 +61,7 @@ func summaryStepDetails(ew *errWriter, st result.Step) {
 }
 
 func summaryLoad(st result.Step) string {
-	if st.Model == "open" {
+	if st.Model == result.ModelOpen {
 		return fmt.Sprintf("%g/s", st.Rate)
 	}
 	return fmt.Sprintf("%d users", st.Users)
