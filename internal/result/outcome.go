@@ -10,13 +10,13 @@ type Outcome uint8
 // says most. A warn-severity assertion never changes the exit code, so its
 // breach and its error are warnings, not failures.
 const (
-	OutcomeNotRun        Outcome = iota // the step did not run
-	OutcomePass                         // the condition held
-	OutcomeWarn                         // a warn-severity condition was a known false
-	OutcomeWarnNoData                   // a warn-severity condition could not be decided
-	OutcomeFail                         // a fail-severity condition was a known false
-	OutcomeError                        // a fail-severity condition could not be decided
-	OutcomeUnknown                      // a status or severity this harness does not know
+	OutcomeNotRun     Outcome = iota // the step did not run
+	OutcomePass                      // the condition held
+	OutcomeWarn                      // a warn-severity condition was a known false
+	OutcomeWarnNoData                // a warn-severity condition could not be decided
+	OutcomeFail                      // a fail-severity condition was a known false
+	OutcomeError                     // a fail-severity condition could not be decided
+	OutcomeUnknown                   // a status or severity this harness does not know
 )
 
 // OutcomeOf classifies a. A status or severity outside the results-file
