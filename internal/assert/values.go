@@ -52,10 +52,11 @@ func num(p *float64) cty.Value {
 	return numF(*p)
 }
 
-// numF guards against NaN, which cty cannot hold (big.Float panics on it):
-// a NaN aggregate has no meaningful value, so it is unknown.
+// numF makes a value that is not a finite number unknown: cty cannot hold
+// NaN (big.Float panics on it), and ±Inf (a gauge of +Inf, an overflowed
+// sum) is no measurement either; the results file writes both as null.
 func numF(f float64) cty.Value {
-	if math.IsNaN(f) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return cty.UnknownVal(cty.Number)
 	}
 	return cty.NumberFloatVal(f)
