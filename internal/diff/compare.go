@@ -120,8 +120,8 @@ func Compare(basePath string, base *result.File, newPath string, cur *result.Fil
 }
 
 func (r *Report) compareStep(b, n *result.Step) StepDiff {
-	bv := &stepValues{step: b, latency: LatencyOf(b)}
-	nv := &stepValues{step: n, latency: LatencyOf(n)}
+	bv := &stepValues{step: b, latency: b.Percentiles()}
+	nv := &stepValues{step: n, latency: n.Percentiles()}
 	for _, side := range []struct {
 		name string
 		v    *stepValues

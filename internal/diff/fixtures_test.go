@@ -114,7 +114,7 @@ func TestFixtures(t *testing.T) {
 		}
 		for i := range f.Steps {
 			s := &f.Steps[i]
-			lat := LatencyOf(s)
+			lat := s.Percentiles()
 			if !lat.FromHistogram || lat.P95 == nil || s.Latency.P95 == nil {
 				t.Fatalf("%s %s: no histogram latency", path, s.Name)
 			}
@@ -250,7 +250,7 @@ func buildSeries(rng *rand.Rand, fs fixtureStep, at time.Time, first bool) []res
 }
 
 func evalFixtureAssert(a fixtureAssert, s *result.Step) result.Assertion {
-	mv := &stepValues{step: s, latency: LatencyOf(s)}
+	mv := &stepValues{step: s, latency: s.Percentiles()}
 	m, _ := MetricByName(a.metric)
 	v := *m.get(mv)
 	if a.metric == "requests.success_rate" {

@@ -155,33 +155,6 @@ func TestNoData(t *testing.T) {
 	}
 }
 
-func TestKnee(t *testing.T) {
-	pts := func(loads, rps []float64) []capPoint {
-		var out []capPoint
-		for i := range loads {
-			out = append(out, capPoint{load: loads[i], rps: rps[i]})
-		}
-		return out
-	}
-	users := []float64{1, 10, 25, 50, 100, 200}
-	for _, tc := range []struct {
-		name    string
-		pts     []capPoint
-		want    float64
-		reached bool
-	}{
-		{"saturates after 100", pts(users, []float64{0.5, 5, 12.5, 24.9, 49.1, 61.8}), 100, true},
-		{"still linear", pts(users, []float64{0.5, 5, 12.5, 25, 49.9, 99.6}), 0, false},
-		{"saturated at once", pts(users, []float64{5, 5, 5, 5, 5, 5}), 1, true},
-		{"no throughput", pts(users, make([]float64, 6)), 0, false},
-	} {
-		k, ok := knee(tc.pts)
-		if k != tc.want || ok != tc.reached {
-			t.Errorf("%s: knee = %v, %v; want %v, %v", tc.name, k, ok, tc.want, tc.reached)
-		}
-	}
-}
-
 // TestMatrixCells: a breached warn-severity assert shows as warn, not as the
 // failure it does not count as, and observed values read as on the console.
 func TestMatrixCells(t *testing.T) {
