@@ -9,7 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/harness-gpu/harness/internal/assert"
 	"github.com/harness-gpu/harness/internal/result"
 )
 
@@ -272,7 +271,7 @@ func formatObservedValue(v any) string {
 	case nil:
 		return "?"
 	case float64:
-		return assert.FormatNumber(x)
+		return result.FormatNumber(x)
 	case string:
 		return strconv.Quote(x)
 	case bool:
