@@ -14,7 +14,8 @@ import (
 const NoSuccessName = "no_successful_requests"
 
 // NoFailAssertWarning is added to File.Warnings when a scenario has no
-// fail-severity assertion, so nothing it measures can fail the run.
+// fail-severity assertion (dsl.Scenario.HasFailAssert, which also decides
+// validate's warning), so nothing it measures can fail the run.
 const NoFailAssertWarning = `the scenario has no assert with severity "fail": only a step with no successful request can fail this run`
 
 // Evaluate evaluates every assert of s over every step it applies to (Steps,
@@ -39,7 +40,7 @@ func Evaluate(s *dsl.Scenario, f *result.File) {
 			f.Assertions = append(f.Assertions, noSuccessEntry(st))
 		}
 	}
-	if !hasFailAssert(s) {
+	if !s.HasFailAssert() {
 		addWarning(f, NoFailAssertWarning)
 	}
 	setVerdict(f)
@@ -148,15 +149,6 @@ func severity(a *dsl.Assert) result.Severity {
 		return result.SeverityFail
 	}
 	return result.Severity(a.Severity)
-}
-
-func hasFailAssert(s *dsl.Scenario) bool {
-	for _, a := range s.Asserts {
-		if severity(a) == result.SeverityFail {
-			return true
-		}
-	}
-	return false
 }
 
 func addWarning(f *result.File, w string) {
