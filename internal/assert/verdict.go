@@ -1,5 +1,9 @@
 package assert
 
+// The run's assertion entries and its verdict: which asserts apply to which
+// step, the no-success entry, and the exit code (condition.go evaluates one
+// condition).
+
 import (
 	"fmt"
 	"time"
