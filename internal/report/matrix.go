@@ -183,8 +183,8 @@ func writeMatrixProblem(w io.Writer, a result.Assertion, o result.Outcome, mark 
 }
 
 // writeMatrixVerdict ends with the verdict, the exit code and the count of
-// each outcome; outcomes no assertion had are left out, except passed and
-// failed.
+// each outcome; outcomes no assertion had are left out, except pass and
+// fail.
 func writeMatrixVerdict(w io.Writer, f *result.File, p func(style, s string) string) {
 	counts := map[result.Outcome]int{}
 	for _, a := range f.Assertions {
@@ -217,9 +217,10 @@ func matrixPainter(color bool) func(style, s string) string {
 	return func(style, s string) string { return style + s + sgrReset }
 }
 
-// width is the visible width of s: every rune the matrix uses is one column.
+// matrixWidth is the visible width of s: every rune the matrix uses is one column.
 func matrixWidth(s string) int { return utf8.RuneCountInString(s) }
 
+// matrixPad pads s with spaces to the visible width w.
 func matrixPad(s string, w int) string { return s + strings.Repeat(" ", max(0, w-matrixWidth(s))) }
 
 // markNA marks a cell whose assert does not apply to the step.
@@ -228,7 +229,8 @@ const markNA = "–"
 // primaryObserved picks the value a matrix cell shows: the condition
 // namespace name that appears first in the condition's text (var. and
 // local. are inputs, not observations), else the first name in key order.
-// For an error, the first name with no value wins, since that is the cause.
+// For an error (a warn-severity one included), the first name with no
+// value wins, since that is the cause.
 func primaryObserved(a result.Assertion) (string, any, bool) {
 	keys := sortedKeys(a.Observed)
 	best, bestAt := "", math.MaxInt
@@ -283,7 +285,8 @@ func formatObservedValue(v any) string {
 	return fmt.Sprint(v)
 }
 
-// observedLines renders each observed value as "name = value", in key order.
+// ObservedLines renders each observed value as "name = value", in key
+// order: the console problem list, JUnit bodies and HTML cells all show them so.
 func ObservedLines(obs map[string]any) []string {
 	keys := sortedKeys(obs)
 	lines := make([]string, len(keys))
