@@ -133,8 +133,8 @@ func TestHostileText(t *testing.T) {
 	}
 }
 
-// TestNoData: a run without GPU or Triton samplers still renders, and the
-// charts it has no data for say so.
+// TestNoData: a run without GPU or Triton samplers still renders, without
+// the GPU and Triton panels it has no data for; requests and latency stay.
 func TestNoData(t *testing.T) {
 	in := loadInputs(t, fixtures[0])
 	for i := range in[0].File.Steps {
@@ -143,8 +143,18 @@ func TestNoData(t *testing.T) {
 		}
 	}
 	page := render(t, in)
-	if n := strings.Count(page, "no data: no results file has samples for this series"); n != 6 {
-		t.Errorf("%d no-data charts, want 6 (gpu ×4, triton ×2)", n)
+	if n := strings.Count(page, "no data:"); n != 0 {
+		t.Errorf("%d no-data panels, want none: a chart without data is left out", n)
+	}
+	for _, title := range []string{"GPU utilization", "GPU power", "Triton queue time", "Triton compute (infer) time"} {
+		if strings.Contains(page, "<figcaption>"+title+"</figcaption>") {
+			t.Errorf("page shows the %q chart with no data for it", title)
+		}
+	}
+	for _, title := range []string{"Requests per second", "p95 latency"} {
+		if !strings.Contains(page, "<figcaption>"+title+"</figcaption>") {
+			t.Errorf("page lacks the %q chart", title)
+		}
 	}
 	if n := strings.Count(page, `<svg class="chart"`); n != 5 {
 		t.Errorf("%d charts, want 5", n)
@@ -152,6 +162,35 @@ func TestNoData(t *testing.T) {
 	empty := []Input{{Path: "e.json", Label: "e", File: &result.File{Schema: result.Schema}}}
 	if page := render(t, empty); !strings.Contains(page, "no completed steps") {
 		t.Errorf("an empty run should render with no-data notes")
+	}
+}
+
+// TestPrometheusCharts: each declared prometheus series gets a time-series
+// chart (a gauge's value, a counter's rate), named after its sampler.
+func TestPrometheusCharts(t *testing.T) {
+	in := loadInputs(t, fixtures[0])
+	f := in[0].File
+	for i := range f.Steps {
+		st := &f.Steps[i]
+		st.Samplers = map[string]result.SamplerWindow{"vllm": {Kind: "prometheus", Series: map[string]result.SeriesStats{
+			"waiting": {Kind: "gauge"}, "tokens": {Kind: "counter"}, "absent": {Kind: "gauge"},
+		}}}
+		for j := range st.Series {
+			sec := &st.Series[j]
+			sec.Samples = map[string]float64{"sampler.vllm.waiting": float64(j % 7), "sampler.vllm.tokens.rate": 100 + float64(j)}
+		}
+	}
+	page := render(t, in)
+	for _, title := range []string{"Prometheus vllm: tokens (rate)", "Prometheus vllm: waiting"} {
+		if !strings.Contains(page, "<figcaption>"+title+"</figcaption>") {
+			t.Errorf("page lacks the %q chart", title)
+		}
+	}
+	if strings.Contains(page, "vllm: absent") {
+		t.Errorf("a series with no samples is charted")
+	}
+	if a, b := strings.Index(page, "vllm: tokens"), strings.Index(page, "vllm: waiting"); a > b {
+		t.Errorf("prometheus charts not in name order")
 	}
 }
 
