@@ -13,7 +13,7 @@ import (
 
 func fp(f float64) *float64 { return &f }
 
-// gpuStatNames and statNames mirror DESIGN §1's gpu fields, in the order
+// gpuStatNames and statNames mirror the gpu fields of docs/conditions.md, in the order
 // gpuStatsFixture numbers them.
 var (
 	gpuStatNames = []string{"utilization", "memory_utilization", "memory_used_mib", "memory_total_mib", "temperature", "power_w"}

@@ -1,5 +1,5 @@
 // Package assert evaluates a scenario's assert blocks over recorded step
-// windows, decides the run's verdict and exit code (DESIGN §2), and watches
+// windows, decides the run's verdict and exit code (docs/cli.md), and watches
 // abort assertions live while a step runs.
 //
 // Missing data is never allowed to pass: every name a condition references is
@@ -35,7 +35,7 @@ func (s Status) Merge(o Status) Status {
 	return s
 }
 
-// Result returns the results-file spelling of s (DESIGN §3).
+// Result returns the results-file spelling of s (docs/results.md).
 func (s Status) Result() result.Status {
 	switch s {
 	case StatusSkip:

@@ -11,7 +11,7 @@ import (
 	"github.com/harness-gpu/harness/internal/result"
 )
 
-// Namespace names of DESIGN §1, the root variables a condition can read.
+// Namespace names (docs/conditions.md), the root variables a condition can read.
 // Values builds each as a value of the type dsl.ConditionTypes gives it.
 const (
 	NSLatency     = "latency"
@@ -25,7 +25,7 @@ const (
 	NSStep        = "step"
 )
 
-// Values builds the condition namespaces of DESIGN §1 for one step window as
+// Values builds the condition namespaces (docs/conditions.md) for one step window as
 // cty values. Every value with no samples behind it (a nil pointer, an absent
 // sampler) is unknown rather than zero, so whatever reads it becomes an error
 // instead of a silent pass. plannedDuration is the step's planned measured
@@ -122,7 +122,7 @@ func statVal(s result.Stat) cty.Value {
 	})
 }
 
-// gpuFields are the `gpu` fields of DESIGN §1 (SMClockMHz is not a condition name).
+// gpuFields are the `gpu` fields of docs/conditions.md (SMClockMHz is not a condition name).
 func gpuFields(g *result.GPUStats) map[string]cty.Value {
 	if g == nil {
 		g = &result.GPUStats{}
@@ -173,7 +173,7 @@ func gpusVal(gs []result.GPU, known bool) cty.Value {
 }
 
 // tritonVal is the `triton` object; nil gives every leaf unknown. pending
-// holds only the max and mean of DESIGN §1.
+// holds only the max and mean (docs/conditions.md).
 func tritonVal(t *result.Triton) cty.Value {
 	if t == nil {
 		t = &result.Triton{}

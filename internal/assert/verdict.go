@@ -14,7 +14,7 @@ import (
 )
 
 // NoSuccessName names the synthetic assertion entry that fails a measured
-// step in which no request succeeded (DESIGN §1: no silent green).
+// step in which no request succeeded (no silent green: docs/conditions.md).
 const NoSuccessName = "no_successful_requests"
 
 // NoFailAssertWarning is added to File.Warnings when a scenario has no
@@ -25,7 +25,7 @@ const NoFailAssertWarning = `the scenario has no assert with severity "fail": on
 // Evaluate evaluates every assert of s over every step it applies to (Steps,
 // or every measured step; a nested assert on its own step; a step whose
 // Status is not_run gives status not_run), fills f.Assertions in step order,
-// then assert order, and sets f.Verdict and f.ExitCode per DESIGN §2:
+// then assert order, and sets f.Verdict and f.ExitCode (docs/cli.md, exit codes):
 //   - 130 interrupted, 1 aborted: those verdicts are kept;
 //   - a verdict of error (a precondition or internal failure) keeps its code;
 //   - 1 when any fail-severity assertion failed or errored, or a measured

@@ -24,7 +24,7 @@ const maxFileSize = 256 << 20
 // "schema" field (foreign JSON), another schema, trailing data after the
 // object, steps without names or with duplicate names, and step histograms
 // that do not decode. Unknown fields are accepted: later v1 writers may add
-// fields (DESIGN §3 changes are additive within a schema version).
+// fields (docs/results.md: changes are additive within a schema version).
 func Decode(r io.Reader) (*File, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
 	if err != nil {

@@ -1,4 +1,4 @@
-// Package result defines the results file of DESIGN §3 ("harness.result/v1")
+// Package result defines the results file ("harness.result/v1", docs/results.md)
 // and the per-step window values that assertions, reports and diffs read.
 //
 // Every producer (runner, samplers, assert) fills these plain structs and every
@@ -134,7 +134,7 @@ type Step struct {
 
 	// Sampler aggregates over the measured window, by sampler name.
 	Samplers map[string]SamplerWindow `json:"samplers,omitempty"`
-	// The top-level namespaces of DESIGN §1, merged across samplers.
+	// The top-level condition namespaces (docs/conditions.md), merged across samplers.
 	GPU    *GPUStats `json:"gpu,omitempty"`
 	GPUs   []GPU     `json:"gpus,omitempty"`
 	Triton *Triton   `json:"triton,omitempty"`
@@ -211,7 +211,7 @@ type Stat struct {
 	P95  *float64 `json:"p95"`
 }
 
-// GPUStats are the `gpu` fields of DESIGN §1.
+// GPUStats are the `gpu` fields a condition reads (docs/conditions.md).
 type GPUStats struct {
 	Utilization       Stat `json:"utilization"`        // %
 	MemoryUtilization Stat `json:"memory_utilization"` // %
@@ -329,7 +329,7 @@ type Assertion struct {
 }
 
 // Aggregates is what the samplers give a step for one window: each sampler's
-// own values plus the merged top-level namespaces (DESIGN §1: gpu and gpus
+// own values plus the merged top-level namespaces (docs/conditions.md: gpu and gpus
 // join nvml and dcgm samplers by UUID, or fall back to triton's GPU gauges;
 // triton is the triton sampler, or all of them summed).
 type Aggregates struct {
