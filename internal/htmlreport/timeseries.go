@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-analyze/charts/chartdraw"
 
+	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/result"
 )
 
@@ -57,7 +58,7 @@ func prometheusSeries(inputs []Input) []seriesSpec {
 			for name, w := range st.Samplers {
 				for series, stats := range w.Series {
 					k := [2]string{name, series}
-					if kinds[k] == "" || stats.Kind == "counter" {
+					if kinds[k] == "" || stats.Kind == string(dsl.SeriesCounter) {
 						kinds[k] = stats.Kind
 					}
 				}
@@ -70,7 +71,7 @@ func prometheusSeries(inputs []Input) []seriesSpec {
 	specs := make([]seriesSpec, 0, len(keys))
 	for _, k := range keys {
 		key, unit, what := "sampler."+k[0]+"."+k[1], "value", ""
-		if kinds[k] == "counter" {
+		if kinds[k] == string(dsl.SeriesCounter) {
 			key, unit, what = key+".rate", "per second", " (rate)"
 		}
 		specs = append(specs, seriesSpec{"Prometheus " + k[0] + ": " + k[1] + what, unit, sample(key), true})
