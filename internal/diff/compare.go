@@ -73,7 +73,9 @@ type AssertionChange struct {
 	Base       result.Status `json:"base"` // status, "" when absent
 	New        result.Status `json:"new"`
 	Transition string        `json:"transition"` // "pass→fail", "fail→pass", "added", "removed", …
-	// Broken is true for pass→fail and pass→error: the gate trips on it.
+	// Broken is true for pass→fail and pass→error of an assertion whose
+	// outcome in the new run is a failure (not a warn-severity one): the
+	// gate trips on it.
 	Broken bool `json:"broken"`
 }
 
@@ -160,6 +162,7 @@ func (r *Report) compareAssertions(base, cur []result.Assertion) {
 	type key struct{ assert, step string }
 	statuses := map[key]*AssertionChange{}
 	var order []key
+	newFailing := map[key]bool{}
 	add := func(list []result.Assertion, isNew bool) {
 		for _, a := range list {
 			k := key{a.Name, a.Step}
@@ -171,6 +174,7 @@ func (r *Report) compareAssertions(base, cur []result.Assertion) {
 			}
 			if isNew {
 				c.New = a.Status
+				newFailing[k] = result.OutcomeOf(a).Failing()
 			} else {
 				c.Base = a.Status
 			}
@@ -189,7 +193,8 @@ func (r *Report) compareAssertions(base, cur []result.Assertion) {
 			c.Transition = "removed"
 		default:
 			c.Transition = string(c.Base) + "→" + string(c.New)
-			c.Broken = c.Base == result.StatusPass && (c.New == result.StatusFail || c.New == result.StatusError)
+			// A warn-severity breach is a warning here too (result.OutcomeOf).
+			c.Broken = c.Base == result.StatusPass && newFailing[k]
 		}
 		if c.Broken {
 			r.Broken++
