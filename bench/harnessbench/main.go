@@ -20,7 +20,7 @@ import (
 
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/plan"
-	"github.com/harness-gpu/harness/internal/report"
+	"github.com/harness-gpu/harness/internal/result"
 	"github.com/harness-gpu/harness/internal/runner"
 )
 
@@ -118,7 +118,7 @@ func run(url string, users int, rate float64, pace, ramp, duration time.Duration
 		}
 	}
 	if out != "" {
-		return report.WriteResults(out, res)
+		return result.WriteFile(out, res)
 	}
 	return nil
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/exitcode"
-	"github.com/harness-gpu/harness/internal/report"
+	"github.com/harness-gpu/harness/internal/result"
 	"github.com/harness-gpu/harness/internal/sim"
 	"github.com/harness-gpu/harness/scenarios"
 )
@@ -55,7 +55,7 @@ reading the simulator's /metrics and /dcgm/metrics.`,
 				return err
 			}
 			if o.out == "" {
-				o.out = report.DefaultResultsPath("demo-"+profile.Name, time.Now())
+				o.out = result.DefaultPath("demo-"+profile.Name, time.Now())
 			}
 			return a.execute(scn, o)
 		},

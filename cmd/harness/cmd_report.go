@@ -10,7 +10,6 @@ import (
 
 	"github.com/harness-gpu/harness/internal/exitcode"
 	"github.com/harness-gpu/harness/internal/htmlreport"
-	"github.com/harness-gpu/harness/internal/report"
 	"github.com/harness-gpu/harness/internal/result"
 )
 
@@ -41,7 +40,7 @@ files the charts overlay them; the first is the base.`,
 			if err := htmlreport.Write(&buf, inputs, time.Now()); err != nil {
 				return exitcode.Wrap(exitcode.Internal, fmt.Errorf("report: %w", err))
 			}
-			if err := report.WriteFileAtomic(out, buf.Bytes()); err != nil {
+			if err := result.WriteFileAtomic(out, buf.Bytes()); err != nil {
 				return exitcode.Wrap(exitcode.Internal, fmt.Errorf("report: %w", err))
 			}
 			_, err := fmt.Fprintf(a.stderr, "report written to %s (%d KiB)\n", out, (buf.Len()+1023)/1024)

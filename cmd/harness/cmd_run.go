@@ -190,10 +190,10 @@ func (a *app) finish(f *result.File, o runOutputs) error {
 func (a *app) writeOutputs(f *result.File, o runOutputs) error {
 	path := o.out
 	if path == "" {
-		path = report.DefaultResultsPath(f.Scenario.Name, f.StartedAt)
+		path = result.DefaultPath(f.Scenario.Name, f.StartedAt)
 	}
-	if err := report.WriteResults(path, f); err != nil {
-		return exitcode.Wrap(exitcode.Internal, err) // WriteResults says "writing results"
+	if err := result.WriteFile(path, f); err != nil {
+		return exitcode.Wrap(exitcode.Internal, err) // WriteFile says "writing results"
 	}
 	fmt.Fprintf(a.stdout, "results: %s\n", path)
 	if o.junit == "" {
@@ -203,7 +203,7 @@ func (a *app) writeOutputs(f *result.File, o runOutputs) error {
 	if err := report.WriteJUnit(&junit, f); err != nil {
 		return exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing JUnit: %w", err))
 	}
-	if err := report.WriteFileAtomic(o.junit, junit.Bytes()); err != nil {
+	if err := result.WriteFileAtomic(o.junit, junit.Bytes()); err != nil {
 		return exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing JUnit: %w", err))
 	}
 	fmt.Fprintf(a.stdout, "junit: %s\n", o.junit)

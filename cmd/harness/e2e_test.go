@@ -145,7 +145,7 @@ func TestE2EPassAndBreach(t *testing.T) {
 	for _, tc := range []struct {
 		name, assert string
 		code         int
-		verdict      string
+		verdict      result.Verdict
 	}{
 		{"pass", `assert "p95" { condition = latency.p95 < 2000 }` + "\n", 0, result.VerdictPass},
 		{"breach", `assert "p95" { condition = latency.p95 < 0.001 }` + "\n", 1, result.VerdictFail},
@@ -292,7 +292,7 @@ func TestE2EDemoFast(t *testing.T) {
 	if code != f.ExitCode || (code != 0 && code != 1) {
 		t.Fatalf("exit %d, results file exit_code %d (verdict %s); output:\n%s", code, f.ExitCode, f.Verdict, output)
 	}
-	if want := map[int]string{0: result.VerdictPass, 1: result.VerdictFail}[code]; f.Verdict != want {
+	if want := map[int]result.Verdict{0: result.VerdictPass, 1: result.VerdictFail}[code]; f.Verdict != want {
 		t.Errorf("verdict %q with exit %d, want %q", f.Verdict, code, want)
 	}
 	if len(f.Steps) != 6 {

@@ -13,7 +13,7 @@ import (
 // FuzzEvaluate feeds arbitrary condition source through evaluation on a
 // step with data and one without. It must never panic, and on the empty
 // step nothing may pass while a name it read had no value: the property
-// that missing data cannot let a threshold pass. Seeds: every condition name
+// that missing data cannot let a threshold pass. Seeds: every condition name (docs/conditions.md)
 // and testdata/fuzz/FuzzEvaluate (run by plain go test).
 func FuzzEvaluate(f *testing.F) {
 	for _, c := range everyName() {

@@ -3,12 +3,13 @@ package assert
 import (
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // goValue converts a cty value to the plain Go value stored in
@@ -53,28 +54,11 @@ func formatValue(v any) string {
 	case nil:
 		return "unknown"
 	case float64:
-		return FormatNumber(x)
+		return result.FormatNumber(x)
 	case string:
 		return strconv.Quote(x)
 	}
 	return fmt.Sprint(v)
-}
-
-// FormatNumber renders a number for people: at most three decimals and no
-// trailing zeros from 1 up (612.4), six significant digits below 1 so that a
-// success rate of 0.99995 is not shown as the 1 it fails to reach.
-func FormatNumber(f float64) string {
-	if math.Abs(f) < 1 && f != 0 {
-		return strconv.FormatFloat(f, 'g', 6, 64)
-	}
-	s := strconv.FormatFloat(f, 'f', 3, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	if s == "-0" {
-		s = "0"
-	}
-	return s
 }
 
 // formatObserved renders "a = 1, b = 2" in key order.

@@ -36,7 +36,7 @@ func (s Status) Merge(o Status) Status {
 }
 
 // Result returns the results-file spelling of s (docs/results.md).
-func (s Status) Result() string {
+func (s Status) Result() result.Status {
 	switch s {
 	case StatusSkip:
 		return result.StatusSkip
@@ -51,7 +51,7 @@ func (s Status) Result() string {
 }
 
 // ParseStatus is the inverse of Status.Result; unknown spellings are Pending.
-func ParseStatus(s string) Status {
+func ParseStatus(s result.Status) Status {
 	switch s {
 	case result.StatusSkip:
 		return StatusSkip

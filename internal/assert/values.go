@@ -11,7 +11,7 @@ import (
 	"github.com/harness-gpu/harness/internal/result"
 )
 
-// Namespace names of docs/conditions.md, the root variables a condition can read.
+// Namespace names (docs/conditions.md), the root variables a condition can read.
 // Values builds each as a value of the type dsl.ConditionTypes gives it.
 const (
 	NSLatency     = "latency"
@@ -52,10 +52,11 @@ func num(p *float64) cty.Value {
 	return numF(*p)
 }
 
-// numF guards against NaN, which cty cannot hold (big.Float panics on it):
-// a NaN aggregate has no meaningful value, so it is unknown.
+// numF makes a value that is not a finite number unknown: cty cannot hold
+// NaN (big.Float panics on it), and ±Inf (a gauge of +Inf, an overflowed
+// sum) is no measurement either; the results file writes both as null.
 func numF(f float64) cty.Value {
-	if math.IsNaN(f) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return cty.UnknownVal(cty.Number)
 	}
 	return cty.NumberFloatVal(f)
@@ -172,7 +173,7 @@ func gpusVal(gs []result.GPU, known bool) cty.Value {
 }
 
 // tritonVal is the `triton` object; nil gives every leaf unknown. pending
-// holds only the max and mean that docs/conditions.md lists.
+// holds only the max and mean (docs/conditions.md).
 func tritonVal(t *result.Triton) cty.Value {
 	if t == nil {
 		t = &result.Triton{}

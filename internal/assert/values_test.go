@@ -17,7 +17,7 @@ type nameCase struct {
 	want any
 }
 
-// everyName lists every condition name of docs/conditions.md with fullStep's value.
+// everyName lists every condition name (docs/conditions.md) with fullStep's value.
 func everyName() []nameCase {
 	cs := []nameCase{
 		{"latency.min", 100.0}, {"latency.mean", 200.0}, {"latency.stddev", 30.0},
@@ -70,7 +70,7 @@ func literal(v any) string {
 	panic(fmt.Sprintf("no literal for %T", v))
 }
 
-// TestEveryNameReadable reads every docs/conditions.md name in a condition: each must
+// TestEveryNameReadable reads every condition name (docs/conditions.md): each must
 // pass when compared with its fixture value, and be observed with that value.
 func TestEveryNameReadable(t *testing.T) {
 	step := fullStep("users_100")
@@ -88,7 +88,7 @@ func TestEveryNameReadable(t *testing.T) {
 	}
 }
 
-// TestEveryNameUnknownIsError reads every number of docs/conditions.md on a step with
+// TestEveryNameUnknownIsError reads every condition number (docs/conditions.md) on a step with
 // no data behind it: each must be error, never pass or fail.
 func TestEveryNameUnknownIsError(t *testing.T) {
 	step := emptyStep("users_100")

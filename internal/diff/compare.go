@@ -35,22 +35,22 @@ func (r *Report) Regressed() bool { return r.Regressions > 0 || r.Broken > 0 }
 
 // Side describes one of the two runs.
 type Side struct {
-	Path           string    `json:"path"`
-	Scenario       string    `json:"scenario"`
-	SHA256         string    `json:"sha256"`
-	GPUs           []string  `json:"gpus"` // "NAME (driver D)"
-	Host           string    `json:"host"`
-	HarnessVersion string    `json:"harness_version"`
-	StartedAt      time.Time `json:"started_at"`
-	Verdict        string    `json:"verdict"`
+	Path           string         `json:"path"`
+	Scenario       string         `json:"scenario"`
+	SHA256         string         `json:"sha256"`
+	GPUs           []string       `json:"gpus"` // "NAME (driver D)"
+	Host           string         `json:"host"`
+	HarnessVersion string         `json:"harness_version"`
+	StartedAt      time.Time      `json:"started_at"`
+	Verdict        result.Verdict `json:"verdict"`
 }
 
 // StepDiff compares one step present in both files.
 type StepDiff struct {
-	Name       string       `json:"name"`
-	BaseStatus string       `json:"base_status"`
-	NewStatus  string       `json:"new_status"`
-	Metrics    []MetricDiff `json:"metrics"`
+	Name       string            `json:"name"`
+	BaseStatus result.StepStatus `json:"base_status"`
+	NewStatus  result.StepStatus `json:"new_status"`
+	Metrics    []MetricDiff      `json:"metrics"`
 }
 
 // MetricDiff is one metric of one step.
@@ -68,12 +68,14 @@ type MetricDiff struct {
 // AssertionChange is the status of one (assert, step) pair in both runs;
 // only changed pairs are listed.
 type AssertionChange struct {
-	Assert     string `json:"assert"`
-	Step       string `json:"step"`
-	Base       string `json:"base"` // status, "" when absent
-	New        string `json:"new"`
-	Transition string `json:"transition"` // "pass→fail", "fail→pass", "added", "removed", …
-	// Broken is true for pass→fail and pass→error: the gate trips on it.
+	Assert     string        `json:"assert"`
+	Step       string        `json:"step"`
+	Base       result.Status `json:"base"` // status, "" when absent
+	New        result.Status `json:"new"`
+	Transition string        `json:"transition"` // "pass→fail", "fail→pass", "added", "removed", …
+	// Broken is true for pass→fail and pass→error of an assertion whose
+	// outcome in the new run is a failure (not a warn-severity one): the
+	// gate trips on it.
 	Broken bool `json:"broken"`
 }
 
@@ -120,8 +122,8 @@ func Compare(basePath string, base *result.File, newPath string, cur *result.Fil
 }
 
 func (r *Report) compareStep(b, n *result.Step) StepDiff {
-	bv := &stepValues{step: b, latency: LatencyOf(b)}
-	nv := &stepValues{step: n, latency: LatencyOf(n)}
+	bv := &stepValues{step: b, latency: b.Percentiles()}
+	nv := &stepValues{step: n, latency: n.Percentiles()}
 	for _, side := range []struct {
 		name string
 		v    *stepValues
@@ -160,6 +162,7 @@ func (r *Report) compareAssertions(base, cur []result.Assertion) {
 	type key struct{ assert, step string }
 	statuses := map[key]*AssertionChange{}
 	var order []key
+	newFailing := map[key]bool{}
 	add := func(list []result.Assertion, isNew bool) {
 		for _, a := range list {
 			k := key{a.Name, a.Step}
@@ -171,6 +174,7 @@ func (r *Report) compareAssertions(base, cur []result.Assertion) {
 			}
 			if isNew {
 				c.New = a.Status
+				newFailing[k] = result.OutcomeOf(a).Failing()
 			} else {
 				c.Base = a.Status
 			}
@@ -188,8 +192,9 @@ func (r *Report) compareAssertions(base, cur []result.Assertion) {
 		case c.New == "":
 			c.Transition = "removed"
 		default:
-			c.Transition = c.Base + "→" + c.New
-			c.Broken = c.Base == result.StatusPass && (c.New == result.StatusFail || c.New == result.StatusError)
+			c.Transition = string(c.Base) + "→" + string(c.New)
+			// A warn-severity breach is a warning here too (result.OutcomeOf).
+			c.Broken = c.Base == result.StatusPass && newFailing[k]
 		}
 		if c.Broken {
 			r.Broken++

@@ -307,3 +307,28 @@ func FuzzDecodeResults(f *testing.F) {
 		}
 	})
 }
+
+// TestBrokenFollowsOutcome: pass→fail trips the gate for a fail-severity
+// assertion, not for a warn-severity one, which every report shows as a
+// warning.
+func TestBrokenFollowsOutcome(t *testing.T) {
+	for _, c := range []struct {
+		sev    result.Severity
+		status result.Status
+		broken bool
+	}{
+		{result.SeverityFail, result.StatusFail, true},
+		{result.SeverityFail, result.StatusError, true},
+		{result.SeverityWarn, result.StatusFail, false},
+		{result.SeverityWarn, result.StatusError, false},
+	} {
+		mk := func(st result.Status) *result.File {
+			return &result.File{Schema: result.Schema, Steps: []result.Step{{Name: "s"}},
+				Assertions: []result.Assertion{{Name: "a", Step: "s", Severity: c.sev, Status: st}}}
+		}
+		r := Compare("b.json", mk(result.StatusPass), "n.json", mk(c.status), 0.05)
+		if len(r.Assertions) != 1 || r.Assertions[0].Broken != c.broken || (r.Broken == 1) != c.broken {
+			t.Errorf("%s pass→%s: broken %v (%d), want %v", c.sev, c.status, r.Assertions, r.Broken, c.broken)
+		}
+	}
+}

@@ -114,7 +114,7 @@ func TestFixtures(t *testing.T) {
 		}
 		for i := range f.Steps {
 			s := &f.Steps[i]
-			lat := LatencyOf(s)
+			lat := s.Percentiles()
 			if !lat.FromHistogram || lat.P95 == nil || s.Latency.P95 == nil {
 				t.Fatalf("%s %s: no histogram latency", path, s.Name)
 			}
@@ -224,9 +224,9 @@ func buildStep(t *testing.T, rng *rand.Rand, run fixtureRun, i int, fs fixtureSt
 func buildSeries(rng *rand.Rand, fs fixtureStep, at time.Time, first bool) []result.Second {
 	var out []result.Second
 	for sec := range fixtureRampS + fixtureMeasuredS {
-		phase, frac := "measured", 1.0
+		phase, frac := result.PhaseMeasured, 1.0
 		if sec < fixtureRampS {
-			phase, frac = "ramp", float64(sec+1)/fixtureRampS
+			phase, frac = result.PhaseRamp, float64(sec+1)/fixtureRampS
 		}
 		jit := func(v, rel float64) float64 { return round(v*(1+rel*rng.NormFloat64()), 2) }
 		reqs := int64(math.Max(0, math.Round(fs.rps*frac*(1+0.08*rng.NormFloat64()))))
@@ -250,7 +250,7 @@ func buildSeries(rng *rand.Rand, fs fixtureStep, at time.Time, first bool) []res
 }
 
 func evalFixtureAssert(a fixtureAssert, s *result.Step) result.Assertion {
-	mv := &stepValues{step: s, latency: LatencyOf(s)}
+	mv := &stepValues{step: s, latency: s.Percentiles()}
 	m, _ := MetricByName(a.metric)
 	v := *m.get(mv)
 	if a.metric == "requests.success_rate" {

@@ -1,10 +1,11 @@
 package diff
 
 import (
-	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // num formats a value for tables: "–" when unknown, else up to three
@@ -14,28 +15,7 @@ func num(v *float64) string {
 	if v == nil {
 		return "–"
 	}
-	return fmtFloat(*v)
-}
-
-func fmtFloat(x float64) string {
-	a := math.Abs(x)
-	prec := 0
-	switch {
-	case a < 1:
-		prec = 3
-	case a < 100:
-		prec = 2
-	case a < 1000:
-		prec = 1
-	}
-	s := strconv.FormatFloat(x, 'f', prec, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	if s == "-0" {
-		s = "0"
-	}
-	return s
+	return result.FormatMeasure(*v)
 }
 
 // signed formats a delta with an explicit sign.
@@ -43,7 +23,7 @@ func signed(v *float64) string {
 	if v == nil {
 		return "–"
 	}
-	s := fmtFloat(*v)
+	s := result.FormatMeasure(*v)
 	if *v > 0 {
 		s = "+" + s
 	}

@@ -26,7 +26,7 @@ type Metric struct {
 // computed once from the histogram.
 type stepValues struct {
 	step    *result.Step
-	latency StepLatency
+	latency result.Percentiles
 }
 
 // Metrics is the table of compared metrics, in the order they are shown,

@@ -26,7 +26,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	for _, sd := range r.Steps {
 		ew.printf("\n### Step %s", mdCode(sd.Name))
 		if sd.BaseStatus != sd.NewStatus {
-			ew.printf(" (status %s → %s)", mdEscape(sd.BaseStatus), mdEscape(sd.NewStatus))
+			ew.printf(" (status %s → %s)", mdEscape(string(sd.BaseStatus)), mdEscape(string(sd.NewStatus)))
 		}
 		ew.printf("\n\n| metric | base | new | Δ | Δ %% | |\n|---|--:|--:|--:|--:|---|\n")
 		for _, m := range sd.Metrics {
@@ -52,7 +52,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			change = "**" + change + "**"
 		}
 		ew.printf("| %s | %s | %s | %s | %s |\n", mdCode(a.Assert), mdCode(a.Step),
-			mdEscape(orDash(a.Base)), mdEscape(orDash(a.New)), change)
+			mdEscape(orDash(string(a.Base))), mdEscape(orDash(string(a.New))), change)
 	}
 	return ew.err
 }

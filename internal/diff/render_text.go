@@ -84,7 +84,7 @@ func headerRows(r *Report) [][3]string {
 		{"host", r.Base.Host, r.New.Host},
 		{"harness", r.Base.HarnessVersion, r.New.HarnessVersion},
 		{"started", stamp(r.Base), stamp(r.New)},
-		{"verdict", r.Base.Verdict, r.New.Verdict},
+		{"verdict", string(r.Base.Verdict), string(r.New.Verdict)},
 	}
 	return rows
 }

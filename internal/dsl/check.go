@@ -19,12 +19,10 @@ func (l *loader) check() hcl.Diagnostics {
 	for _, st := range l.s.Steps {
 		steps[st.Name] = true
 	}
-	hasFail := false
 	for _, a := range l.s.Asserts {
 		diags = append(diags, l.checkAssert(a, steps)...)
-		hasFail = hasFail || a.Severity == SeverityFail
 	}
-	if !hasFail {
+	if !l.s.HasFailAssert() {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
 			Summary:  "no fail assertion: this scenario can never fail on a breach",
@@ -33,6 +31,18 @@ func (l *loader) check() hcl.Diagnostics {
 		})
 	}
 	return diags
+}
+
+// HasFailAssert reports whether any assert can fail the run (severity
+// fail, the default when none is set). The one decision behind validate's
+// "no fail assertion" warning and the same warning in the results file.
+func (s *Scenario) HasFailAssert() bool {
+	for _, a := range s.Asserts {
+		if a.Severity == SeverityFail || a.Severity == "" {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *loader) scenarioRange() *hcl.Range {

@@ -1,4 +1,4 @@
-// Package exitcode gives the exit codes of docs/cli.md a type, and lets errors
+// Package exitcode gives the exit codes (docs/cli.md) a type, and lets errors
 // carry one up to cmd/harness, the only place that calls os.Exit.
 package exitcode
 

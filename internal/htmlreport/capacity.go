@@ -3,59 +3,11 @@ package htmlreport
 import (
 	"fmt"
 	"math"
-	"sort"
 
 	"github.com/go-analyze/charts/chartdraw"
 
-	"github.com/harness-gpu/harness/internal/diff"
 	"github.com/harness-gpu/harness/internal/result"
 )
-
-// kneeEfficiency is the share of the best throughput per unit of load under
-// which added load is said to stop paying: the knee is the highest load
-// whose req/s per user (or per offered req/s) is still at least this share
-// of the best step's.
-const kneeEfficiency = 0.8
-
-type capPoint struct {
-	load, rps float64
-	p95       *float64
-}
-
-// capacityPoints returns the completed steps of f ordered by load.
-func capacityPoints(f *result.File) []capPoint {
-	var pts []capPoint
-	for i := range f.Steps {
-		s := &f.Steps[i]
-		if s.Status == result.StepNotRun || load(s) <= 0 {
-			continue
-		}
-		pts = append(pts, capPoint{load: load(s), rps: s.Requests.RPS, p95: diff.LatencyOf(s).P95})
-	}
-	sort.SliceStable(pts, func(i, j int) bool { return pts[i].load < pts[j].load })
-	return pts
-}
-
-// knee returns the load at the knee and whether one was reached: false when
-// throughput still grows with load at the last step.
-func knee(pts []capPoint) (float64, bool) {
-	best := 0.0
-	for _, p := range pts {
-		best = max(best, p.rps/p.load)
-	}
-	if best == 0 {
-		return 0, false
-	}
-	for i, p := range pts {
-		if p.rps/p.load < kneeEfficiency*best {
-			if i == 0 {
-				return 0, false
-			}
-			return pts[i-1].load, true
-		}
-	}
-	return 0, false
-}
 
 // capacityCharts draws throughput and p95 against load, one line per file,
 // with each file's knee marked.
@@ -72,20 +24,20 @@ func capacityCharts(inputs []Input) ([]Chart, error) {
 	maxLoad, maxRPS := 0.0, 0.0
 	minP95, maxP95 := math.Inf(1), math.Inf(-1)
 	for i, in := range inputs {
-		pts := capacityPoints(in.File)
+		pts := result.CapacityPoints(in.File)
 		if len(pts) == 0 {
 			continue
 		}
 		l := line{i: i, label: in.Label}
 		for _, p := range pts {
-			l.load, l.rps = append(l.load, p.load), append(l.rps, p.rps)
-			maxLoad, maxRPS = max(maxLoad, p.load), max(maxRPS, p.rps)
-			if p.p95 != nil && *p.p95 > 0 { // > 0: log scale
-				l.p95X, l.p95Y = append(l.p95X, p.load), append(l.p95Y, *p.p95)
-				minP95, maxP95 = min(minP95, *p.p95), max(maxP95, *p.p95)
+			l.load, l.rps = append(l.load, p.Load), append(l.rps, p.RPS)
+			maxLoad, maxRPS = max(maxLoad, p.Load), max(maxRPS, p.RPS)
+			if p.P95 != nil && *p.P95 > 0 { // > 0: log scale
+				l.p95X, l.p95Y = append(l.p95X, p.Load), append(l.p95Y, *p.P95)
+				minP95, maxP95 = min(minP95, *p.P95), max(maxP95, *p.P95)
 			}
 		}
-		l.knee, l.kneeReached = knee(pts)
+		l.knee, l.kneeReached = result.Knee(pts)
 		lines = append(lines, l)
 	}
 	if len(lines) == 0 {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/go-analyze/charts/chartdraw"
 	"github.com/go-analyze/charts/chartdraw/drawing"
+
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // Chart is one figure of the page: an inline SVG, or a "no data" note.
@@ -150,7 +152,7 @@ func linearScale(lo, hi float64, n int, exact bool) *scale {
 	s := &scale{ContinuousRange: chartdraw.ContinuousRange{Min: lo, Max: hi}}
 	for k := first; k <= last; k++ {
 		v := k * step
-		s.ticks = append(s.ticks, chartdraw.Tick{Value: v, Label: formatTick(v, decimals)})
+		s.ticks = append(s.ticks, chartdraw.Tick{Value: v, Label: result.FormatRounded(v, decimals)})
 	}
 	return s
 }
@@ -164,16 +166,6 @@ func niceStep(raw float64) float64 {
 		}
 	}
 	return 10 * p
-}
-
-// formatTick writes v rounded to decimals places, in its shortest form.
-func formatTick(v float64, decimals int) string {
-	p := math.Pow(10, float64(decimals))
-	v = math.Round(v*p) / p
-	if v == 0 {
-		return "0" // not "-0"
-	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 // logScale spans lo..hi (both > 0) on a log axis, widened to the 1-2-5

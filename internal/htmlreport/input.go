@@ -33,15 +33,6 @@ func LabelFor(path string, f *result.File) string {
 	return strings.Join(names, " + ") + " · " + base
 }
 
-// load is a step's position on the capacity curve: users for the closed
-// model, the arrival rate for the open one.
-func load(s *result.Step) float64 {
-	if s.Users > 0 {
-		return float64(s.Users)
-	}
-	return s.Rate
-}
-
 // loadAxis names the x axis of the capacity charts after the models seen.
 func loadAxis(inputs []Input) string {
 	closed, open := false, false

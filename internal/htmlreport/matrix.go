@@ -20,11 +20,12 @@ type MatrixRow struct {
 	Cells []Cell
 }
 
-// Cell is one (step, assert) outcome; Status "" means the assert does not
-// apply to the step.
+// Cell is one (step, assert) outcome; Applies false means the assert does
+// not apply to the step.
 type Cell struct {
-	Status   string // an assertion status, or "warn" for a breached warn-severity assert
-	Observed string // "latency.p95 = 612.4"
+	Applies  bool
+	Outcome  result.Outcome // how the assertion is presented, as in the console and JUnit
+	Observed string         // "latency.p95 = 612.4"
 	Message  string
 }
 
@@ -52,26 +53,7 @@ func matrixOf(in Input) Matrix {
 	}
 	for _, a := range in.File.Assertions {
 		r := addRow(a.Step)
-		status := a.Status
-		if report.WarnBreached(a) {
-			status = statusWarn
-		}
-		m.Rows[r].Cells[col[a.Name]] = Cell{Status: status, Observed: strings.Join(report.ObservedLines(a.Observed), ", "), Message: a.Message}
+		m.Rows[r].Cells[col[a.Name]] = Cell{Applies: true, Outcome: result.OutcomeOf(a), Observed: strings.Join(report.ObservedLines(a.Observed), ", "), Message: a.Message}
 	}
 	return m
-}
-
-// statusWarn is the cell status of a breached warn-severity assert: like the
-// console's ⚠, it is not shown as the failure it does not count as.
-const statusWarn = "warn"
-
-// statusClass maps a cell status to its CSS class; unknown statuses get none.
-func statusClass(s string) string {
-	switch s {
-	case result.StatusPass, result.StatusFail, result.StatusError, statusWarn:
-		return "st-" + s
-	case result.StatusSkip:
-		return "st-skip"
-	}
-	return ""
 }

@@ -83,7 +83,7 @@ func pageHeader(d pageData) g.Node {
 				h.Div(h.Strong(g.Text(f.Label))),
 				h.Div(h.Class("muted"), g.Textf("%s · started %s · %d steps",
 					f.File.Scenario.Name, stamp(f.File.StartedAt), len(f.File.Steps))),
-				h.Div(g.Text("verdict "), h.Span(h.Class("verdict v-"+f.File.Verdict), g.Text(f.File.Verdict)),
+				h.Div(g.Text("verdict "), h.Span(h.Class("verdict v-"+string(f.File.Verdict)), g.Text(string(f.File.Verdict))),
 					g.If(f.File.Reason != "", g.Group{g.Text(" "), h.Span(h.Class("muted"), g.Text(f.File.Reason))})),
 			)
 		})),
@@ -123,11 +123,11 @@ func matrixTable(m Matrix) g.Node {
 }
 
 func matrixCell(c Cell) g.Node {
-	if c.Status == "" {
+	if !c.Applies {
 		return h.Td(h.Class("na"), g.Text("–"))
 	}
-	return h.Td(h.Class(statusClass(c.Status)),
-		h.Span(h.Class("st"), g.Text(c.Status)),
+	return h.Td(h.Class("st-"+c.Outcome.Class()),
+		h.Span(h.Class("st"), g.Text(c.Outcome.String())),
 		g.If(c.Observed != "", h.Span(h.Class("obs"), g.Text(c.Observed))),
 		g.If(c.Message != "", h.Span(h.Class("msg"), g.Text(c.Message))),
 	)

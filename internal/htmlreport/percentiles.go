@@ -5,18 +5,18 @@ import (
 
 	"github.com/go-analyze/charts/chartdraw"
 
-	"github.com/harness-gpu/harness/internal/diff"
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // percentileStyles draws p50 solid, p95 dashed, p99 dotted; colour is the file.
 var percentileStyles = []struct {
 	name   string
-	pick   func(diff.StepLatency) *float64
+	pick   func(result.Percentiles) *float64
 	dashes []float64
 }{
-	{"p50", func(l diff.StepLatency) *float64 { return l.P50 }, nil},
-	{"p95", func(l diff.StepLatency) *float64 { return l.P95 }, []float64{8, 4}},
-	{"p99", func(l diff.StepLatency) *float64 { return l.P99 }, []float64{2, 3}},
+	{"p50", func(l result.Percentiles) *float64 { return l.P50 }, nil},
+	{"p95", func(l result.Percentiles) *float64 { return l.P95 }, []float64{8, 4}},
+	{"p99", func(l result.Percentiles) *float64 { return l.P99 }, []float64{2, 3}},
 }
 
 // stepNames is the union of the files' step names, in order of appearance.
@@ -51,9 +51,9 @@ func percentileChart(inputs []Input) (Chart, error) {
 	var series []chartdraw.Series
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i, in := range inputs {
-		lats := make([]diff.StepLatency, len(in.File.Steps)) // each histogram decoded once
+		lats := make([]result.Percentiles, len(in.File.Steps)) // each histogram decoded once
 		for j := range in.File.Steps {
-			lats[j] = diff.LatencyOf(&in.File.Steps[j])
+			lats[j] = in.File.Steps[j].Percentiles()
 		}
 		for _, ps := range percentileStyles {
 			var xs, ys []float64

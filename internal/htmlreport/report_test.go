@@ -133,8 +133,8 @@ func TestHostileText(t *testing.T) {
 	}
 }
 
-// TestNoData: a run without GPU or Triton samplers still renders, and the
-// charts it has no data for say so.
+// TestNoData: a run without GPU or Triton samplers still renders, without
+// the GPU and Triton panels it has no data for; requests and latency stay.
 func TestNoData(t *testing.T) {
 	in := loadInputs(t, fixtures[0])
 	for i := range in[0].File.Steps {
@@ -143,8 +143,18 @@ func TestNoData(t *testing.T) {
 		}
 	}
 	page := render(t, in)
-	if n := strings.Count(page, "no data: no results file has samples for this series"); n != 6 {
-		t.Errorf("%d no-data charts, want 6 (gpu ×4, triton ×2)", n)
+	if n := strings.Count(page, "no data:"); n != 0 {
+		t.Errorf("%d no-data panels, want none: a chart without data is left out", n)
+	}
+	for _, title := range []string{"GPU utilization", "GPU power", "Triton queue time", "Triton compute (infer) time"} {
+		if strings.Contains(page, "<figcaption>"+title+"</figcaption>") {
+			t.Errorf("page shows the %q chart with no data for it", title)
+		}
+	}
+	for _, title := range []string{"Requests per second", "p95 latency"} {
+		if !strings.Contains(page, "<figcaption>"+title+"</figcaption>") {
+			t.Errorf("page lacks the %q chart", title)
+		}
 	}
 	if n := strings.Count(page, `<svg class="chart"`); n != 5 {
 		t.Errorf("%d charts, want 5", n)
@@ -155,30 +165,32 @@ func TestNoData(t *testing.T) {
 	}
 }
 
-func TestKnee(t *testing.T) {
-	pts := func(loads, rps []float64) []capPoint {
-		var out []capPoint
-		for i := range loads {
-			out = append(out, capPoint{load: loads[i], rps: rps[i]})
+// TestPrometheusCharts: each declared prometheus series gets a time-series
+// chart (a gauge's value, a counter's rate), named after its sampler.
+func TestPrometheusCharts(t *testing.T) {
+	in := loadInputs(t, fixtures[0])
+	f := in[0].File
+	for i := range f.Steps {
+		st := &f.Steps[i]
+		st.Samplers = map[string]result.SamplerWindow{"vllm": {Kind: "prometheus", Series: map[string]result.SeriesStats{
+			"waiting": {Kind: "gauge"}, "tokens": {Kind: "counter"}, "absent": {Kind: "gauge"},
+		}}}
+		for j := range st.Series {
+			sec := &st.Series[j]
+			sec.Samples = map[string]float64{"sampler.vllm.waiting": float64(j % 7), "sampler.vllm.tokens.rate": 100 + float64(j)}
 		}
-		return out
 	}
-	users := []float64{1, 10, 25, 50, 100, 200}
-	for _, tc := range []struct {
-		name    string
-		pts     []capPoint
-		want    float64
-		reached bool
-	}{
-		{"saturates after 100", pts(users, []float64{0.5, 5, 12.5, 24.9, 49.1, 61.8}), 100, true},
-		{"still linear", pts(users, []float64{0.5, 5, 12.5, 25, 49.9, 99.6}), 0, false},
-		{"saturated at once", pts(users, []float64{5, 5, 5, 5, 5, 5}), 1, true},
-		{"no throughput", pts(users, make([]float64, 6)), 0, false},
-	} {
-		k, ok := knee(tc.pts)
-		if k != tc.want || ok != tc.reached {
-			t.Errorf("%s: knee = %v, %v; want %v, %v", tc.name, k, ok, tc.want, tc.reached)
+	page := render(t, in)
+	for _, title := range []string{"Prometheus vllm: tokens (rate)", "Prometheus vllm: waiting"} {
+		if !strings.Contains(page, "<figcaption>"+title+"</figcaption>") {
+			t.Errorf("page lacks the %q chart", title)
 		}
+	}
+	if strings.Contains(page, "vllm: absent") {
+		t.Errorf("a series with no samples is charted")
+	}
+	if a, b := strings.Index(page, "vllm: tokens"), strings.Index(page, "vllm: waiting"); a > b {
+		t.Errorf("prometheus charts not in name order")
 	}
 }
 
@@ -196,8 +208,8 @@ func TestMatrixCells(t *testing.T) {
 	}
 	m := matrixOf(Input{File: f})
 	cells := m.Rows[0].Cells
-	if cells[0].Status != "warn" || statusClass(cells[0].Status) != "st-warn" || cells[1].Status != result.StatusFail {
-		t.Errorf("statuses %q, %q; want warn, fail", cells[0].Status, cells[1].Status)
+	if cells[0].Outcome != result.OutcomeWarn || cells[1].Outcome != result.OutcomeFail {
+		t.Errorf("outcomes %v, %v; want warn, fail", cells[0].Outcome, cells[1].Outcome)
 	}
 	if want := "latency.p95 = ?, requests.success_rate = 0.99995"; cells[0].Observed != want {
 		t.Errorf("observed %q, want %q", cells[0].Observed, want)
@@ -251,7 +263,7 @@ func TestTinyRuns(t *testing.T) {
 	ms := func(v float64) *float64 { return &v }
 	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	f := &result.File{Schema: result.Schema, Steps: []result.Step{{
-		Name: "only", Users: 1, Status: result.StatusPass,
+		Name: "only", Users: 1, Status: result.StepCompleted,
 		Measured: result.Window{Start: t0, End: t0.Add(time.Second)},
 		Requests: result.Requests{RPS: 3},
 		Latency:  result.Latency{P50: ms(0.2), P95: ms(0.4), P99: ms(0.4)},

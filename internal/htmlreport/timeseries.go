@@ -1,19 +1,25 @@
 package htmlreport
 
 import (
+	"maps"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/go-analyze/charts/chartdraw"
 
+	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/result"
 )
 
 // seriesSpec is one time-series chart: a title, a y label and how to read a
-// second's value (ok=false when the second has none).
+// second's value (ok=false when the second has none). A sampled chart is
+// left off the page when no input has data for it: a run without Triton
+// shows no Triton panels.
 type seriesSpec struct {
 	title, unit string
 	get         func(*result.Second) (float64, bool)
+	sampled     bool
 }
 
 func sample(key string) func(*result.Second) (float64, bool) {
@@ -23,21 +29,54 @@ func sample(key string) func(*result.Second) (float64, bool) {
 	}
 }
 
-// timeSeries lists the charts of the time-series section, in page order.
+// timeSeries lists the fixed charts of the time-series section, in page
+// order; prometheusSeries adds one per declared prometheus series.
 var timeSeries = []seriesSpec{
-	{"Requests per second", "req/s", func(s *result.Second) (float64, bool) { return float64(s.Requests), true }},
+	{"Requests per second", "req/s", func(s *result.Second) (float64, bool) { return float64(s.Requests), true }, false},
 	{"p95 latency", "ms", func(s *result.Second) (float64, bool) {
 		if s.P95 == nil {
 			return 0, false
 		}
 		return *s.P95, true
-	}},
-	{"GPU utilization", "%", sample("gpu.utilization")},
-	{"GPU temperature", "°C", sample("gpu.temperature")},
-	{"GPU power", "W", sample("gpu.power_w")},
-	{"GPU memory used", "MiB", sample("gpu.memory_used_mib")},
-	{"Triton queue time", "ms", sample("triton.queue_ms")},
-	{"Triton compute (infer) time", "ms", sample("triton.infer_ms")},
+	}, false},
+	{"GPU utilization", "%", sample("gpu.utilization"), true},
+	{"GPU temperature", "°C", sample("gpu.temperature"), true},
+	{"GPU power", "W", sample("gpu.power_w"), true},
+	{"GPU memory used", "MiB", sample("gpu.memory_used_mib"), true},
+	{"Triton queue time", "ms", sample("triton.queue_ms"), true},
+	{"Triton compute (infer) time", "ms", sample("triton.infer_ms"), true},
+}
+
+// prometheusSeries gives a chart per series of every prometheus sampler in
+// the inputs, in name order: a gauge's newest value each second, a
+// counter's rate (the per-second series holds sampler.NAME.SERIES and, for
+// counters, sampler.NAME.SERIES.rate).
+func prometheusSeries(inputs []Input) []seriesSpec {
+	kinds := map[[2]string]string{} // {sampler, series} → gauge | counter
+	for _, in := range inputs {
+		for _, st := range in.File.Steps {
+			for name, w := range st.Samplers {
+				for series, stats := range w.Series {
+					k := [2]string{name, series}
+					if kinds[k] == "" || stats.Kind == string(dsl.SeriesCounter) {
+						kinds[k] = stats.Kind
+					}
+				}
+			}
+		}
+	}
+	keys := slices.SortedFunc(maps.Keys(kinds), func(a, b [2]string) int {
+		return strings.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1])
+	})
+	specs := make([]seriesSpec, 0, len(keys))
+	for _, k := range keys {
+		key, unit, what := "sampler."+k[0]+"."+k[1], "value", ""
+		if kinds[k] == string(dsl.SeriesCounter) {
+			key, unit, what = key+".rate", "per second", " (rate)"
+		}
+		specs = append(specs, seriesSpec{"Prometheus " + k[0] + ": " + k[1] + what, unit, sample(key), true})
+	}
+	return specs
 }
 
 // runStart is the origin of a file's time axis: its first second, else the
@@ -115,11 +154,12 @@ func segments(f *result.File, spec seriesSpec) []segment {
 }
 
 // timeSeriesCharts draws every spec, overlaying the files on one time axis
-// with the steps shaded; a spec no file has data for says "no data".
+// with the steps shaded. A sampled spec no file has data for is left out;
+// requests and latency say "no data" instead, so the section is never empty.
 func timeSeriesCharts(inputs []Input) ([]Chart, error) {
 	bands := bandsOf(inputs)
 	var charts []Chart
-	for _, spec := range timeSeries {
+	for _, spec := range append(slices.Clone(timeSeries), prometheusSeries(inputs)...) {
 		// Each segment is its own chartdraw series, so a gap stays a gap.
 		// No legend here: it would cover the step names; the page shows
 		// one legend for the whole section.
@@ -135,6 +175,9 @@ func timeSeriesCharts(inputs []Input) ([]Chart, error) {
 				}
 				lines = append(lines, lineSeries("", i, seg.xs, seg.ys, 1.5, nil, dot)...)
 			}
+		}
+		if len(lines) == 0 && spec.sampled {
+			continue
 		}
 		if len(lines) == 0 {
 			charts = append(charts, noData(spec.title, "no data: no results file has samples for this series"))

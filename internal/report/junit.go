@@ -70,10 +70,11 @@ type junitOutcome struct {
 
 // WriteJUnit writes f's assertions as JUnit XML: a testsuite per step, a
 // testcase per assertion (classname = scenario name, name = assert name),
-// <failure> for fail, <error> for error, <skipped> for a step that did not
-// run, with the message, condition, observed values and source location in
-// the body. A warn-severity assertion never fails the run, so a breached or
-// errored one is a passing testcase with the breach in <system-out>.
+// classified by result.OutcomeOf: <failure> for fail, <error> for error and
+// for an unknown status or severity, <skipped> for a step that did not run,
+// with the message, condition, observed values and source location in the
+// body. A warn-severity assertion never fails the run, so a breached one or
+// one without data is a passing testcase with the details in <system-out>.
 func WriteJUnit(w io.Writer, f *result.File) error {
 	doc := junitDocument(f)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
@@ -136,8 +137,8 @@ func junitSuite(class string, st result.Step, as []result.Assertion) junitTestsu
 }
 
 func stepProperties(st result.Step) []junitProperty {
-	ps := []junitProperty{{"status", st.Status}, {"model", st.Model}}
-	if st.Model == "open" {
+	ps := []junitProperty{{"status", string(st.Status)}, {"model", string(st.Model)}}
+	if st.Model == result.ModelOpen {
 		ps = append(ps, junitProperty{"rate", strconv.FormatFloat(st.Rate, 'f', -1, 64)})
 	} else {
 		ps = append(ps, junitProperty{"users", strconv.Itoa(st.Users)})
@@ -149,15 +150,18 @@ func junitCase(class string, a result.Assertion) junitTestcase {
 	tc := junitTestcase{Name: a.Name, Classname: class, Time: "0"}
 	tc.File, tc.Line = splitRange(a.Range)
 	body := xmlSafe(junitBody(a))
-	switch {
-	case a.Status == result.StatusSkip:
+	switch o := result.OutcomeOf(a); {
+	case o == result.OutcomeNotRun:
 		tc.Skipped = &junitOutcome{Message: "step " + a.Step + " did not run"}
-	case a.Severity == "warn" && (a.Status == result.StatusFail || a.Status == result.StatusError):
-		tc.SystemOut = &junitText{"WARNING (" + a.Status + ", severity warn): " + body}
-	case a.Status == result.StatusFail:
-		tc.Failure = &junitOutcome{Message: a.Message, Type: "fail", Body: body}
-	case a.Status == result.StatusError:
-		tc.Error = &junitOutcome{Message: a.Message, Type: "error", Body: body}
+	case o.Warning():
+		tc.SystemOut = &junitText{"WARNING (" + o.String() + "): " + body}
+	case o == result.OutcomeFail:
+		tc.Failure = &junitOutcome{Message: a.Message, Type: o.Class(), Body: body}
+	case o == result.OutcomeError:
+		tc.Error = &junitOutcome{Message: a.Message, Type: o.Class(), Body: body}
+	case o == result.OutcomeUnknown:
+		tc.Error = &junitOutcome{Message: fmt.Sprintf("unknown assertion status %q or severity %q", a.Status, a.Severity),
+			Type: o.Class(), Body: body}
 	}
 	return tc
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/harness-gpu/harness/internal/assert"
 	"github.com/harness-gpu/harness/internal/result"
 )
 
@@ -59,31 +58,37 @@ func (m matrix) cell(step, assert string) (text, color string) {
 	if !ok {
 		return markNA, sgrDim
 	}
-	if a.Status == result.StatusSkip {
-		return markNA + " not run", sgrDim
+	o := result.OutcomeOf(a)
+	if o == result.OutcomeNotRun {
+		return o.Mark() + " " + o.String(), sgrDim
 	}
-	sym := assertSymbol(a)
-	text = sym
+	text = o.Mark()
 	if _, v, ok := primaryObserved(a); ok {
 		text += " " + formatObservedValue(v)
 	}
-	switch sym {
-	case markPass:
-		color = sgrGreen
-	case markWarn:
-		color = sgrYellow
-	default:
-		color = sgrRed
+	return text, outcomeColor(o)
+}
+
+// outcomeColor is the ANSI colour of an outcome's mark.
+func outcomeColor(o result.Outcome) string {
+	switch {
+	case o == result.OutcomePass:
+		return sgrGreen
+	case o.Warning():
+		return sgrYellow
+	case o.Failing():
+		return sgrRed
 	}
-	return text, color
+	return sgrDim
 }
 
 // WriteMatrix writes the end-of-run assertion matrix: steps (rows) ×
-// assertions (columns), each cell the status mark (✓ pass, ✗ fail, ⚠ a
-// breached warn-severity assert, ! error, – not applicable or not run) and
-// the observed value of the first name the condition reads; then every
-// failure and error with its message, observed values and source location,
-// the breached warnings likewise, and the verdict. ANSI colour only when
+// assertions (columns), each cell the outcome's mark (result.Outcome.Mark:
+// ✓ pass, ✗ fail, ! error, ⚠ a breached warn-severity assert, ⚠? one that
+// had no data, ? unknown, – not applicable or not run) and the observed
+// value of the first name the condition reads; then every failure and error
+// with its message, observed values and source location, the warnings
+// likewise, and the verdict. ANSI colour only when
 // color is true (the caller decides: a terminal, no NO_COLOR).
 func WriteMatrix(w io.Writer, f *result.File, color bool) error {
 	ew := &errWriter{w: w}
@@ -130,36 +135,37 @@ func writeMatrixGrid(w io.Writer, m matrix, p func(style, s string) string) {
 	}
 }
 
-// writeMatrixProblems lists each failure and error, then each breached warning,
-// with message, observed values and source location.
+// writeMatrixProblems lists each failure and error, then each warning, with
+// message, observed values and source location, under the heading the
+// outcome names.
 func writeMatrixProblems(w io.Writer, f *result.File, p func(style, s string) string) {
-	var bad, warned []result.Assertion
+	byHeading := map[string][]result.Assertion{}
 	for _, a := range f.Assertions {
-		switch {
-		case WarnBreached(a):
-			warned = append(warned, a)
-		case a.Status == result.StatusFail || a.Status == result.StatusError:
-			bad = append(bad, a)
+		if h := result.OutcomeOf(a).Heading(); h != "" {
+			byHeading[h] = append(byHeading[h], a)
 		}
 	}
-	if len(bad) > 0 {
-		fmt.Fprintf(w, "\n%s\n", p(sgrBold, "Failures and errors:"))
-		for _, a := range bad {
-			writeMatrixProblem(w, a, p(sgrRed, assertSymbol(a)))
+	// Failures first: they are what changed the exit code.
+	headings := []string{result.OutcomeFail.Heading(), result.OutcomeWarn.Heading()}
+	for _, h := range headings {
+		if len(byHeading[h]) == 0 {
+			continue
 		}
-	}
-	if len(warned) > 0 {
-		fmt.Fprintf(w, "\n%s\n", p(sgrBold, "Warnings:"))
-		for _, a := range warned {
-			writeMatrixProblem(w, a, p(sgrYellow, markWarn))
+		fmt.Fprintf(w, "\n%s\n", p(sgrBold, h+":"))
+		for _, a := range byHeading[h] {
+			o := result.OutcomeOf(a)
+			writeMatrixProblem(w, a, o, p(outcomeColor(o), o.Mark()))
 		}
 	}
 }
 
-func writeMatrixProblem(w io.Writer, a result.Assertion, mark string) {
+func writeMatrixProblem(w io.Writer, a result.Assertion, o result.Outcome, mark string) {
 	head := fmt.Sprintf("  %s %s in step %s", mark, a.Name, a.Step)
-	if a.Severity == "warn" && a.Status == result.StatusError {
-		head += " (warn)"
+	switch o {
+	case result.OutcomeWarnNoData:
+		head += " (" + o.String() + ")"
+	case result.OutcomeUnknown:
+		head = fmt.Sprintf("  %s %s in step %s (unknown: status %q, severity %q)", mark, a.Name, a.Step, a.Status, a.Severity)
 	}
 	if a.Range != "" {
 		head += "  " + a.Range
@@ -176,30 +182,27 @@ func writeMatrixProblem(w io.Writer, a result.Assertion, mark string) {
 	}
 }
 
-// writeMatrixVerdict ends with the verdict, the exit code and the counts.
+// writeMatrixVerdict ends with the verdict, the exit code and the count of
+// each outcome; outcomes no assertion had are left out, except pass and
+// fail.
 func writeMatrixVerdict(w io.Writer, f *result.File, p func(style, s string) string) {
-	var pass, fail, errs, warn, skip int
+	counts := map[result.Outcome]int{}
 	for _, a := range f.Assertions {
-		switch {
-		case WarnBreached(a):
-			warn++
-		case a.Status == result.StatusPass:
-			pass++
-		case a.Status == result.StatusFail:
-			fail++
-		case a.Status == result.StatusError:
-			errs++
-		case a.Status == result.StatusSkip:
-			skip++
-		}
+		counts[result.OutcomeOf(a)]++
 	}
 	style := sgrGreen
 	if f.ExitCode != 0 {
 		style = sgrRed
 	}
-	verdict := p(sgrBold+style, strings.ToUpper(f.Verdict))
-	fmt.Fprintf(w, "\nVerdict: %s (exit %d): %d passed, %d failed, %d errors, %d warnings, %d not run\n",
-		verdict, f.ExitCode, pass, fail, errs, warn, skip)
+	verdict := p(sgrBold+style, strings.ToUpper(string(f.Verdict)))
+	parts := []string{}
+	for _, o := range []result.Outcome{result.OutcomePass, result.OutcomeFail, result.OutcomeError, result.OutcomeUnknown,
+		result.OutcomeWarn, result.OutcomeWarnNoData, result.OutcomeNotRun} {
+		if counts[o] > 0 || o == result.OutcomePass || o == result.OutcomeFail {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[o], o))
+		}
+	}
+	fmt.Fprintf(w, "\nVerdict: %s (exit %d): %s\n", verdict, f.ExitCode, strings.Join(parts, ", "))
 	if f.Reason != "" {
 		fmt.Fprintf(w, "  %s\n", f.Reason)
 	}
@@ -214,45 +217,20 @@ func matrixPainter(color bool) func(style, s string) string {
 	return func(style, s string) string { return style + s + sgrReset }
 }
 
-// width is the visible width of s: every rune the matrix uses is one column.
+// matrixWidth is the visible width of s: every rune the matrix uses is one column.
 func matrixWidth(s string) int { return utf8.RuneCountInString(s) }
 
+// matrixPad pads s with spaces to the visible width w.
 func matrixPad(s string, w int) string { return s + strings.Repeat(" ", max(0, w-matrixWidth(s))) }
 
-// assertion symbols of the matrix, shared by the failure list.
-const (
-	markPass  = "✓"
-	markFail  = "✗"
-	markWarn  = "⚠"
-	markError = "!"
-	markNA    = "–"
-)
-
-// warnBreached reports a warn-severity assertion whose condition was false:
-// shown as ⚠ and never as a failure, since it does not change the exit code.
-func WarnBreached(a result.Assertion) bool {
-	return a.Severity == "warn" && a.Status == result.StatusFail
-}
-
-// symbol is the matrix mark for an assertion's status.
-func assertSymbol(a result.Assertion) string {
-	switch {
-	case WarnBreached(a):
-		return markWarn
-	case a.Status == result.StatusPass:
-		return markPass
-	case a.Status == result.StatusFail:
-		return markFail
-	case a.Status == result.StatusError:
-		return markError
-	}
-	return markNA
-}
+// markNA marks a cell whose assert does not apply to the step.
+const markNA = "–"
 
 // primaryObserved picks the value a matrix cell shows: the condition
 // namespace name that appears first in the condition's text (var. and
 // local. are inputs, not observations), else the first name in key order.
-// For an error, the first name with no value wins, since that is the cause.
+// For an error (a warn-severity one included), the first name with no
+// value wins, since that is the cause.
 func primaryObserved(a result.Assertion) (string, any, bool) {
 	keys := sortedKeys(a.Observed)
 	best, bestAt := "", math.MaxInt
@@ -295,7 +273,7 @@ func formatObservedValue(v any) string {
 	case nil:
 		return "?"
 	case float64:
-		return assert.FormatNumber(x)
+		return result.FormatNumber(x)
 	case string:
 		return strconv.Quote(x)
 	case bool:
@@ -307,7 +285,8 @@ func formatObservedValue(v any) string {
 	return fmt.Sprint(v)
 }
 
-// observedLines renders each observed value as "name = value", in key order.
+// ObservedLines renders each observed value as "name = value", in key
+// order: the console problem list, JUnit bodies and HTML cells all show them so.
 func ObservedLines(obs map[string]any) []string {
 	keys := sortedKeys(obs)
 	lines := make([]string, len(keys))

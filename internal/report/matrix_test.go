@@ -21,25 +21,25 @@ func afp(f float64) *float64 { return &f }
 // the synthetic no-success entry and a step that did not run.
 func assertFixture() *result.File {
 	t0 := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
-	step := func(name string, users int, status string, start time.Duration) result.Step {
+	step := func(name string, users int, status result.StepStatus, start time.Duration) result.Step {
 		s := result.Step{Name: name, Model: "closed", Users: users, Status: status}
 		if status != result.StepNotRun {
 			s.Measured = result.Window{Start: t0.Add(start), End: t0.Add(start + time.Minute), DurationS: 60}
 		}
 		return s
 	}
-	p95 := func(st, status string, v float64, msg string) result.Assertion {
+	p95 := func(st string, status result.Status, v float64, msg string) result.Assertion {
 		return result.Assertion{Name: "p95_latency", Step: st, Severity: "fail", Status: status,
 			Condition: "latency.p95 < 500", Observed: map[string]any{"latency.p95": v},
 			Message: msg, Range: "scenarios/plan.hcl:40:1"}
 	}
-	temp := func(st, status string, v any, msg string) result.Assertion {
+	temp := func(st string, status result.Status, v any, msg string) result.Assertion {
 		return result.Assertion{Name: "gpu_temperature", Step: st, Severity: "fail", Status: status,
 			Condition: "requests.success_rate >= 1 || gpu.temperature.max < 80", Abort: true,
 			Observed: map[string]any{"gpu.temperature.max": v, "requests.success_rate": 1.0},
 			Message:  msg, Range: "scenarios/plan.hcl:45:1"}
 	}
-	infer := func(st, status string, v any, msg string) result.Assertion {
+	infer := func(st string, status result.Status, v any, msg string) result.Assertion {
 		return result.Assertion{Name: "inference_warn", Step: st, Severity: "warn", Status: status,
 			Condition: "triton.infer_ms < var.infer_ms", Message: msg, Range: "scenarios/plan.hcl:52:1",
 			Observed: map[string]any{"triton.infer_ms": v, "var.infer_ms": 20.0}}

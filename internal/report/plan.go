@@ -10,6 +10,7 @@ import (
 
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/plan"
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // WritePlan prints the plan `harness plan` shows: one row per step in run
@@ -31,7 +32,7 @@ func WritePlan(w io.Writer, s *dsl.Scenario, p plan.Plan) error {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 			st.Index+1, st.Name, st.Model, planLevel(st), planRamp(st),
 			planDuration(st.Duration), planDuration(st.Start),
-			bounded(st.Bound, fmtRate(st.ExpectedRPS)), bounded(st.Bound, fmtCount(st.ExpectedRequests)))
+			bounded(st.Bound, result.FormatRounded(st.ExpectedRPS, 2)), bounded(st.Bound, fmtCount(st.ExpectedRequests)))
 		total += st.ExpectedRequests
 		atMost = atMost || st.Bound == plan.AtMost
 		unbounded = unbounded || st.Bound == plan.Unbounded
@@ -53,7 +54,7 @@ func WritePlan(w io.Writer, s *dsl.Scenario, p plan.Plan) error {
 // planLevel is the level held in the measured window, with its pacing.
 func planLevel(st plan.Step) string {
 	if st.Model == dsl.Open {
-		return fmtRate(st.Rate) + " req/s"
+		return result.FormatRounded(st.Rate, 2) + " req/s"
 	}
 	unit := "users"
 	if st.Users == 1 {
@@ -76,7 +77,7 @@ func planRamp(st plan.Step) string {
 	}
 	from := strconv.Itoa(st.FromUsers)
 	if st.Model == dsl.Open {
-		from = fmtRate(st.FromRate)
+		from = result.FormatRounded(st.FromRate, 2)
 	}
 	return planDuration(st.Ramp) + " from " + from
 }
@@ -105,11 +106,6 @@ func planDuration(d time.Duration) string {
 		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
-}
-
-// fmtRate prints a rate with at most two decimals.
-func fmtRate(f float64) string {
-	return strconv.FormatFloat(float64(int64(f*100+0.5))/100, 'f', -1, 64)
 }
 
 // fmtCount prints n with thousands separators: 3,000.

@@ -12,10 +12,11 @@ import (
 
 // WriteSummary writes the end-of-run summary of f: per step its requests,
 // success rate, req/s, latency min/p50/p90/p95/p99/max, extracted fields and
-// errors by class. Unknown values print as '-'.
+// errors by class; then each sampler that had gaps or did not start.
+// Unknown values print as '-'.
 func WriteSummary(w io.Writer, f *result.File) error {
 	ew := &errWriter{w: w}
-	ew.printf("%s: %s", f.Scenario.Name, summaryDash(f.Verdict))
+	ew.printf("%s: %s", f.Scenario.Name, summaryDash(string(f.Verdict)))
 	if f.Reason != "" {
 		ew.printf(" (%s)", f.Reason)
 	}
@@ -34,7 +35,35 @@ func WriteSummary(w io.Writer, f *result.File) error {
 	for _, st := range f.Steps {
 		summaryStepDetails(ew, st)
 	}
+	summarySamplers(ew, f.Samplers)
 	return ew.err
+}
+
+// summarySamplers says which samplers missed samples or never started, so
+// that a sampler dying mid-run is not noticed only as unknown values: "sampler
+// dcgm: 7 gaps of 67 samples (first: connection refused)", the count being
+// every sample attempted.
+func summarySamplers(ew *errWriter, infos []result.SamplerInfo) {
+	head := false
+	line := func(format string, args ...any) {
+		if !head {
+			ew.printf("\nsamplers:\n")
+			head = true
+		}
+		ew.printf("  "+format+"\n", args...)
+	}
+	for _, s := range infos {
+		switch {
+		case !s.Started && s.Error != "":
+			line("sampler %s: not started (%s)", s.Name, s.Error)
+		case s.Gaps > 0:
+			msg := fmt.Sprintf("sampler %s: %d gaps of %d samples", s.Name, s.Gaps, s.Samples+s.Gaps)
+			if len(s.FirstErrors) > 0 {
+				msg += " (first: " + s.FirstErrors[0] + ")"
+			}
+			line("%s", msg)
+		}
+	}
 }
 
 func summaryStepDetails(ew *errWriter, st result.Step) {
@@ -61,7 +90,7 @@ func summaryStepDetails(ew *errWriter, st result.Step) {
 }
 
 func summaryLoad(st result.Step) string {
-	if st.Model == "open" {
+	if st.Model == result.ModelOpen {
 		return fmt.Sprintf("%g/s", st.Rate)
 	}
 	return fmt.Sprintf("%d users", st.Users)

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,5 +46,46 @@ func TestSummaryGolden(t *testing.T) {
 func TestSummaryReturnsWriteError(t *testing.T) {
 	if err := WriteSummary(brokenWriter{}, summaryFixture()); err == nil {
 		t.Fatal("write error lost")
+	}
+}
+
+// TestSummarySamplerGaps: a sampler that missed samples, or never started,
+// is named in the summary with its counts; one that never missed is not.
+func TestSummarySamplerGaps(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		infos  []result.SamplerInfo
+		want   []string
+		absent []string
+	}{
+		{"gaps", []result.SamplerInfo{
+			{Name: "dcgm", Kind: "dcgm", Started: true, Samples: 60, Gaps: 7, FirstErrors: []string{"connection refused"}},
+			{Name: "triton", Kind: "triton", Started: true, Samples: 67},
+		}, []string{"samplers:\n", "  sampler dcgm: 7 gaps of 67 samples (first: connection refused)\n"}, []string{"sampler triton"}},
+		{"not started", []result.SamplerInfo{
+			{Name: "nvml", Kind: "nvml", Optional: true, Error: "NVML not found"},
+		}, []string{"  sampler nvml: not started (NVML not found)\n"}, nil},
+		{"all fine", []result.SamplerInfo{{Name: "triton", Kind: "triton", Started: true, Samples: 67}},
+			nil, []string{"samplers:", "gaps"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := summaryFixture()
+			f.Samplers = tc.infos
+			var buf bytes.Buffer
+			if err := WriteSummary(&buf, f); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("summary lacks %q:\n%s", w, out)
+				}
+			}
+			for _, a := range tc.absent {
+				if strings.Contains(out, a) {
+					t.Errorf("summary has %q:\n%s", a, out)
+				}
+			}
+		})
 	}
 }

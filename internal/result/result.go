@@ -1,4 +1,4 @@
-// Package result defines the results file of docs/results.md ("harness.result/v1")
+// Package result defines the results file ("harness.result/v1", docs/results.md)
 // and the per-step window values that assertions, reports and diffs read.
 //
 // Every producer (runner, samplers, assert) fills these plain structs and every
@@ -12,13 +12,16 @@ import "time"
 // Schema is the value of File.Schema.
 const Schema = "harness.result/v1"
 
-// Verdict of a run.
+// Verdict is the outcome of a whole run.
+type Verdict string
+
+// Verdict values.
 const (
-	VerdictPass        = "pass"
-	VerdictFail        = "fail"
-	VerdictAborted     = "aborted"
-	VerdictInterrupted = "interrupted"
-	VerdictError       = "error" // precondition or internal failure before/while running
+	VerdictPass        Verdict = "pass"
+	VerdictFail        Verdict = "fail"
+	VerdictAborted     Verdict = "aborted"
+	VerdictInterrupted Verdict = "interrupted"
+	VerdictError       Verdict = "error" // precondition or internal failure before/while running
 )
 
 // File is the whole results file.
@@ -28,7 +31,7 @@ type File struct {
 	Environment Environment  `json:"environment"`
 	StartedAt   time.Time    `json:"started_at"`
 	EndedAt     time.Time    `json:"ended_at"`
-	Verdict     string       `json:"verdict"`
+	Verdict     Verdict      `json:"verdict"`
 	ExitCode    int          `json:"exit_code"`
 	// Reason explains an abort, interrupt or precondition failure.
 	Reason     string        `json:"reason,omitempty"`
@@ -79,22 +82,43 @@ type SamplerInfo struct {
 	FirstErrors []string `json:"first_errors,omitempty"`
 }
 
+// StepStatus says whether and how a step ran.
+type StepStatus string
+
 // Step status values.
 const (
-	StepCompleted   = "completed"
-	StepAborted     = "aborted"     // stopped early by an abort assertion
-	StepInterrupted = "interrupted" // stopped early by a signal
-	StepNotRun      = "not_run"
+	StepCompleted   StepStatus = "completed"
+	StepAborted     StepStatus = "aborted"     // stopped early by an abort assertion
+	StepInterrupted StepStatus = "interrupted" // stopped early by a signal
+	StepNotRun      StepStatus = "not_run"
+)
+
+// Model is a step's load model.
+type Model string
+
+// Load models.
+const (
+	ModelClosed Model = "closed" // `users`: concurrent users, each waiting for its response
+	ModelOpen   Model = "open"   // `rate`: arrivals per second, independent of responses
+)
+
+// Phase is the part of a step a time-series point belongs to.
+type Phase string
+
+// Phases of a step.
+const (
+	PhaseRamp     Phase = "ramp"     // load is changing; not measured
+	PhaseMeasured Phase = "measured" // the measured window
 )
 
 // Step is one executed (or skipped) step with its measured window.
 type Step struct {
-	Name   string  `json:"name"`
-	Model  string  `json:"model"` // "closed" | "open"
-	Target string  `json:"target"`
-	Users  int     `json:"users,omitempty"`
-	Rate   float64 `json:"rate,omitempty"`
-	Status string  `json:"status"`
+	Name   string     `json:"name"`
+	Model  Model      `json:"model"`
+	Target string     `json:"target"`
+	Users  int        `json:"users,omitempty"`
+	Rate   float64    `json:"rate,omitempty"`
+	Status StepStatus `json:"status"`
 
 	Ramp     *Window `json:"ramp,omitempty"` // nil when the step has no ramp
 	Measured Window  `json:"measured"`
@@ -110,7 +134,7 @@ type Step struct {
 
 	// Sampler aggregates over the measured window, by sampler name.
 	Samplers map[string]SamplerWindow `json:"samplers,omitempty"`
-	// The top-level namespaces of docs/conditions.md, merged across samplers.
+	// The top-level condition namespaces (docs/conditions.md), merged across samplers.
 	GPU    *GPUStats `json:"gpu,omitempty"`
 	GPUs   []GPU     `json:"gpus,omitempty"`
 	Triton *Triton   `json:"triton,omitempty"`
@@ -187,7 +211,7 @@ type Stat struct {
 	P95  *float64 `json:"p95"`
 }
 
-// GPUStats are the `gpu` fields of docs/conditions.md.
+// GPUStats are the `gpu` fields a condition reads (docs/conditions.md).
 type GPUStats struct {
 	Utilization       Stat `json:"utilization"`        // %
 	MemoryUtilization Stat `json:"memory_utilization"` // %
@@ -253,7 +277,7 @@ type SamplerWindow struct {
 // Second is one point of a step's per-second time series.
 type Second struct {
 	T        time.Time `json:"t"`
-	Phase    string    `json:"phase"` // "ramp" | "measured"
+	Phase    Phase     `json:"phase"`
 	Users    float64   `json:"users,omitempty"`
 	Rate     float64   `json:"rate,omitempty"`
 	Requests int64     `json:"requests"` // started in this second
@@ -267,21 +291,34 @@ type Second struct {
 	Samples map[string]float64 `json:"samples,omitempty"`
 }
 
-// Assertion status values, ordered Pending < Skip < Pass < Fail < Error.
+// Status is the outcome of one assertion on one step, as the results file
+// spells it.
+type Status string
+
+// Assertion status values.
 const (
-	StatusPass  = "pass"
-	StatusFail  = "fail"
-	StatusError = "error"
-	StatusSkip  = "not_run" // the step did not run
+	StatusPass  Status = "pass"
+	StatusFail  Status = "fail"    // the condition was a known false
+	StatusError Status = "error"   // the condition could not be decided (unknown value)
+	StatusSkip  Status = "not_run" // the step did not run
+)
+
+// Severity says what a breached assertion does to the run.
+type Severity string
+
+// Severity values.
+const (
+	SeverityFail Severity = "fail" // a breach or error fails the run (exit 1)
+	SeverityWarn Severity = "warn" // a breach or error is reported; the exit code is unchanged
 )
 
 // Assertion is the outcome of one assert on one step.
 type Assertion struct {
-	Name      string `json:"name"`
-	Step      string `json:"step"`
-	Severity  string `json:"severity"`
-	Status    string `json:"status"`
-	Condition string `json:"condition"`
+	Name      string   `json:"name"`
+	Step      string   `json:"step"`
+	Severity  Severity `json:"severity"`
+	Status    Status   `json:"status"`
+	Condition string   `json:"condition"`
 	// Observed maps each name the condition referenced to the value it had
 	// (a number, string, bool, or null when unknown).
 	Observed map[string]any `json:"observed"`

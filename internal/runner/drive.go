@@ -13,7 +13,7 @@ import (
 // pool along plan.Step.UsersAt during the ramp, closes each second of the
 // series, sends a Tick, asks Options.Live during the measured window, and
 // returns at the end (completed), on ctx (interrupted) or on an abort.
-func (e *engine) drive(ctx context.Context, i int, st *stepRun, stepStart time.Time) (string, string) {
+func (e *engine) drive(ctx context.Context, i int, st *stepRun, stepStart time.Time) (result.StepStatus, string) {
 	ps := e.p.Steps[i]
 	total := ps.Ramp + ps.Duration
 	end := time.NewTimer(time.Until(stepStart.Add(total)))

@@ -34,7 +34,7 @@ func NewFile(s *dsl.Scenario, p plan.Plan, version string) *result.File {
 		f.Scenario.Variables[v.Name] = variableText(v)
 	}
 	for i, ps := range p.Steps {
-		st := result.Step{Name: ps.Name, Model: string(ps.Model), Target: ps.Target, Status: result.StepNotRun,
+		st := result.Step{Name: ps.Name, Model: result.Model(ps.Model), Target: ps.Target, Status: result.StepNotRun,
 			StatusCodes: map[string]int64{}, Series: []result.Second{}}
 		if ps.Model == dsl.Open {
 			st.Rate = ps.Rate

@@ -56,9 +56,9 @@ func (rec *recorder) sec(idx int) *second {
 	s := rec.secs[idx]
 	if s == nil {
 		t := rec.start.Add(time.Duration(idx) * time.Second)
-		s = &second{point: result.Second{T: t, Phase: "measured"}}
+		s = &second{point: result.Second{T: t, Phase: result.PhaseMeasured}}
 		if t.Before(rec.rampEnd) {
-			s.point.Phase = "ramp"
+			s.point.Phase = result.PhaseRamp
 		}
 		if n := len(rec.spare); n > 0 {
 			s.h, rec.spare = rec.spare[n-1], rec.spare[:n-1]
@@ -208,7 +208,7 @@ func (rec *recorder) fill(st *result.Step, measuredEnd time.Time, final bool) er
 	st.StatusCodes = m.statusCodes()
 	st.Errors = m.errors()
 	st.Extract = m.extractResults()
-	if st.Model == "open" {
+	if st.Model == result.ModelOpen {
 		st.SendLatency = ptr(latency(m.send))
 	}
 	if rec.ramp != nil {

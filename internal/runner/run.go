@@ -110,7 +110,7 @@ func (e *engine) maxTimeout() time.Duration {
 // hands its recorder to a closer, so the next step's ramp starts on time
 // while this one's last requests come in. It returns the step's status and,
 // for a stop, the reason.
-func (e *engine) runStep(ctx context.Context, i int) (string, string) {
+func (e *engine) runStep(ctx context.Context, i int) (result.StepStatus, string) {
 	ps := e.p.Steps[i]
 	stepStart := e.runStart.Add(ps.Start)
 	if sleep(ctx.Done(), time.Until(stepStart)) != nil {
@@ -146,7 +146,7 @@ func (e *engine) runStep(ctx context.Context, i int) (string, string) {
 
 // closeStep waits for the step's requests that started before its end (at
 // most the target timeout and a margin), then writes the step's numbers.
-func (e *engine) closeStep(i int, rec *recorder, status string, om *openModel) {
+func (e *engine) closeStep(i int, rec *recorder, status result.StepStatus, om *openModel) {
 	defer e.closers.Done()
 	ps := e.p.Steps[i]
 	limit := e.targets[ps.Target].timeout() + time.Second

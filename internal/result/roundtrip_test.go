@@ -1,4 +1,4 @@
-package report
+package result_test
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,20 +17,7 @@ import (
 	"github.com/harness-gpu/harness/internal/runner"
 )
 
-func TestDefaultResultsPath(t *testing.T) {
-	at := time.Date(2026, 11, 27, 22, 4, 5, 0, time.FixedZone("CET", 3600))
-	for _, tc := range []struct{ name, want string }{
-		{"ai-quality", "results/ai-quality-20261127T210405Z.json"},
-		{"a/b c", "results/a-b-c-20261127T210405Z.json"},
-		{"", "results/scenario-20261127T210405Z.json"},
-	} {
-		if got := DefaultResultsPath(tc.name, at); got != tc.want {
-			t.Errorf("DefaultResultsPath(%q) = %q, want %q", tc.name, got, tc.want)
-		}
-	}
-}
-
-// A real run's results file round-trips through WriteResults and
+// A real run's results file round-trips through result.WriteFile and
 // result.ReadFile unchanged, and its histogram decodes to the recorded count.
 func TestResultsRoundTrip(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
@@ -47,7 +33,7 @@ func TestResultsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "nested", "out.json")
-	if err := WriteResults(path, f); err != nil {
+	if err := result.WriteFile(path, f); err != nil {
 		t.Fatal(err)
 	}
 	got, err := result.ReadFile(path)
@@ -67,17 +53,5 @@ func TestResultsRoundTrip(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 1 {
 		t.Errorf("temp files left beside the results: %v", entries)
-	}
-}
-
-func TestWriteResultsUnwritable(t *testing.T) {
-	dir := t.TempDir()
-	blocker := filepath.Join(dir, "file")
-	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	err := WriteResults(filepath.Join(blocker, "out.json"), &result.File{Schema: result.Schema})
-	if err == nil || !strings.Contains(err.Error(), "writing results") {
-		t.Errorf("err = %v", err)
 	}
 }

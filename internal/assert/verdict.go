@@ -1,5 +1,9 @@
 package assert
 
+// The run's assertion entries and its verdict: which asserts apply to which
+// step, the no-success entry, and the exit code (condition.go evaluates one
+// condition).
+
 import (
 	"fmt"
 	"time"
@@ -10,17 +14,18 @@ import (
 )
 
 // NoSuccessName names the synthetic assertion entry that fails a measured
-// step in which no request succeeded (docs/conditions.md: no silent green).
+// step in which no request succeeded (no silent green: docs/conditions.md).
 const NoSuccessName = "no_successful_requests"
 
 // NoFailAssertWarning is added to File.Warnings when a scenario has no
-// fail-severity assertion, so nothing it measures can fail the run.
+// fail-severity assertion (dsl.Scenario.HasFailAssert, which also decides
+// validate's warning), so nothing it measures can fail the run.
 const NoFailAssertWarning = `the scenario has no assert with severity "fail": only a step with no successful request can fail this run`
 
 // Evaluate evaluates every assert of s over every step it applies to (Steps,
 // or every measured step; a nested assert on its own step; a step whose
 // Status is not_run gives status not_run), fills f.Assertions in step order,
-// then assert order, and sets f.Verdict and f.ExitCode per docs/cli.md:
+// then assert order, and sets f.Verdict and f.ExitCode (docs/cli.md, exit codes):
 //   - 130 interrupted, 1 aborted: those verdicts are kept;
 //   - a verdict of error (a precondition or internal failure) keeps its code;
 //   - 1 when any fail-severity assertion failed or errored, or a measured
@@ -39,7 +44,7 @@ func Evaluate(s *dsl.Scenario, f *result.File) {
 			f.Assertions = append(f.Assertions, noSuccessEntry(st))
 		}
 	}
-	if !hasFailAssert(s) {
+	if !s.HasFailAssert() {
 		addWarning(f, NoFailAssertWarning)
 	}
 	setVerdict(f)
@@ -97,7 +102,7 @@ func noSuccessEntry(st result.Step) result.Assertion {
 	return result.Assertion{
 		Name:      NoSuccessName,
 		Step:      st.Name,
-		Severity:  string(dsl.SeverityFail),
+		Severity:  result.SeverityFail,
 		Status:    StatusFail.Result(),
 		Condition: "requests.ok > 0",
 		Observed: map[string]any{
@@ -125,7 +130,7 @@ func setVerdict(f *result.File) {
 		}
 		return
 	}
-	if Worst(f.Assertions, string(dsl.SeverityFail)) >= StatusFail {
+	if Worst(f.Assertions, result.SeverityFail) >= StatusFail {
 		f.Verdict, f.ExitCode = result.VerdictFail, int(exitcode.Failed)
 		return
 	}
@@ -133,7 +138,7 @@ func setVerdict(f *result.File) {
 }
 
 // Worst merges the statuses of the assertions of the given severity ("" for all).
-func Worst(as []result.Assertion, severity string) Status {
+func Worst(as []result.Assertion, severity result.Severity) Status {
 	st := StatusPending
 	for _, a := range as {
 		if severity == "" || a.Severity == severity {
@@ -143,20 +148,11 @@ func Worst(as []result.Assertion, severity string) Status {
 	return st
 }
 
-func severity(a *dsl.Assert) string {
+func severity(a *dsl.Assert) result.Severity {
 	if a.Severity == "" {
-		return string(dsl.SeverityFail)
+		return result.SeverityFail
 	}
-	return string(a.Severity)
-}
-
-func hasFailAssert(s *dsl.Scenario) bool {
-	for _, a := range s.Asserts {
-		if severity(a) == string(dsl.SeverityFail) {
-			return true
-		}
-	}
-	return false
+	return result.Severity(a.Severity)
 }
 
 func addWarning(f *result.File, w string) {

@@ -175,14 +175,6 @@ func TestStatusMerge(t *testing.T) {
 	}
 }
 
-func TestFormatNumber(t *testing.T) {
-	for in, want := range map[float64]string{612.4: "612.4", 80: "80", 0.99995: "0.99995", 0: "0", -1.25: "-1.25", 1234567.891: "1234567.891", 0.1 + 0.2: "0.3"} {
-		if got := FormatNumber(in); got != want {
-			t.Errorf("FormatNumber(%v) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestObservedWholeStatusCodes(t *testing.T) {
 	a := mkAssert(t, "a", `lookup(status_codes, "503", 0) == 0`, "")
 	a.EvalCtx = &hcl.EvalContext{Functions: map[string]function.Function{"lookup": stdlib.LookupFunc}}

@@ -1,6 +1,7 @@
 package assert
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -16,7 +17,7 @@ func warn(a *dsl.Assert) *dsl.Assert { a.Severity = dsl.SeverityWarn; return a }
 func statuses(f *result.File) []string {
 	var out []string
 	for _, a := range f.Assertions {
-		out = append(out, a.Name+"@"+a.Step+"="+a.Status)
+		out = append(out, a.Name+"@"+a.Step+"="+string(a.Status))
 	}
 	return out
 }
@@ -32,8 +33,8 @@ func TestEvaluateVerdicts(t *testing.T) {
 		name        string
 		steps       []result.Step
 		asserts     []*dsl.Assert
-		verdict     string // preset verdict (runner's)
-		wantVerdict string
+		verdict     result.Verdict // preset verdict (runner's)
+		wantVerdict result.Verdict
 		wantCode    int
 	}{
 		{"all pass", []result.Step{ok, ok}, []*dsl.Assert{p95()}, "", result.VerdictPass, 0},
@@ -135,5 +136,34 @@ func TestEvaluateObservedAndMessage(t *testing.T) {
 	}
 	if diff := cmp.Diff([]result.Assertion{want}, f.Assertions); diff != "" {
 		t.Errorf("assertions (-want +got):\n%s", diff)
+	}
+}
+
+// TestNonFiniteIsError: a value that is not a finite number (a gauge of
+// +Inf, an overflowed sum, a NaN mean) is unknown, so an assertion reading
+// it is an error whichever way the comparison would have gone.
+func TestNonFiniteIsError(t *testing.T) {
+	for _, c := range []struct {
+		name, cond string
+		set        func(s *result.Step)
+	}{
+		{"+Inf p95 under a bound", "latency.p95 > 0", func(s *result.Step) { s.Latency.P95 = fp(math.Inf(1)) }},
+		{"-Inf queue", "triton.queue_ms < 10", func(s *result.Step) { s.Triton.QueueMs = fp(math.Inf(-1)) }},
+		{"NaN gauge", "gpu.temperature.max < 80", func(s *result.Step) { s.GPU.Temperature.Max = fp(math.NaN()) }},
+		{"+Inf rps", "requests.rps > 1", func(s *result.Step) { s.Requests.RPS = math.Inf(1) }},
+		{"overflowed extract mean", "extract.tokens.mean > 0", func(s *result.Step) {
+			big := 1.7e308
+			s.Extract = map[string]result.Extract{"tokens": {Count: 2, Mean: fp(big + big)}}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := fullStep("a")
+			c.set(&s)
+			f := &result.File{Steps: []result.Step{s}}
+			Evaluate(scenario([]string{"a"}, mkAssert(t, "x", c.cond, "")), f)
+			if got := f.Assertions[0]; got.Status != result.StatusError {
+				t.Errorf("status %s (observed %v), want error", got.Status, got.Observed)
+			}
+		})
 	}
 }

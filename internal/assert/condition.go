@@ -1,5 +1,9 @@
 package assert
 
+// Evaluating one assert's condition on one step window: the namespaces, the
+// references resolved one by one, the status, the observed values and the
+// message. verdict.go applies this to every step of a run.
+
 import (
 	"fmt"
 	"maps"
