@@ -114,6 +114,9 @@ type Step struct {
 	GPU    *GPUStats `json:"gpu,omitempty"`
 	GPUs   []GPU     `json:"gpus,omitempty"`
 	Triton *Triton   `json:"triton,omitempty"`
+	// Efficiency is what the step's requests cost in energy; nil without a
+	// GPU sampler.
+	Efficiency *Efficiency `json:"efficiency,omitempty"`
 
 	// Histogram is the measured window's latency HDR histogram (µs), encoded by
 	// hdrhistogram-go's Encode (V2 compressed, base64), so runs merge exactly.
