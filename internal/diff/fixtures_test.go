@@ -217,6 +217,7 @@ func buildStep(t *testing.T, rng *rand.Rand, run fixtureRun, i int, fs fixtureSt
 		s.StatusCodes["0"] = n - ok
 		s.Errors = map[string]result.ErrorClass{"timeout": {Count: n - ok, Messages: []string{"context deadline exceeded (timeout 10s)"}}}
 	}
+	s.GPUs = []result.GPU{{Index: 0, Name: run.gpu, UUID: run.uuid, GPUStats: *s.GPU}}
 	s.Efficiency = result.StepEfficiency(s)
 	s.Series = buildSeries(rng, fs, at, i == 0)
 	return s
