@@ -34,6 +34,7 @@ func gpuStatsFixture(base float64) *result.GPUStats {
 		MemoryTotalMiB:    statFixture(base + 30),
 		Temperature:       statFixture(base + 40),
 		PowerW:            statFixture(base + 50),
+		EnergyJ:           fp(base + 60),
 	}
 }
 
@@ -61,6 +62,8 @@ func fullStep(name string) result.Step {
 		GPUs: []result.GPU{{Index: 0, Name: "NVIDIA H100", UUID: "GPU-aaa", GPUStats: *gpuStatsFixture(2000)},
 			{Index: 1, Name: "NVIDIA H100", UUID: "GPU-bbb", GPUStats: *gpuStatsFixture(3000)}},
 		Triton: tritonFixture(4000),
+		Efficiency: &result.Efficiency{JoulesPerRequest: fp(8000), RequestsPerJoule: fp(8001),
+			WattsPerRPS: fp(8002), JoulesPerToken: fp(8003), TokensPerJoule: fp(8004)},
 		Samplers: map[string]result.SamplerWindow{
 			"fleet": {Kind: "dcgm", Samples: 60, GPU: gpuStatsFixture(5000),
 				GPUs: []result.GPU{{Index: 0, Name: "NVIDIA A100", UUID: "GPU-ccc", GPUStats: *gpuStatsFixture(6000)}}},

@@ -23,6 +23,7 @@ const (
 	NSTriton      = "triton"
 	NSSampler     = "sampler"
 	NSStep        = "step"
+	NSEfficiency  = "efficiency"
 )
 
 // Values builds the condition namespaces (docs/conditions.md) for one step window as
@@ -41,6 +42,7 @@ func Values(step result.Step, plannedDuration time.Duration) map[string]cty.Valu
 		NSTriton:      tritonVal(step.Triton),
 		NSSampler:     objectOf(step.Samplers, samplerVal),
 		NSStep:        stepVal(step, plannedDuration),
+		NSEfficiency:  efficiencyVal(step.Efficiency),
 	}
 }
 
@@ -134,6 +136,7 @@ func gpuFields(g *result.GPUStats) map[string]cty.Value {
 		"memory_total_mib":   statVal(g.MemoryTotalMiB),
 		"temperature":        statVal(g.Temperature),
 		"power_w":            statVal(g.PowerW),
+		"energy_j":           num(g.EnergyJ),
 	}
 }
 

@@ -43,6 +43,10 @@ func everyName() []nameCase {
 		{"sampler.app.load1.min", 1.0}, {"sampler.app.load1.mean", 2.0}, {"sampler.app.load1.max", 3.0},
 		{"sampler.app.load1.last", 4.0}, {"sampler.app.load1.p95", 5.0},
 		{"sampler.app.reqs.delta", 600.0}, {"sampler.app.reqs.rate", 10.0}, {"sampler.app.reqs.last", 900.0},
+		{"gpu.energy_j", 1060.0}, {"gpus[1].energy_j", 3060.0}, {"sampler.fleet.gpus[0].energy_j", 6060.0},
+		{"efficiency.joules_per_request", 8000.0}, {"efficiency.requests_per_joule", 8001.0},
+		{"efficiency.watts_per_rps", 8002.0}, {"efficiency.joules_per_token", 8003.0},
+		{"efficiency.tokens_per_joule", 8004.0},
 		{"step.name", "users_100"}, {"step.users", 100.0}, {"step.rate", 0.0}, {"step.duration_s", 60.0},
 	}
 	// Every gpu field and stat, top level, per GPU and per sampler.

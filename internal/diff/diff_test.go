@@ -155,7 +155,7 @@ func TestUnmatchedSteps(t *testing.T) {
 func TestDirections(t *testing.T) {
 	want := map[string]Direction{
 		"latency.p50": LowerIsBetter, "latency.p95": LowerIsBetter, "latency.p99": LowerIsBetter,
-		"requests.rps": HigherIsBetter, "requests.success_rate": HigherIsBetter,
+		"requests.rps": HigherIsBetter, "requests.success_rate": HigherIsBetter, "efficiency.joules_per_request": LowerIsBetter,
 		"gpu.utilization.mean": Neutral, "gpu.temperature.max": LowerIsBetter,
 		"gpu.power_w.mean": LowerIsBetter, "gpu.memory_used_mib.max": LowerIsBetter,
 		"triton.queue_ms": LowerIsBetter, "triton.infer_ms": LowerIsBetter, "triton.batch_size": HigherIsBetter,

@@ -204,6 +204,8 @@ func buildStep(t *testing.T, rng *rand.Rand, run fixtureRun, i int, fs fixtureSt
 			MemoryTotalMiB: stat(run.memMiB, run.memMiB, run.memMiB),
 			Temperature:    stat(fs.tempMax-6, fs.tempMax-2, fs.tempMax),
 			PowerW:         stat(fs.powerMean*0.85, fs.powerMean, fs.powerMean*1.08),
+			EnergyJ:        ptr(fs.powerMean * fixtureMeasuredS),
+			EnergySource:   "counter",
 		},
 		Triton: &result.Triton{
 			Requests: ptr(float64(n)), Failures: ptr(0), RPS: ptr(fs.rps),
@@ -215,6 +217,8 @@ func buildStep(t *testing.T, rng *rand.Rand, run fixtureRun, i int, fs fixtureSt
 		s.StatusCodes["0"] = n - ok
 		s.Errors = map[string]result.ErrorClass{"timeout": {Count: n - ok, Messages: []string{"context deadline exceeded (timeout 10s)"}}}
 	}
+	s.GPUs = []result.GPU{{Index: 0, Name: run.gpu, UUID: run.uuid, GPUStats: *s.GPU}}
+	s.Efficiency = result.StepEfficiency(s)
 	s.Series = buildSeries(rng, fs, at, i == 0)
 	return s
 }

@@ -35,6 +35,8 @@ type stepValues struct {
 //	latency.p50/p95/p99   lower   users wait less
 //	requests.rps          higher  more work done at the same load
 //	requests.success_rate higher  fewer failed requests
+//	efficiency.joules_per_request
+//	                      lower   GPU energy each ok request costs
 //	gpu.utilization.mean  neutral higher can be better use or less headroom
 //	gpu.temperature.max   lower   closer to throttling when hotter
 //	gpu.power_w.mean      lower   cost and power budget
@@ -48,6 +50,7 @@ var Metrics = []Metric{
 	{"latency.p99", "ms", LowerIsBetter, func(v *stepValues) *float64 { return v.latency.P99 }},
 	{"requests.rps", "req/s", HigherIsBetter, func(v *stepValues) *float64 { return &v.step.Requests.RPS }},
 	{"requests.success_rate", "%", HigherIsBetter, func(v *stepValues) *float64 { return percent(v.step.Requests.SuccessRate) }},
+	{"efficiency.joules_per_request", "J", LowerIsBetter, efficiency(func(e *result.Efficiency) *float64 { return e.JoulesPerRequest })},
 	{"gpu.utilization.mean", "%", Neutral, gpuStat(func(g *result.GPUStats) *float64 { return g.Utilization.Mean })},
 	{"gpu.temperature.max", "°C", LowerIsBetter, gpuStat(func(g *result.GPUStats) *float64 { return g.Temperature.Max })},
 	{"gpu.power_w.mean", "W", LowerIsBetter, gpuStat(func(g *result.GPUStats) *float64 { return g.PowerW.Mean })},

@@ -27,6 +27,8 @@ var (
 	stepType     = cty.Object(map[string]cty.Type{
 		"name": cty.String, "users": cty.Number, "rate": cty.Number, "duration_s": cty.Number,
 	})
+	efficiencyType = cty.Object(numbers("joules_per_request", "requests_per_joule", "watts_per_rps",
+		"joules_per_token", "tokens_per_joule"))
 	gpuMetrics = []string{"utilization", "memory_utilization", "memory_used_mib", "memory_total_mib", "temperature", "power_w"}
 	gpuType    = gpuObject(false)
 	gpusType   = cty.List(gpuObject(true))
@@ -40,6 +42,7 @@ func gpuObject(entry bool) cty.Type {
 	for _, name := range gpuMetrics {
 		m[name] = gpuStatType
 	}
+	m["energy_j"] = cty.Number
 	if entry {
 		m["index"], m["name"], m["uuid"] = cty.Number, cty.String, cty.String
 	}
@@ -70,7 +73,7 @@ func ConditionTypes(s *Scenario) map[string]cty.Type {
 	return map[string]cty.Type{
 		"latency": latencyType, "requests": requestsType, "status_codes": statusType,
 		"extract": cty.Object(extract), "gpu": gpuType, "gpus": gpusType, "triton": tritonType,
-		"sampler": cty.Object(samplers), "step": stepType,
+		"sampler": cty.Object(samplers), "step": stepType, "efficiency": efficiencyType,
 	}
 }
 

@@ -138,6 +138,9 @@ type Step struct {
 	GPU    *GPUStats `json:"gpu,omitempty"`
 	GPUs   []GPU     `json:"gpus,omitempty"`
 	Triton *Triton   `json:"triton,omitempty"`
+	// Efficiency is what the step's requests cost in energy; nil without a
+	// GPU sampler.
+	Efficiency *Efficiency `json:"efficiency,omitempty"`
 
 	// Histogram is the measured window's latency HDR histogram (µs), encoded by
 	// hdrhistogram-go's Encode (V2 compressed, base64), so runs merge exactly.
@@ -221,6 +224,12 @@ type GPUStats struct {
 	PowerW            Stat `json:"power_w"`
 	// Extra fields some samplers provide; not condition names.
 	SMClockMHz Stat `json:"sm_clock_mhz"`
+	// EnergyJ is the energy used over the window in joules (summed over the
+	// GPUs for `gpu`); nil when unknown. EnergySource says how it was
+	// measured: "counter" (energy counter deltas) or "power_integral" (power
+	// samples integrated over time; for `gpu`, when any GPU's was).
+	EnergyJ      *float64 `json:"energy_j"`
+	EnergySource string   `json:"energy_source,omitempty"`
 }
 
 // GPU is one entry of `gpus`.

@@ -22,6 +22,9 @@ var dcgmFields = map[string]string{
 	"DCGM_FI_DEV_SM_CLOCK":      fSMClock,
 	"DCGM_FI_DEV_FB_FREE":       "fb_free",
 	"DCGM_FI_DEV_FB_RESERVED":   "fb_reserved",
+
+	// A cumulative counter (mJ since the driver loaded), read as deltas.
+	"DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION": fEnergy,
 }
 
 // DCGM "blank" sentinels: DCGM_FT_INT64_BLANK and above (NOT_FOUND,

@@ -15,6 +15,7 @@ type gpuSeries struct {
 	vals       map[string][]float64
 	reasons    uint64
 	hasReasons bool
+	energy     gpuEnergy
 }
 
 // gpuWindow groups a view's GPU columns by GPU, in the order the GPUs were
@@ -50,6 +51,7 @@ func gpuWindow(v view) []*gpuSeries {
 			g.hasReasons = true
 		}
 	}
+	addEnergy(v, out)
 	return out
 }
 
@@ -59,6 +61,7 @@ func (g *gpuSeries) stats() result.GPUStats {
 	for i, f := range gpuFields {
 		*statField(&s, i) = gaugeStat(g.vals[f])
 	}
+	g.energy.set(&s)
 	return s
 }
 
@@ -97,5 +100,6 @@ func pooledGPU(gs []*gpuSeries) *result.GPUStats {
 		}
 		*statField(&s, i) = st
 	}
+	pooledEnergy(gs).set(&s)
 	return &s
 }

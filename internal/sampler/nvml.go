@@ -165,6 +165,9 @@ func (s *nvmlSampler) sampleDevice(r *Reading, d nvmlDevice) error {
 	if p, ret := d.h.GetPowerUsage(); check("power", ret) {
 		r.gpu(uuid, fPower, float64(p)/1000) // mW → W
 	}
+	if mj, ret := d.h.GetTotalEnergyConsumption(); check("energy counter", ret) {
+		r.gpu(uuid, fEnergy, float64(mj)) // mJ since the driver loaded
+	}
 	if c, ret := d.h.GetClockInfo(nvml.CLOCK_SM); check("SM clock", ret) {
 		r.gpu(uuid, fSMClock, float64(c))
 	}

@@ -30,6 +30,7 @@ func loadedH100() *dgxa100.Server {
 		}
 		dev.GetTemperatureFunc = func(nvml.TemperatureSensors) (uint32, nvml.Return) { return 69, nvml.SUCCESS }
 		dev.GetPowerUsageFunc = func() (uint32, nvml.Return) { return 693896, nvml.SUCCESS }
+		dev.GetTotalEnergyConsumptionFunc = func() (uint64, nvml.Return) { return 2231719, nvml.SUCCESS } // the idle probe's
 		dev.GetClockInfoFunc = func(nvml.ClockType) (uint32, nvml.Return) { return 1275, nvml.SUCCESS }
 		dev.GetCurrentClocksEventReasonsFunc = func() (uint64, nvml.Return) { return 0x4, nvml.SUCCESS }
 		if i == 1 {

@@ -49,6 +49,7 @@ var tritonGPU = map[string]struct {
 	"nv_gpu_memory_used_bytes":  {fMemUsed, 1.0 / (1 << 20)},
 	"nv_gpu_memory_total_bytes": {fMemTotal, 1.0 / (1 << 20)},
 	"nv_gpu_power_usage":        {fPower, 1},
+	"nv_energy_consumption":     {fEnergy, 1000}, // J → mJ
 }
 
 // tritonSampler scrapes a Triton /metrics endpoint.

@@ -122,6 +122,7 @@ func joinGPUs(gs []*gpuSeries) []*gpuSeries {
 				j.vals[f] = vals
 			}
 		}
+		j.energy = j.energy.better(g.energy)
 		if !j.hasReasons && g.hasReasons {
 			j.reasons, j.hasReasons = g.reasons, true
 		}
