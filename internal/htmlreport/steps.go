@@ -6,7 +6,6 @@ import (
 	g "maragu.dev/gomponents"
 	h "maragu.dev/gomponents/html"
 
-	"github.com/harness-gpu/harness/internal/diff"
 	"github.com/harness-gpu/harness/internal/result"
 )
 
@@ -34,9 +33,9 @@ func stepsTable(f fileView) g.Node {
 				}
 				return h.Tr(
 					h.Th(h.Code(g.Text(s.Name))),
-					h.Td(g.Text(s.Status)),
+					h.Td(g.Text(string(s.Status))),
 					numCell(&s.Requests.RPS, ""),
-					numCell(diff.LatencyOf(&s).P95, ""),
+					numCell(s.Percentiles().P95, ""),
 					numCell(energy, energyNote(src)),
 					numCell(eff.JoulesPerRequest, ""),
 					numCell(eff.WattsPerRPS, ""),

@@ -8,13 +8,13 @@ import (
 	"testing"
 
 	"github.com/NVIDIA/go-nvml/pkg/nvml"
-	"github.com/NVIDIA/go-nvml/pkg/nvml/mock/server"
+	"github.com/NVIDIA/go-nvml/pkg/nvml/mock/dgxa100"
 
 	"github.com/harness-gpu/harness/internal/dsl"
 )
 
-// TestEnergyNVMLMock reads the energy counter through go-nvml's mock of a
-// DGX H100: GPU 0's counter grows by 700 J a second from the real probe's
+// TestEnergyNVMLMock reads the energy counter through go-nvml's 8-GPU mock set to the captured
+// H100 values: GPU 0's counter grows by 700 J a second from the real probe's
 // 2231719 mJ, so its energy is the counter's delta (not the 693.896 W power
 // integral); GPU 2's driver does not support the counter, so its power is
 // integrated; GPU 1 has neither (power NOT_SUPPORTED), so its energy and
@@ -22,13 +22,13 @@ import (
 func TestEnergyNVMLMock(t *testing.T) {
 	lib := loadedH100()
 	var mj uint64 = 2231719
-	lib.Devices[0].(*server.Device).GetTotalEnergyConsumptionFunc = func() (uint64, nvml.Return) {
+	lib.Devices[0].(*dgxa100.Device).GetTotalEnergyConsumptionFunc = func() (uint64, nvml.Return) {
 		v := mj
 		mj += 700000
 		return v, nvml.SUCCESS
 	}
 	for _, i := range []int{1, 2} {
-		lib.Devices[i].(*server.Device).GetTotalEnergyConsumptionFunc = func() (uint64, nvml.Return) { return 0, nvml.ERROR_NOT_SUPPORTED }
+		lib.Devices[i].(*dgxa100.Device).GetTotalEnergyConsumptionFunc = func() (uint64, nvml.Return) { return 0, nvml.ERROR_NOT_SUPPORTED }
 	}
 	s := newNVML(&dsl.Sampler{Devices: []int{0, 1, 2}}, Options{NVML: lib})
 	if err := s.Start(context.Background()); err != nil {
