@@ -4,14 +4,15 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/harness-gpu/harness/internal/exitcode"
 	"github.com/harness-gpu/harness/internal/htmlreport"
-	"github.com/harness-gpu/harness/internal/report"
 	"github.com/harness-gpu/harness/internal/result"
+	"github.com/harness-gpu/harness/internal/session"
 )
 
 func newReportCmd(a *app) *cobra.Command {
@@ -41,7 +42,8 @@ files the charts overlay them; the first is the base.`,
 			if err := htmlreport.Write(&buf, inputs, time.Now()); err != nil {
 				return exitcode.Wrap(exitcode.Internal, fmt.Errorf("report: %w", err))
 			}
-			if err := report.WriteFileAtomic(out, buf.Bytes()); err != nil {
+			write := func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }
+			if err := session.WriteOutput(out, write); err != nil {
 				return exitcode.Wrap(exitcode.Internal, fmt.Errorf("report: %w", err))
 			}
 			_, err := fmt.Fprintf(a.stderr, "report written to %s (%d KiB)\n", out, (buf.Len()+1023)/1024)
