@@ -5,8 +5,8 @@
 package session
 
 import (
-	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -32,27 +32,35 @@ const loadGCPercent = 50
 
 // Options say where a run's outputs go and what it reads from its process.
 type Options struct {
-	Out   string // results file; "" = results/<scenario>-<UTC>.json
-	JUnit string // JUnit XML; "" = none
+	Out   string // results file; "" = results/<scenario>-<UTC>.json; "-" = Stdout
+	JUnit string // JUnit XML; "" = none; "-" = Stdout
 	Quiet bool   // no live table
 
-	// Stdout gets the live table, the summary and the output paths; Stderr
-	// the diagnostics. A terminal (an *os.File) gets colour and progress.
+	// Stdout gets the live table, the summary and the output paths (all of
+	// them go to Stderr when an output is "-"); Stderr the diagnostics. A
+	// terminal (an *os.File) gets colour and progress.
 	Stdout, Stderr io.Writer
 	// Getenv reads GOGC and NO_COLOR; nil reads nothing.
 	Getenv  func(string) string
 	Version string // harness version for the results file
 }
 
-// Run runs scn end to end and returns its results file (nil when the
-// scenario could not be set up at all) and an error whose exitcode.Of is the
-// run's exit code (nil: exit 0). Once the samplers could be built, the
-// results file is written whatever happens; an error already shown on
-// Stdout carries exitcode.ErrShown.
+// Run runs scn end to end and returns its results file (nil when the run
+// could not be set up at all) and an error whose exitcode.Of is the run's
+// exit code (nil: exit 0). Every output path is checked first: one that
+// cannot be written is exit 4 before anything is contacted. After that the
+// results file is written whatever happens; an error already shown on the
+// console carries exitcode.ErrShown.
 func Run(ctx context.Context, scn *dsl.Scenario, o Options) (*result.File, error) {
-	s := &session{ctx: ctx, scn: scn, o: o, p: plan.Build(scn)}
+	s := &session{ctx: ctx, scn: scn, o: o, p: plan.Build(scn), console: o.Stdout}
 	if s.o.Getenv == nil {
 		s.o.Getenv = func(string) string { return "" }
+	}
+	if o.Out == Stdout || o.JUnit == Stdout {
+		s.console = o.Stderr
+	}
+	if err := s.checkOutputs(); err != nil {
+		return nil, err
 	}
 	return s.run()
 }
@@ -63,6 +71,9 @@ type session struct {
 	scn *dsl.Scenario
 	o   Options
 	p   plan.Plan
+	// console gets the live table and the summary: Stdout, or Stderr when
+	// Stdout carries an output file.
+	console io.Writer
 }
 
 func (s *session) logf(format string, args ...any) {
@@ -81,7 +92,9 @@ func (s *session) run() (*result.File, error) {
 	if err != nil {
 		f = s.notRun(started, err)
 		f.Samplers = group.Infos()
-		if werr := s.writeOutputs(f); werr != nil {
+		written, werr := s.writeOutputs(f)
+		s.printWritten(written)
+		if werr != nil {
 			s.logf("%v", werr)
 		}
 		return f, err
@@ -120,9 +133,9 @@ func (s *session) load(group *sampler.Group) (*result.File, error) {
 		Version:  s.o.Version,
 	}
 	if !s.o.Quiet {
-		opts.OnTick = report.NewLive(s.o.Stdout, isTerminal(s.o.Stdout)).Tick
+		opts.OnTick = report.NewLive(s.console, isTerminal(s.console)).Tick
 	}
-	fmt.Fprintf(s.o.Stdout, "harness: running %q: %d steps, %s\n", s.scn.Name, len(s.p.Steps), s.p.Total)
+	fmt.Fprintf(s.console, "harness: running %q: %d steps, %s\n", s.scn.Name, len(s.p.Steps), s.p.Total)
 	return runner.Run(s.ctx, s.scn, s.p, opts)
 }
 
@@ -153,14 +166,47 @@ func (s *session) notRun(started time.Time, err error) *result.File {
 	return f
 }
 
-// finish prints the summary and the assertion matrix, writes the output
-// files (even when stdout failed) and turns the verdict into the exit code.
-func (s *session) finish(f *result.File) error {
-	err := report.WriteSummary(s.o.Stdout, f)
-	if err == nil {
-		err = report.WriteMatrix(s.o.Stdout, f, isTerminal(s.o.Stdout) && s.o.Getenv("NO_COLOR") == "")
+// checkOutputs checks that every output can be written, before anything is
+// contacted. A default results path is checked for its directory only: its
+// name comes from the time the load starts.
+func (s *session) checkOutputs() error {
+	if s.o.Out == Stdout && s.o.JUnit == Stdout {
+		return exitcode.Wrap(exitcode.Usage, errors.New("--out and --junit cannot both be - (standard output)"))
 	}
-	if werr := s.writeOutputs(f); werr != nil {
+	out := s.o.Out
+	if out == "" {
+		out = report.DefaultResultsPath(s.scn.Name, time.Now())
+	}
+	if err := CheckOutput(out); err != nil {
+		return exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing results: %w; nothing was sent", err))
+	}
+	if s.o.JUnit == "" {
+		return nil
+	}
+	if err := CheckOutput(s.o.JUnit); err != nil {
+		return exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing JUnit: %w; nothing was sent", err))
+	}
+	return nil
+}
+
+// finish writes the output files, then prints the summary and the
+// assertion matrix, and turns the verdict into the exit code. The summary
+// comes last so that it states the final outcome: when an output could not
+// be written it says so, with exit 4, instead of the run's verdict.
+func (s *session) finish(f *result.File) error {
+	written, werr := s.writeOutputs(f)
+	shown := f
+	if werr != nil {
+		failed := *f
+		failed.Verdict, failed.ExitCode, failed.Reason = result.VerdictError, int(exitcode.Internal), werr.Error()
+		shown = &failed
+	}
+	err := report.WriteSummary(s.console, shown)
+	if err == nil {
+		err = report.WriteMatrix(s.console, shown, isTerminal(s.console) && s.o.Getenv("NO_COLOR") == "")
+	}
+	s.printWritten(written)
+	if werr != nil {
 		return werr
 	}
 	if err != nil {
@@ -172,27 +218,47 @@ func (s *session) finish(f *result.File) error {
 	return nil
 }
 
-// writeOutputs writes the results file (always) and the JUnit file (when asked).
-func (s *session) writeOutputs(f *result.File) error {
+// writeOutputs writes the results file (always) and the JUnit file (when
+// asked), and returns a line for each file written ("results: PATH").
+func (s *session) writeOutputs(f *result.File) ([]string, error) {
 	path := s.o.Out
 	if path == "" {
 		path = report.DefaultResultsPath(f.Scenario.Name, f.StartedAt)
 	}
-	if err := report.WriteResults(path, f); err != nil {
-		return exitcode.Wrap(exitcode.Internal, err) // WriteResults says "writing results"
+	if err := s.write(path, func(w io.Writer) error { return encodeResults(w, f) }); err != nil {
+		return nil, exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing results: %w", err))
 	}
-	fmt.Fprintf(s.o.Stdout, "results: %s\n", path)
+	written := []string{"results: " + path}
 	if s.o.JUnit == "" {
-		return nil
+		return written, nil
 	}
-	var junit bytes.Buffer
-	if err := report.WriteJUnit(&junit, f); err != nil {
-		return exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing JUnit: %w", err))
+	if err := s.write(s.o.JUnit, func(w io.Writer) error { return report.WriteJUnit(w, f) }); err != nil {
+		return written, exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing JUnit: %w", err))
 	}
-	if err := report.WriteFileAtomic(s.o.JUnit, junit.Bytes()); err != nil {
-		return exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing JUnit: %w", err))
+	return append(written, "junit: "+s.o.JUnit), nil
+}
+
+// write writes one output: to Stdout for "-", else through WriteOutput.
+func (s *session) write(path string, write func(io.Writer) error) error {
+	if path == Stdout {
+		return write(s.o.Stdout)
 	}
-	fmt.Fprintf(s.o.Stdout, "junit: %s\n", s.o.JUnit)
+	return WriteOutput(path, write)
+}
+
+func (s *session) printWritten(lines []string) {
+	for _, l := range lines {
+		fmt.Fprintln(s.console, l)
+	}
+}
+
+// encodeResults writes f as indented JSON, as report.WriteResults does.
+func encodeResults(w io.Writer, f *result.File) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		return fmt.Errorf("encoding: %w", err)
+	}
 	return nil
 }
 
