@@ -9,7 +9,8 @@ import (
 	"github.com/harness-gpu/harness/internal/session"
 )
 
-// runOutputs says where a run's results go and how much it prints.
+// runOutputs says where a run's results go and how much it prints (the
+// flags of run and demo; session.Options has the details).
 type runOutputs struct {
 	out   string // results file; "" = results/<scenario>-<UTC>.json
 	junit string // JUnit XML; "" = none
@@ -32,8 +33,8 @@ func newRunCmd(a *app) *cobra.Command {
 		},
 	}
 	vf.register(cmd)
-	cmd.Flags().StringVarP(&o.out, "out", "o", "", "results file (default results/<scenario>-<UTC time>.json)")
-	cmd.Flags().StringVar(&o.junit, "junit", "", "also write a JUnit XML report to this file")
+	cmd.Flags().StringVarP(&o.out, "out", "o", "", "results file, - for stdout (default results/<scenario>-<UTC time>.json)")
+	cmd.Flags().StringVar(&o.junit, "junit", "", "also write a JUnit XML report to this file (- for stdout)")
 	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "no live table; only the summary")
 	return cmd
 }

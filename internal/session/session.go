@@ -140,9 +140,13 @@ func (s *session) load(group *sampler.Group) (*result.File, error) {
 }
 
 // preconditions starts the samplers and waits for the health checks; a
-// failure means nothing was sent (exit 3).
+// failure means nothing was sent (exit 3). A signal during either is an
+// interrupt (exit 130), not an unmet precondition.
 func (s *session) preconditions(g *sampler.Group) error {
 	if err := g.Start(s.ctx); err != nil {
+		if s.ctx.Err() != nil {
+			return exitcode.Wrap(exitcode.Interrupted, errors.New("interrupted while the samplers started; nothing was sent"))
+		}
 		return exitcode.Wrap(exitcode.Precondition, err)
 	}
 	if err := runner.CheckHealth(s.ctx, s.scn.Health, filepath.Dir(s.scn.File), s.logf); err != nil {
