@@ -11,6 +11,7 @@ import (
 
 	"github.com/harness-gpu/harness/internal/exitcode"
 	"github.com/harness-gpu/harness/internal/htmlreport"
+	"github.com/harness-gpu/harness/internal/redact"
 	"github.com/harness-gpu/harness/internal/result"
 	"github.com/harness-gpu/harness/internal/session"
 )
@@ -36,6 +37,7 @@ files the charts overlay them; the first is the base.`,
 				if err != nil {
 					return exitcode.Wrap(exitcode.Usage, err)
 				}
+				redact.New().File(f) // URL passwords in a file from elsewhere
 				inputs = append(inputs, htmlreport.Input{Path: p, Label: htmlreport.LabelFor(p, f), File: f})
 			}
 			var buf bytes.Buffer

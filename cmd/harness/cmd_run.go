@@ -6,6 +6,7 @@ import (
 
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/exitcode"
+	"github.com/harness-gpu/harness/internal/redact"
 	"github.com/harness-gpu/harness/internal/session"
 )
 
@@ -40,9 +41,13 @@ func newRunCmd(a *app) *cobra.Command {
 }
 
 // loadScenario loads a scenario file, printing its diagnostics (warnings
-// too). Errors exit 2: nothing is sent.
+// too), and makes its sensitive values a.redactor's. Errors exit 2:
+// nothing is sent.
 func (a *app) loadScenario(path string, vf varFlags) (*dsl.Scenario, error) {
 	scn, diags := dsl.LoadFile(path, vf.loadOptions(a))
+	if scn != nil {
+		a.redactor = redact.ForScenario(scn)
+	}
 	return scn, a.diagnosticsError(scn, diags)
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/exitcode"
 	"github.com/harness-gpu/harness/internal/plan"
+	"github.com/harness-gpu/harness/internal/redact"
 	"github.com/harness-gpu/harness/internal/report"
 	"github.com/harness-gpu/harness/internal/result"
 	"github.com/harness-gpu/harness/internal/runner"
@@ -51,18 +52,28 @@ type Options struct {
 // cannot be written is exit 4 before anything is contacted. After that the
 // results file is written whatever happens; an error already shown on the
 // console carries exitcode.ErrShown.
+//
+// The values of sensitive variables never leave Run: the results file (and
+// the JUnit rendered from it), everything written to Stdout and Stderr and
+// the error are redacted (internal/redact), and URL passwords masked.
 func Run(ctx context.Context, scn *dsl.Scenario, o Options) (*result.File, error) {
-	s := &session{ctx: ctx, scn: scn, o: o, p: plan.Build(scn), console: o.Stdout}
+	red := redact.ForScenario(scn)
+	stdout, stderr := red.Writer(o.Stdout), red.Writer(o.Stderr)
+	defer stdout.Flush()
+	defer stderr.Flush()
+	s := &session{ctx: ctx, scn: scn, o: o, p: plan.Build(scn), red: red,
+		stdout: stdout, stderr: stderr, console: stdout, tty: isTerminal(o.Stdout)}
 	if s.o.Getenv == nil {
 		s.o.Getenv = func(string) string { return "" }
 	}
 	if o.Out == Stdout || o.JUnit == Stdout {
-		s.console = o.Stderr
+		s.console, s.tty = stderr, isTerminal(o.Stderr)
 	}
 	if err := s.checkOutputs(); err != nil {
-		return nil, err
+		return nil, red.Error(err)
 	}
-	return s.run()
+	f, err := s.run()
+	return f, red.Error(err)
 }
 
 // session is one Run's state.
@@ -71,13 +82,16 @@ type session struct {
 	scn *dsl.Scenario
 	o   Options
 	p   plan.Plan
-	// console gets the live table and the summary: Stdout, or Stderr when
-	// Stdout carries an output file.
-	console io.Writer
+	red *redact.Redactor
+	// stdout and stderr are o's, redacted. console gets the live table and
+	// the summary: stdout, or stderr when o.Stdout carries an output file;
+	// tty says whether it is a terminal.
+	stdout, stderr, console io.Writer
+	tty                     bool
 }
 
 func (s *session) logf(format string, args ...any) {
-	fmt.Fprintf(s.o.Stderr, "harness: "+format+"\n", args...)
+	fmt.Fprintf(s.stderr, "harness: "+format+"\n", args...)
 }
 
 func (s *session) run() (*result.File, error) {
@@ -92,6 +106,7 @@ func (s *session) run() (*result.File, error) {
 	if err != nil {
 		f = s.notRun(started, err)
 		f.Samplers = group.Infos()
+		s.red.File(f)
 		written, werr := s.writeOutputs(f)
 		s.printWritten(written)
 		if werr != nil {
@@ -102,6 +117,7 @@ func (s *session) run() (*result.File, error) {
 	f.Environment.GPUs = group.GPUs()
 	f.Samplers = group.Infos()
 	assert.Evaluate(s.scn, f)
+	s.red.File(f)
 	return f, s.finish(f)
 }
 
@@ -133,7 +149,7 @@ func (s *session) load(group *sampler.Group) (*result.File, error) {
 		Version:  s.o.Version,
 	}
 	if !s.o.Quiet {
-		opts.OnTick = report.NewLive(s.console, isTerminal(s.console)).Tick
+		opts.OnTick = report.NewLive(s.console, s.tty).Tick
 	}
 	fmt.Fprintf(s.console, "harness: running %q: %d steps, %s\n", s.scn.Name, len(s.p.Steps), s.p.Total)
 	return runner.Run(s.ctx, s.scn, s.p, opts)
@@ -207,7 +223,7 @@ func (s *session) finish(f *result.File) error {
 	}
 	err := report.WriteSummary(s.console, shown)
 	if err == nil {
-		err = report.WriteMatrix(s.console, shown, isTerminal(s.console) && s.o.Getenv("NO_COLOR") == "")
+		err = report.WriteMatrix(s.console, shown, s.tty && s.o.Getenv("NO_COLOR") == "")
 	}
 	s.printWritten(written)
 	if werr != nil {
@@ -242,7 +258,8 @@ func (s *session) writeOutputs(f *result.File) ([]string, error) {
 	return append(written, "junit: "+s.o.JUnit), nil
 }
 
-// write writes one output: to Stdout for "-", else through WriteOutput.
+// write writes one output: to Stdout for "-" (not through the redacting
+// writer: the file is redacted already), else through WriteOutput.
 func (s *session) write(path string, write func(io.Writer) error) error {
 	if path == Stdout {
 		return write(s.o.Stdout)
