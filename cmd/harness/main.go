@@ -1,7 +1,8 @@
 // Command harness runs declarative capacity tests of GPU inference services.
 //
-// This package is CLI wiring only: flags, exit codes and output files. Each
-// subcommand lives in its own file (cmd_<name>.go) and is listed in newRoot.
+// This package is CLI wiring only: flags, streams and exit codes; a run
+// itself is internal/session. Each subcommand lives in its own file
+// (cmd_<name>.go) and is listed in newRoot.
 package main
 
 import (

@@ -94,7 +94,7 @@ func TestOutputStdout(t *testing.T) {
 	if f.Schema != result.Schema || f.Verdict != result.VerdictPass || len(f.Steps) != 1 {
 		t.Errorf("results = schema %q verdict %q %d steps, want %q pass 1", f.Schema, f.Verdict, len(f.Steps), result.Schema)
 	}
-	if !strings.Contains(stderr, "Verdict: PASS (exit 0)") {
+	if !strings.Contains(stderr, "Verdict: PASS (exit 0)") || !strings.Contains(stderr, "results: - (stdout)") {
 		t.Errorf("stderr lacks the summary:\n%s", stderr)
 	}
 	if code, _, stderr := runHarness(t, "run", file, "--out", "-", "--junit", "-"); code != exitcode.Usage || !strings.Contains(stderr, "both") {

@@ -38,8 +38,8 @@ type Options struct {
 	Quiet bool   // no live table
 
 	// Stdout gets the live table, the summary and the output paths (all of
-	// them go to Stderr when an output is "-"); Stderr the diagnostics. A
-	// terminal (an *os.File) gets colour and progress.
+	// them go to Stderr when an output is "-"); Stderr the diagnostics; nil
+	// discards. A terminal (an *os.File) gets colour and progress.
 	Stdout, Stderr io.Writer
 	// Getenv reads GOGC and NO_COLOR; nil reads nothing.
 	Getenv  func(string) string
@@ -58,6 +58,12 @@ type Options struct {
 // the error are redacted (internal/redact), and URL passwords masked.
 func Run(ctx context.Context, scn *dsl.Scenario, o Options) (*result.File, error) {
 	red := redact.ForScenario(scn)
+	if o.Stdout == nil {
+		o.Stdout = io.Discard
+	}
+	if o.Stderr == nil {
+		o.Stderr = io.Discard
+	}
 	stdout, stderr := red.Writer(o.Stdout), red.Writer(o.Stderr)
 	defer stdout.Flush()
 	defer stderr.Flush()
@@ -248,14 +254,22 @@ func (s *session) writeOutputs(f *result.File) ([]string, error) {
 	if err := s.write(path, func(w io.Writer) error { return encodeResults(w, f) }); err != nil {
 		return nil, exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing results: %w", err))
 	}
-	written := []string{"results: " + path}
+	written := []string{"results: " + display(path)}
 	if s.o.JUnit == "" {
 		return written, nil
 	}
 	if err := s.write(s.o.JUnit, func(w io.Writer) error { return report.WriteJUnit(w, f) }); err != nil {
 		return written, exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing JUnit: %w", err))
 	}
-	return append(written, "junit: "+s.o.JUnit), nil
+	return append(written, "junit: "+display(s.o.JUnit)), nil
+}
+
+// display is how an output path is named on the console.
+func display(path string) string {
+	if path == Stdout {
+		return "- (stdout)"
+	}
+	return path
 }
 
 // write writes one output: to Stdout for "-" (not through the redacting
