@@ -68,7 +68,7 @@ func Run(ctx context.Context, scn *dsl.Scenario, o Options) (*result.File, error
 	defer stdout.Flush()
 	defer stderr.Flush()
 	s := &session{ctx: ctx, scn: scn, o: o, p: plan.Build(scn), red: red,
-		stdout: stdout, stderr: stderr, console: stdout, tty: isTerminal(o.Stdout)}
+		stderr: stderr, console: stdout, tty: isTerminal(o.Stdout)}
 	if s.o.Getenv == nil {
 		s.o.Getenv = func(string) string { return "" }
 	}
@@ -89,11 +89,11 @@ type session struct {
 	o   Options
 	p   plan.Plan
 	red *redact.Redactor
-	// stdout and stderr are o's, redacted. console gets the live table and
-	// the summary: stdout, or stderr when o.Stdout carries an output file;
-	// tty says whether it is a terminal.
-	stdout, stderr, console io.Writer
-	tty                     bool
+	// stderr is o.Stderr redacted. console gets the live table and the
+	// summary: o.Stdout redacted, or stderr when o.Stdout carries an output
+	// file; tty says whether it is a terminal.
+	stderr, console io.Writer
+	tty             bool
 }
 
 func (s *session) logf(format string, args ...any) {
