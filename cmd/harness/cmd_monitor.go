@@ -65,6 +65,7 @@ func runMonitor(a *app, o monitorOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	a = a.redacted() // sampler URLs may hold sensitive values and passwords
 	g, err := sampler.NewGroup(cfgs, sampler.Options{})
 	if err != nil {
 		return exitcode.Wrap(exitcode.Usage, err)

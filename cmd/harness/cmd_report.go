@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/harness-gpu/harness/internal/exitcode"
 	"github.com/harness-gpu/harness/internal/htmlreport"
+	"github.com/harness-gpu/harness/internal/redact"
 	"github.com/harness-gpu/harness/internal/result"
+	"github.com/harness-gpu/harness/internal/session"
 )
 
 func newReportCmd(a *app) *cobra.Command {
@@ -34,13 +37,15 @@ files the charts overlay them; the first is the base.`,
 				if err != nil {
 					return exitcode.Wrap(exitcode.Usage, err)
 				}
+				redact.New().File(f) // URL passwords in a file from elsewhere
 				inputs = append(inputs, htmlreport.Input{Path: p, Label: htmlreport.LabelFor(p, f), File: f})
 			}
 			var buf bytes.Buffer
 			if err := htmlreport.Write(&buf, inputs, time.Now()); err != nil {
 				return exitcode.Wrap(exitcode.Internal, fmt.Errorf("report: %w", err))
 			}
-			if err := result.WriteFileAtomic(out, buf.Bytes()); err != nil {
+			write := func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }
+			if err := session.WriteOutput(out, write); err != nil {
 				return exitcode.Wrap(exitcode.Internal, fmt.Errorf("report: %w", err))
 			}
 			_, err := fmt.Fprintf(a.stderr, "report written to %s (%d KiB)\n", out, (buf.Len()+1023)/1024)

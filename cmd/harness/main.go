@@ -1,7 +1,8 @@
 // Command harness runs declarative capacity tests of GPU inference services.
 //
-// This package is CLI wiring only: flags, exit codes and output files. Each
-// subcommand lives in its own file (cmd_<name>.go) and is listed in newRoot.
+// This package is CLI wiring only: flags, streams and exit codes; a run
+// itself is internal/session. Each subcommand lives in its own file
+// (cmd_<name>.go) and is listed in newRoot.
 package main
 
 import (
@@ -16,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/harness-gpu/harness/internal/exitcode"
+	"github.com/harness-gpu/harness/internal/redact"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -31,6 +33,9 @@ type app struct {
 	// interrupted is closed on the first SIGINT/SIGTERM (ctx is cancelled then
 	// too); a second signal exits at once.
 	interrupted <-chan struct{}
+	// redactor hides the loaded scenario's sensitive values (and URL
+	// passwords) in what is printed; nil until a scenario loads.
+	redactor *redact.Redactor
 }
 
 func main() {
@@ -71,9 +76,17 @@ func (a *app) run(args []string) exitcode.Code {
 		return exitcode.Usage
 	}
 	if !errors.Is(err, exitcode.ErrShown) {
-		fmt.Fprintf(a.stderr, "harness: %v\n", err)
+		fmt.Fprintf(a.stderr, "harness: %v\n", a.redactor.String(err.Error()))
 	}
 	return exitcode.Of(err)
+}
+
+// redacted is a copy of a whose stdout and stderr pass through a.redactor,
+// for a command that prints what it reads from a scenario's URLs.
+func (a *app) redacted() *app {
+	c := *a
+	c.stdout, c.stderr = a.redactor.Writer(a.stdout), a.redactor.Writer(a.stderr)
+	return &c
 }
 
 func newRoot(a *app) *cobra.Command {
