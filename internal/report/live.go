@@ -5,11 +5,11 @@ import (
 	"io"
 	"strings"
 
-	"github.com/harness-gpu/harness/internal/runner"
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // liveSampler is one sampler column of the live console: its header and the
-// runner.Tick.Samples key it shows.
+// result.Tick.Samples key it shows.
 type liveSampler struct {
 	head, key string
 	width     int
@@ -48,7 +48,7 @@ func NewLive(w io.Writer, tty bool) *Live { return &Live{w: w, tty: tty} }
 func (l *Live) Err() error { return l.err }
 
 // Tick prints one line for t (and the header every liveHeaderEvery lines).
-func (l *Live) Tick(t runner.Tick) {
+func (l *Live) Tick(t result.Tick) {
 	if l.err != nil {
 		return
 	}

@@ -8,14 +8,14 @@ import (
 	"time"
 
 	"github.com/harness-gpu/harness/internal/golden"
-	"github.com/harness-gpu/harness/internal/runner"
+	"github.com/harness-gpu/harness/internal/result"
 )
 
-func liveTicks(samples bool) []runner.Tick {
+func liveTicks(samples bool) []result.Tick {
 	at := time.Date(2026, 11, 27, 21, 0, 0, 0, time.UTC)
-	var ticks []runner.Tick
+	var ticks []result.Tick
 	for i := 0; i < 23; i++ {
-		tk := runner.Tick{
+		tk := result.Tick{
 			Time: at.Add(time.Duration(i) * time.Second), Elapsed: time.Duration(i+1) * time.Second,
 			Step: "users_100_with_a_long_name", StepIndex: 0, StepCount: 2, Phase: "ramp",
 			StepElapsed: time.Duration(i+1) * time.Second, StepTotal: 70 * time.Second,

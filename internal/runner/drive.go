@@ -100,7 +100,7 @@ func (e *engine) second(i int, st *stepRun, stepStart, now time.Time) (bool, str
 	}
 	if e.opts.OnTick != nil {
 		completed, errs, dropped, p50, p95 := e.live.take()
-		e.opts.OnTick(Tick{
+		e.opts.OnTick(result.Tick{
 			Time: now, Elapsed: now.Sub(e.runStart), Step: ps.Name, StepIndex: i, StepCount: len(e.p.Steps),
 			Phase: phase, StepElapsed: elapsed, StepTotal: ps.Ramp + ps.Duration,
 			Users: users, Rate: rate, RPS: float64(completed), P50: p50, P95: p95,
