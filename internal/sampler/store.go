@@ -65,8 +65,8 @@ func (s *store) add(t time.Time, r Reading) {
 		i := s.index[colKey{p.Class, p.Field, p.Entity}]
 		if math.IsNaN(vals[i]) {
 			vals[i] = p.Value
-		} else {
-			vals[i] += p.Value
+		} else if vals[i] += p.Value; math.IsInf(vals[i], 0) {
+			vals[i] = math.NaN() // the sum overflowed: unknown, not ±Inf
 		}
 	}
 	s.rows = append(s.rows, row{t: t, vals: vals})
