@@ -89,7 +89,7 @@ func TestSamplersAndTicks(t *testing.T) {
 	var ticks []result.Tick
 	f := run(t, context.Background(), s, Options{Samplers: fs, OnTick: func(tk result.Tick) { ticks = append(ticks, tk) }})
 	st := f.Steps[0]
-	if len(ticks) != 2 || ticks[0].Samples["gpu.temperature"] != 70 || ticks[1].RPS == 0 || ticks[1].Users != 2 {
+	if len(ticks) != 2 || ticks[0].Samples["gpu.temperature"] != 70 || len(ticks[0].Samplers) != 1 || ticks[1].RPS == 0 || ticks[1].Users != 2 {
 		t.Errorf("ticks %+v", ticks)
 	}
 	if st.GPU == nil || st.Samplers["gpu"].Kind != "nvml" || fs.windows.Load() != 1 {

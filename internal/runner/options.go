@@ -51,6 +51,7 @@ import (
 type Samplers interface {
 	Window(start, end time.Time) result.Aggregates
 	Latest() map[string]float64
+	Status() []result.SamplerStatus // for the live console's stale marks
 	SampleNow(ctx context.Context)
 }
 
