@@ -34,7 +34,7 @@ func TestMonitorTritonCSV(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if lines[0] != "time,gpu,utilization,memory_utilization,memory_used_mib,temperature,power_w,triton_requests,triton_queue_ms,triton_infer_ms" {
+	if lines[0] != "time,gpu,utilization,memory_utilization,memory_used_mib,temperature,power_w,triton_requests,triton_queue_ms,triton_infer_ms,stale" {
 		t.Fatalf("header = %q", lines[0])
 	}
 	if len(lines) < 3 {
@@ -80,6 +80,42 @@ assert "a" {
 	}
 	if !strings.HasPrefix(out, "#    time  gpu   GPU%") || !strings.Contains(out, "+10     20.00") {
 		t.Errorf("table output:\n%s", out)
+	}
+}
+
+// An endpoint that dies mid-run: monitor marks the values it still shows
+// as stale, says how old they are, and warns once on stderr.
+func TestMonitorEndpointDies(t *testing.T) {
+	var n atomic.Int64
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		k := n.Add(1)
+		fmt.Fprintf(w, "nv_inference_request_success{model=\"m\",version=\"1\"} %d\n", 10*k)
+		fmt.Fprintf(w, "nv_gpu_utilization{gpu_uuid=\"GPU-x\"} 0.5\n")
+		if k == 4 {
+			go srv.Close() // after this answer: Close waits for it
+		}
+	}))
+	t.Cleanup(srv.Close)
+	code, out, errs := runHarness(t, "monitor", "--triton", srv.URL, "--interval", "100ms", "--duration", "1500ms")
+	if code != exitcode.OK {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	if strings.Count(errs, "warning") != 1 || !strings.Contains(errs, `sampler "triton" (triton) has had no data for`) ||
+		!strings.Contains(errs, "connect") {
+		t.Errorf("stderr %q: want one warning naming the sampler and the error", errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	last := lines[len(lines)-1]
+	if !strings.Contains(last, "(triton stale ") {
+		t.Errorf("the last line does not say the data is stale:\n%s", out)
+	}
+	marked := false
+	for _, l := range lines {
+		marked = marked || strings.Contains(l, "*")
+	}
+	if !marked {
+		t.Errorf("no value was marked stale (*):\n%s", out)
 	}
 }
 

@@ -2,16 +2,69 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/exitcode"
+	"github.com/harness-gpu/harness/internal/plan"
 	"github.com/harness-gpu/harness/internal/result"
 	"github.com/harness-gpu/harness/internal/sim"
 	"github.com/harness-gpu/harness/scenarios"
 )
+
+// demoIntro is the demo's first screen: the simulated server, what the run
+// will do and for how long, and where the results go.
+func demoIntro(w io.Writer, gpuName, url string, scn *dsl.Scenario, p plan.Plan, o runOutputs) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "harness demo: a simulated inference server (Triton-like, on a simulated %s) is listening at %s.\n", gpuName, url)
+	fmt.Fprintf(&b, "It will send load to it in %d steps, %s in all:\n", len(p.Steps), p.Total)
+	for _, st := range p.Steps {
+		level := fmt.Sprintf("%d users", st.Users)
+		if st.Users == 1 {
+			level = "1 user"
+		}
+		if st.Model == dsl.Open {
+			level = fmt.Sprintf("%g requests/s", st.Rate)
+		} else if st.Pace > 0 {
+			level += fmt.Sprintf(", each sending a request every %s", st.Pace)
+		}
+		ramp := ""
+		if st.Ramp > 0 {
+			ramp = fmt.Sprintf(" after a %s ramp", st.Ramp)
+		}
+		fmt.Fprintf(&b, "  %-10s %s, measured for %s%s\n", st.Name, level, st.Duration, ramp)
+	}
+	var samplers []string
+	for _, s := range scn.Samplers {
+		samplers = append(samplers, fmt.Sprintf("%s (sampler %s)", demoSamples[s.Kind], s.Name))
+	}
+	if len(samplers) > 0 {
+		fmt.Fprintf(&b, "Meanwhile it reads the server's %s", strings.Join(samplers, " and "))
+		if !o.quiet {
+			b.WriteString(": one line a second below")
+		}
+		b.WriteString(".\n")
+	}
+	fmt.Fprintf(&b, "Then it checks %d assertions and writes the results to %s", len(scn.Asserts), o.out)
+	if o.junit != "" {
+		fmt.Fprintf(&b, " and %s", o.junit)
+	}
+	b.WriteString(".\nCtrl-C stops it early and still writes them.\n\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// demoSamples says what each kind of sampler reads.
+var demoSamples = map[dsl.SamplerKind]string{
+	dsl.SamplerTriton:     "Triton metrics",
+	dsl.SamplerDCGM:       "GPU metrics",
+	dsl.SamplerNVML:       "GPUs through NVML",
+	dsl.SamplerPrometheus: "Prometheus series",
+}
 
 // fastDemoVars shrink demo.hcl's windows for --fast: 5 s + 5 × (2 s ramp +
 // 6 s) = 45 s instead of 2 min 45 s, the same plan otherwise.
@@ -39,7 +92,6 @@ reading the simulator's /metrics and /dcgm/metrics.`,
 				return exitcode.Wrap(exitcode.Internal, fmt.Errorf("starting the simulated server: %w", err))
 			}
 			defer srv.Close()
-			fmt.Fprintf(a.stdout, "harness demo: simulated %s at %s\n", profile.GPUName, url)
 
 			const name = "demo.hcl"
 			src, err := scenarios.FS.ReadFile(name)
@@ -56,6 +108,9 @@ reading the simulator's /metrics and /dcgm/metrics.`,
 			}
 			if o.out == "" {
 				o.out = result.DefaultPath("demo-"+profile.Name, time.Now())
+			}
+			if err := demoIntro(a.stdout, profile.GPUName, url, scn, plan.Build(scn), o); err != nil {
+				return exitcode.Wrap(exitcode.Internal, err)
 			}
 			return a.execute(scn, o)
 		},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/exitcode"
+	"github.com/harness-gpu/harness/internal/result"
 	"github.com/harness-gpu/harness/internal/sampler"
 )
 
@@ -34,7 +35,8 @@ func newMonitorCmd(a *app) *cobra.Command {
 		Short: "Show GPU and Triton samplers live, without load (like nvidia-smi dmon)",
 		Long: `monitor runs samplers only, no load, and prints one line per interval:
 GPU%, Mem%, MemUsed, Temp, Power, Triton requests since the last line, queue
-and inference time. With FILE, the scenario's sampler blocks are used; the
+and inference time. Values of a sampler that stopped answering end in '*'
+and the line says how old they are: "(dcgm stale 4.2s)". With FILE, the scenario's sampler blocks are used; the
 flags add more. With neither, it samples the local GPUs through NVML.
 It runs until Ctrl-C or --duration.`,
 		Args: cobra.MaximumNArgs(1),
@@ -85,7 +87,7 @@ func runMonitor(a *app, o monitorOptions, args []string) error {
 		ctx, cancel = context.WithTimeout(ctx, o.duration)
 		defer cancel()
 	}
-	if err := printMonitor(ctx, a.stdout, g, o); err != nil {
+	if err := printMonitor(ctx, a.stdout, a.stderr, g, o); err != nil {
 		return exitcode.Wrap(exitcode.Internal, err)
 	}
 	if a.ctx.Err() != nil {
@@ -95,8 +97,10 @@ func runMonitor(a *app, o monitorOptions, args []string) error {
 }
 
 // printMonitor samples in the background and prints a line per interval
-// until ctx is done. Every write error is returned.
-func printMonitor(ctx context.Context, w io.Writer, g *sampler.Group, o monitorOptions) error {
+// until ctx is done. Values of a sampler whose data stopped arriving are
+// marked stale in the line, and stderr says so once per sampler. Every write
+// error on w is returned.
+func printMonitor(ctx context.Context, w, stderr io.Writer, g *sampler.Group, o monitorOptions) error {
 	runDone := make(chan struct{})
 	go func() { defer close(runDone); g.Run(ctx) }()
 	defer func() { <-runDone }()
@@ -111,6 +115,7 @@ func printMonitor(ctx context.Context, w io.Writer, g *sampler.Group, o monitorO
 	if err != nil {
 		return err
 	}
+	warned := map[string]bool{}
 	tick := time.NewTicker(o.interval)
 	defer tick.Stop()
 	for {
@@ -118,10 +123,29 @@ func printMonitor(ctx context.Context, w io.Writer, g *sampler.Group, o monitorO
 		case <-ctx.Done():
 			return nil
 		case now := <-tick.C:
-			if _, err := fmt.Fprintln(w, format(now, g.Latest())); err != nil {
+			latest, status := g.Latest(), g.Status()
+			warnStale(stderr, status, warned)
+			if _, err := fmt.Fprintln(w, format(now, latest, status)); err != nil {
 				return err
 			}
 		}
+	}
+}
+
+// warnStale warns, once per sampler, that a sampler's data stopped
+// arriving: its last values would otherwise read as current.
+func warnStale(stderr io.Writer, status []result.SamplerStatus, warned map[string]bool) {
+	for _, s := range status {
+		if !s.Stale() || warned[s.Name] {
+			continue
+		}
+		warned[s.Name] = true
+		why := ""
+		if s.LastError != "" {
+			why = " (" + s.LastError + ")"
+		}
+		fmt.Fprintf(stderr, "harness: warning: sampler %q (%s) has had no data for %s%s; its values are marked stale (*) until it answers again\n",
+			s.Name, s.Kind, sampler.StaleAge(s.NoData), why)
 	}
 }
 

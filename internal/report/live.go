@@ -3,28 +3,96 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
-	"github.com/harness-gpu/harness/internal/runner"
+	"github.com/harness-gpu/harness/internal/result"
 )
 
-// liveSampler is one sampler column of the live console: its header and the
-// runner.Tick.Samples key it shows.
-type liveSampler struct {
+// liveCol is one sampler column of the live console: its header, the
+// Tick.Samples key it shows, how it prints the value, and the samplers whose
+// data it shows (a stale one marks the cell).
+type liveCol struct {
 	head, key string
 	width     int
+	format    func(float64) string
+	samplers  []string
 }
 
-var liveSamplers = []liveSampler{
-	{"GPU%", "gpu.utilization", 5},
-	{"Mem%", "gpu.memory_utilization", 5},
-	{"MemUsed", "gpu.memory_used_mib", 8},
-	{"Temp", "gpu.temperature", 5},
-	{"Power", "gpu.power_w", 6},
-	{"Req+N", "triton.requests", 6},
-	{"QueueMs", "triton.queue_ms", 8},
-	{"InferMs", "triton.infer_ms", 8},
+func fixed(decimals int) func(float64) string {
+	return func(v float64) string { return strconv.FormatFloat(v, 'f', decimals, 64) }
 }
+
+// liveGPU are the GPU columns, shown when the run has an nvml or dcgm
+// sampler: the highest value across GPUs.
+var liveGPU = []liveCol{
+	{head: "GPU%", key: "gpu.utilization", width: 5, format: fixed(0)},
+	{head: "Mem%", key: "gpu.memory_utilization", width: 5, format: fixed(0)},
+	{head: "MemMiB", key: "gpu.memory_used_mib", width: 7, format: fixed(0)},
+	{head: "TempC", key: "gpu.temperature", width: 5, format: fixed(0)},
+	{head: "PowerW", key: "gpu.power_w", width: 7, format: fixed(1)},
+}
+
+// liveTriton are the Triton columns, shown when the run has a triton
+// sampler: Triton's own count of the requests it completed per second, and
+// its queue and compute times per request, over its last two scrapes.
+var liveTriton = []liveCol{
+	{head: "TritonReq/s", key: "triton.rps", width: 11, format: fixed(1)},
+	{head: "QueueMs", key: "triton.queue_ms", width: 8, format: fixed(2)},
+	{head: "InferMs", key: "triton.infer_ms", width: 8, format: fixed(2)},
+}
+
+// liveSeriesWidth bounds a prometheus series column: its name is clipped to
+// it.
+const liveSeriesWidth = 14
+
+// liveColumns are the sampler columns for the samplers of a run: GPU columns
+// with an nvml or dcgm sampler, Triton columns with a triton sampler, and a
+// column per prometheus series (a counter as its rate, headed NAME/s).
+func liveColumns(ss []result.SamplerStatus) []liveCol {
+	var gpu, triton []string
+	var series []liveCol
+	for _, s := range ss {
+		switch s.Kind {
+		case "nvml", "dcgm":
+			gpu = append(gpu, s.Name)
+		case "triton":
+			triton = append(triton, s.Name)
+		case "prometheus":
+			for _, sr := range s.Series {
+				c := liveCol{head: sr.Name, key: "sampler." + s.Name + "." + sr.Name,
+					format: compact, samplers: []string{s.Name}}
+				if sr.Counter {
+					c.head, c.key = sr.Name+"/s", c.key+".rate"
+				}
+				c.head = liveClip(c.head, liveSeriesWidth)
+				c.width = max(len(c.head), 10)
+				series = append(series, c)
+			}
+		}
+	}
+	var cols []liveCol
+	for _, group := range []struct {
+		cols     []liveCol
+		samplers []string
+	}{{liveGPU, gpu}, {liveTriton, triton}} {
+		if len(group.samplers) == 0 {
+			continue
+		}
+		for _, c := range group.cols {
+			c.samplers = group.samplers
+			cols = append(cols, c)
+		}
+	}
+	return append(cols, series...)
+}
+
+// compact prints a prometheus value, of any magnitude, in 4 significant
+// digits.
+func compact(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
 
 // liveHeaderEvery repeats the header like `nvidia-smi dmon` does.
 const liveHeaderEvery = 20
@@ -32,7 +100,9 @@ const liveHeaderEvery = 20
 // Live is the live console: one plain, aligned line per second, like
 // `nvidia-smi dmon`, so it reads the same in a terminal and in a CI log. On
 // a terminal each line also shows the step's progress (elapsed/total).
-// Sampler columns appear only when the run has samplers (Tick.Samples not nil).
+// Sampler columns are those of the run's samplers (liveColumns). A sampler
+// whose data is not current marks its cells with '*' and the line ends with
+// how long it has had no data ("dcgm: no data for 4 s").
 type Live struct {
 	w     io.Writer
 	tty   bool
@@ -48,13 +118,14 @@ func NewLive(w io.Writer, tty bool) *Live { return &Live{w: w, tty: tty} }
 func (l *Live) Err() error { return l.err }
 
 // Tick prints one line for t (and the header every liveHeaderEvery lines).
-func (l *Live) Tick(t runner.Tick) {
+func (l *Live) Tick(t result.Tick) {
 	if l.err != nil {
 		return
 	}
+	cols := liveColumns(t.Samplers)
 	var b strings.Builder
 	if l.lines%liveHeaderEvery == 0 {
-		l.header(&b, t.Samples != nil)
+		l.header(&b, cols)
 	}
 	l.lines++
 	level := fmt.Sprintf("%du", t.Users)
@@ -63,29 +134,48 @@ func (l *Live) Tick(t runner.Tick) {
 	}
 	fmt.Fprintf(&b, "%8s %-16s %-3s %8s %8.1f %8s %8s %6d", t.Time.Format("15:04:05"), liveClip(t.Step, 16),
 		livePhase(t.Phase), level, t.RPS, oneDecimal(t.P50), oneDecimal(t.P95), t.Errors)
-	if t.Samples != nil {
-		for _, c := range liveSamplers {
-			v, ok := t.Samples[c.key]
-			cell := "-"
-			if ok {
-				cell = fmt.Sprintf("%.1f", v)
-			}
-			fmt.Fprintf(&b, " %*s", c.width, cell)
+	var stale []string
+	for _, s := range t.Samplers {
+		if s.Stale() {
+			stale = append(stale, s.Name)
 		}
+	}
+	for _, c := range cols {
+		cell := "-"
+		if v, ok := t.Samples[c.key]; ok && !math.IsNaN(v) && !math.IsInf(v, 0) {
+			cell = c.format(v)
+			if slices.ContainsFunc(c.samplers, func(n string) bool { return slices.Contains(stale, n) }) {
+				cell += "*"
+			}
+		}
+		fmt.Fprintf(&b, " %*s", c.width, cell)
 	}
 	if l.tty {
 		fmt.Fprintf(&b, "  %s/%s", liveClock(t.StepElapsed.Seconds()), liveClock(t.StepTotal.Seconds()))
+	}
+	var notes []string
+	for _, s := range t.Samplers {
+		if s.Stale() {
+			notes = append(notes, fmt.Sprintf("%s: no data for %d s", s.Name, wholeSeconds(s.NoData)))
+		}
+	}
+	if len(notes) > 0 {
+		b.WriteString("  " + strings.Join(notes, "; "))
 	}
 	b.WriteByte('\n')
 	_, l.err = io.WriteString(l.w, b.String())
 }
 
-func (l *Live) header(b *strings.Builder, samplers bool) {
+// wholeSeconds rounds d to seconds, at least 1: a sampler with no data has
+// had none for some time.
+func wholeSeconds(d time.Duration) int64 {
+	return max(int64(d.Round(time.Second)/time.Second), 1)
+}
+
+func (l *Live) header(b *strings.Builder, cols []liveCol) {
 	fmt.Fprintf(b, "# %6s %-16s %-3s %8s %8s %8s %8s %6s", "time", "step", "ph", "load", "req/s", "p50ms", "p95ms", "errors")
-	if samplers {
-		for _, c := range liveSamplers {
-			fmt.Fprintf(b, " %*s", c.width, c.head)
-		}
+	for _, c := range cols {
+		fmt.Fprintf(b, " %*s", c.width, c.head)
 	}
 	if l.tty {
 		b.WriteString("  progress")

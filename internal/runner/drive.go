@@ -82,8 +82,9 @@ func (e *engine) second(i int, st *stepRun, stepStart, now time.Time) (bool, str
 	ps := e.p.Steps[i]
 	elapsed := now.Sub(stepStart)
 	var samples map[string]float64
+	var status []result.SamplerStatus
 	if e.opts.Samplers != nil {
-		samples = e.opts.Samplers.Latest()
+		samples, status = e.opts.Samplers.Latest(), e.opts.Samplers.Status()
 	}
 	users, rate := 0, 0.0
 	if ps.Model == dsl.Open {
@@ -100,11 +101,11 @@ func (e *engine) second(i int, st *stepRun, stepStart, now time.Time) (bool, str
 	}
 	if e.opts.OnTick != nil {
 		completed, errs, dropped, p50, p95 := e.live.take()
-		e.opts.OnTick(Tick{
+		e.opts.OnTick(result.Tick{
 			Time: now, Elapsed: now.Sub(e.runStart), Step: ps.Name, StepIndex: i, StepCount: len(e.p.Steps),
 			Phase: phase, StepElapsed: elapsed, StepTotal: ps.Ramp + ps.Duration,
 			Users: users, Rate: rate, RPS: float64(completed), P50: p50, P95: p95,
-			Errors: errs, Dropped: dropped, Samples: samples,
+			Errors: errs, Dropped: dropped, Samples: samples, Samplers: status,
 		})
 	}
 	if phase != "measured" || e.opts.Live == nil {

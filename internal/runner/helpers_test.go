@@ -116,3 +116,6 @@ func (f *fakeSamplers) Window(start, end time.Time) result.Aggregates {
 }
 func (f *fakeSamplers) Latest() map[string]float64 { return map[string]float64{"gpu.temperature": 70} }
 func (f *fakeSamplers) SampleNow(context.Context)  {}
+func (f *fakeSamplers) Status() []result.SamplerStatus {
+	return []result.SamplerStatus{{Name: "gpu", Kind: "nvml", Started: true}}
+}

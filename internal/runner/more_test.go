@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // Failures are classified: a server slower than the target timeout is a
@@ -85,10 +86,10 @@ func TestSamplersAndTicks(t *testing.T) {
 	srv := newCountingServer(t, nil)
 	s := scenario(srv.URL, &dsl.Step{Name: "s", Users: 2, Pace: 100 * time.Millisecond, Duration: 2200 * time.Millisecond})
 	fs := &fakeSamplers{}
-	var ticks []Tick
-	f := run(t, context.Background(), s, Options{Samplers: fs, OnTick: func(tk Tick) { ticks = append(ticks, tk) }})
+	var ticks []result.Tick
+	f := run(t, context.Background(), s, Options{Samplers: fs, OnTick: func(tk result.Tick) { ticks = append(ticks, tk) }})
 	st := f.Steps[0]
-	if len(ticks) != 2 || ticks[0].Samples["gpu.temperature"] != 70 || ticks[1].RPS == 0 || ticks[1].Users != 2 {
+	if len(ticks) != 2 || ticks[0].Samples["gpu.temperature"] != 70 || len(ticks[0].Samplers) != 1 || ticks[1].RPS == 0 || ticks[1].Users != 2 {
 		t.Errorf("ticks %+v", ticks)
 	}
 	if st.GPU == nil || st.Samplers["gpu"].Kind != "nvml" || fs.windows.Load() != 1 {

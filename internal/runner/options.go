@@ -51,35 +51,14 @@ import (
 type Samplers interface {
 	Window(start, end time.Time) result.Aggregates
 	Latest() map[string]float64
+	Status() []result.SamplerStatus // for the live console's stale marks
 	SampleNow(ctx context.Context)
-}
-
-// Tick is sent once a second, for the live console and the abort watch.
-type Tick struct {
-	Time      time.Time
-	Elapsed   time.Duration // since the run began
-	Step      string
-	StepIndex int
-	StepCount int
-	Phase     string // "ramp" | "measured"
-	// StepElapsed is the time into the step (ramp included) of StepTotal.
-	StepElapsed, StepTotal time.Duration
-	Users                  int     // closed model: users running
-	Rate                   float64 // open model: arrivals/s scheduled now
-	// RPS, P50, P95 (ms) and Errors are over the requests that completed in
-	// the last second, whatever second they started in.
-	RPS      float64
-	P50, P95 *float64
-	Errors   int64
-	Dropped  int64 // open-model arrivals dropped in the last second
-	// Samples is Samplers.Latest() at this tick; nil without samplers.
-	Samples map[string]float64
 }
 
 // Options tune a run; the zero value runs with no samplers and no output.
 type Options struct {
-	Samplers Samplers   // nil = none
-	OnTick   func(Tick) // nil = none
+	Samplers Samplers          // nil = none
+	OnTick   func(result.Tick) // nil = none
 	// Live is called once a second during a measured window with the step so
 	// far (its requests, latency, extract, status codes and
 	// Samplers.Window(measuredStart, now)). Returning abort=true stops the load

@@ -28,6 +28,7 @@ type member struct {
 	s        Sampler
 	st       *store
 	started  bool
+	startAt  time.Time // when Start returned successfully
 	startErr error
 	// token admits one sample at a time: a sample stuck past its deadline
 	// keeps it until it returns, so hung samples never pile up.
@@ -94,6 +95,7 @@ func (g *Group) Start(ctx context.Context) error {
 		wg.Go(func() {
 			m.startErr = startBounded(ctx, m.s, max(m.timeout(), minStartTimeout))
 			m.started = m.startErr == nil
+			m.startAt = g.opts.now()
 		})
 	}
 	wg.Wait()

@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // monitorCols are the sampler columns of `harness monitor`, in the seed
@@ -27,9 +30,58 @@ var monitorCols = []struct {
 	{"MemUsed", "MiB", 8, "%.0f", ".memory_used_mib"},
 	{"Temp", "C", 5, "%.0f", ".temperature"},
 	{"Power", "W", 7, "%.1f", ".power_w"},
-	{"Req+N", "req", 7, "%+.0f", "triton.requests"}, // requests since the previous scrape
+	{"TritonReq", "n/line", 9, "%+.0f", "triton.requests"}, // Triton's successful requests since its previous scrape
 	{"QueueMs", "ms", 8, "%.2f", "triton.queue_ms"},
 	{"InferMs", "ms", 8, "%.2f", "triton.infer_ms"},
+}
+
+// monitorStale says which columns show a stale sampler's values and how
+// old they are: the GPU columns (those before the first triton key) are
+// stale when a GPU source is, the Triton columns when a triton sampler is.
+type monitorStale struct {
+	gpu, triton bool
+	notes       []string // "NAME stale Ns", in sampler order
+	csv         []string // "NAME:Ns"
+}
+
+func newMonitorStale(status []result.SamplerStatus) monitorStale {
+	var ms monitorStale
+	hw := slices.ContainsFunc(status, func(s result.SamplerStatus) bool {
+		return s.Started && (s.Kind == string(dsl.SamplerNVML) || s.Kind == string(dsl.SamplerDCGM))
+	})
+	for _, s := range status {
+		if !s.Stale() {
+			continue
+		}
+		age := StaleAge(s.NoData)
+		ms.notes = append(ms.notes, fmt.Sprintf("%s stale %s", s.Name, age))
+		ms.csv = append(ms.csv, fmt.Sprintf("%s:%s", s.Name, age))
+		switch dsl.SamplerKind(s.Kind) {
+		case dsl.SamplerNVML, dsl.SamplerDCGM:
+			ms.gpu = true
+		case dsl.SamplerTriton:
+			ms.triton = true
+			ms.gpu = ms.gpu || !hw // without nvml or dcgm, Triton's own GPU gauges fill the GPU columns
+		}
+	}
+	return ms
+}
+
+// StaleAge rounds how long a sampler has had no data for display: to a
+// tenth of a second below 10 s (monitor intervals can be short), else to the
+// second.
+func StaleAge(d time.Duration) time.Duration {
+	if d < 10*time.Second {
+		return max(d.Round(100*time.Millisecond), 100*time.Millisecond)
+	}
+	return d.Round(time.Second)
+}
+
+func (ms monitorStale) column(i int) bool {
+	if strings.HasPrefix(monitorCols[i].key, "triton.") {
+		return ms.triton
+	}
+	return ms.gpu
 }
 
 // monitorValue is column i's value under gpuPrefix; false when unknown.
@@ -71,8 +123,11 @@ func WriteMonitorHeader(w io.Writer) error {
 // (gpus.N.* keys, by index; the gpu column is N), or a single row with gpu
 // "-" when no GPU is sampled. Triton's columns repeat on each row. Rows are
 // joined by '\n', without a trailing newline. Columns are fixed and
-// space-separated, "-" for unknown, so a script can split them.
-func FormatMonitorLine(t time.Time, latest map[string]float64) string {
+// space-separated, "-" for unknown, so a script can split them. A value of
+// a sampler whose data stopped arriving (status, from Group.Status) ends in
+// '*', and the row ends with how old it is: "(dcgm stale 4s)".
+func FormatMonitorLine(t time.Time, latest map[string]float64, status []result.SamplerStatus) string {
+	ms := newMonitorStale(status)
 	gpus, prefixes := monitorRows(latest)
 	rows := make([]string, len(gpus))
 	for r, p := range prefixes {
@@ -81,21 +136,30 @@ func FormatMonitorLine(t time.Time, latest map[string]float64) string {
 			cell := "-"
 			if v, ok := monitorValue(latest, p, i); ok {
 				cell = fmt.Sprintf(c.verb, v)
+				if ms.column(i) {
+					cell += "*"
+				}
 			}
 			f = append(f, cell)
 		}
 		rows[r] = pad(f)
+		if len(ms.notes) > 0 {
+			rows[r] += "  (" + strings.Join(ms.notes, ", ") + ")"
+		}
 	}
 	return strings.Join(rows, "\n")
 }
 
 // MonitorCSVHeader is the header of `harness monitor --format csv`.
-const MonitorCSVHeader = "time,gpu,utilization,memory_utilization,memory_used_mib,temperature,power_w,triton_requests,triton_queue_ms,triton_infer_ms"
+const MonitorCSVHeader = "time,gpu,utilization,memory_utilization,memory_used_mib,temperature,power_w,triton_requests,triton_queue_ms,triton_infer_ms,stale"
 
 // FormatMonitorCSV formats one interval as CSV rows (one per GPU, as
 // FormatMonitorLine): RFC 3339 time with fractional seconds, full-precision
-// values, empty where unknown. No trailing newline.
-func FormatMonitorCSV(t time.Time, latest map[string]float64) string {
+// values, empty where unknown. The last column lists the samplers whose data
+// stopped arriving and how old it is ("dcgm:4s;tri:2s"), empty when every
+// value is current. No trailing newline.
+func FormatMonitorCSV(t time.Time, latest map[string]float64, status []result.SamplerStatus) string {
+	stale := strings.Join(newMonitorStale(status).csv, ";")
 	gpus, prefixes := monitorRows(latest)
 	rows := make([]string, len(gpus))
 	for r, p := range prefixes {
@@ -107,7 +171,7 @@ func FormatMonitorCSV(t time.Time, latest map[string]float64) string {
 			}
 			f = append(f, cell)
 		}
-		rows[r] = strings.Join(f, ",")
+		rows[r] = strings.Join(append(f, stale), ",")
 	}
 	return strings.Join(rows, "\n")
 }

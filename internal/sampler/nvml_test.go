@@ -70,7 +70,7 @@ func TestNVMLMockH100(t *testing.T) {
 		t.Errorf("GPU 1 = %v", g1)
 	}
 	// nvidia-smi prints memory.used 11379 MiB for this reading: v2, rounded.
-	if got := FormatMonitorLine(t0, map[string]float64{"gpus.0.memory_used_mib": g0[fMemUsed]}); !strings.Contains(got, "11379") {
+	if got := FormatMonitorLine(t0, map[string]float64{"gpus.0.memory_used_mib": g0[fMemUsed]}, nil); !strings.Contains(got, "11379") {
 		t.Errorf("monitor line %q lacks 11379 MiB", got)
 	}
 	if err := s.Close(); err != nil {

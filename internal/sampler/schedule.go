@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -104,9 +106,44 @@ func (g *Group) sampleOnce(ctx context.Context, m *member) {
 	case o.err != nil && len(o.r.Points) == 0:
 		m.st.gap(t, o.err)
 	default:
+		inf := dropNonFinite(&o.r)
+		if inf != nil && len(o.r.Points) == 0 {
+			m.st.gap(t, inf)
+			return
+		}
 		m.st.add(t, o.r)
-		if o.err != nil {
-			m.st.note(o.err)
+		for _, err := range []error{o.err, inf} {
+			if err != nil {
+				m.st.note(err)
+			}
 		}
 	}
+}
+
+// dropNonFinite removes the points that are not finite. NaN is how an
+// exposition page says "no value" (an idle summary's quantiles): it is
+// dropped silently, as a missing value. ±Inf is a legal page value, or a
+// scrape-time sum past MaxFloat64; no window can aggregate it into anything a
+// results file can hold, so it is dropped and the error names it. A reading
+// left with nothing is then a gap.
+func dropNonFinite(r *Reading) error {
+	kept := r.Points[:0]
+	var inf []string
+	for _, p := range r.Points {
+		switch {
+		case math.IsNaN(p.Value):
+		case math.IsInf(p.Value, 0):
+			inf = append(inf, strings.TrimSpace(p.Field+" "+p.Entity))
+		default:
+			kept = append(kept, p)
+		}
+	}
+	r.Points = kept
+	if len(inf) == 0 {
+		return nil
+	}
+	if len(inf) > 3 {
+		inf = append(inf[:3], fmt.Sprintf("and %d more", len(inf)-3))
+	}
+	return fmt.Errorf("value not finite (±Inf), skipped: %s", strings.Join(inf, ", "))
 }

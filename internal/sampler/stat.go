@@ -23,11 +23,25 @@ func gaugeStat(vals []float64) result.Stat {
 	}
 	return result.Stat{
 		Min:  ptr(lo),
-		Mean: ptr(sum / float64(len(vals))),
+		Mean: ptr(mean(vals, sum)),
 		Max:  ptr(hi),
 		Last: ptr(vals[len(vals)-1]),
 		P95:  ptr(percentile(vals, 0.95)),
 	}
+}
+
+// mean is sum/n, or, when the sum of finite values overflowed (gauges near
+// MaxFloat64 are legal in an exposition page), the sum of v/n, which cannot.
+func mean(vals []float64, sum float64) float64 {
+	n := float64(len(vals))
+	if !math.IsInf(sum, 0) {
+		return sum / n
+	}
+	m := 0.0
+	for _, v := range vals {
+		m += v / n
+	}
+	return m
 }
 
 // percentile is the nearest-rank percentile of vals (not modified).
@@ -38,7 +52,15 @@ func percentile(vals []float64, q float64) float64 {
 	return s[min(max(rank, 1), len(s))-1]
 }
 
-func ptr(v float64) *float64 { return &v }
+// ptr makes a window value: &v, or nil (unknown) when v is ±Inf or NaN. A
+// delta, rate or ratio of finite samples can still overflow; it is then
+// unknown rather than a value the results file cannot hold.
+func ptr(v float64) *float64 {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return nil
+	}
+	return &v
+}
 
 // div returns a/b, or nil when either is unknown or b is 0.
 func div(a, b *float64) *float64 {

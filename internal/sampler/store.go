@@ -35,6 +35,7 @@ type store struct {
 	index       map[colKey]int
 	rows        []row
 	gaps        []time.Time
+	lastGapErr  string
 	gpus        map[string]result.GPUInfo
 	gpuOrder    []string
 	firstErrors []string
@@ -65,8 +66,8 @@ func (s *store) add(t time.Time, r Reading) {
 		i := s.index[colKey{p.Class, p.Field, p.Entity}]
 		if math.IsNaN(vals[i]) {
 			vals[i] = p.Value
-		} else {
-			vals[i] += p.Value
+		} else if vals[i] += p.Value; math.IsInf(vals[i], 0) {
+			vals[i] = math.NaN() // the sum overflowed: unknown, not ±Inf
 		}
 	}
 	s.rows = append(s.rows, row{t: t, vals: vals})
@@ -86,6 +87,7 @@ func (s *store) gap(t time.Time, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.gaps = append(s.gaps, t)
+	s.lastGapErr = err.Error()
 	s.noteLocked(err)
 }
 
@@ -160,6 +162,20 @@ func (s *store) counts() (samples, gaps int64, errs []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return int64(len(s.rows)), int64(len(s.gaps)), append([]string(nil), s.firstErrors...)
+}
+
+// newest returns the newest reading's time, the newest gap's time and its
+// error; zero times when there is none.
+func (s *store) newest() (reading, gap time.Time, gapErr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := len(s.rows); n > 0 {
+		reading = s.rows[n-1].t
+	}
+	if n := len(s.gaps); n > 0 {
+		gap = s.gaps[n-1]
+	}
+	return reading, gap, s.lastGapErr
 }
 
 // value returns row r's value of column i and whether it is present.

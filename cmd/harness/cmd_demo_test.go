@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/plan"
+	"github.com/harness-gpu/harness/scenarios"
+)
+
+// The demo's first screen says what it is about to do, for how long, and
+// where the results go, from the plan of the scenario it runs.
+func TestDemoIntro(t *testing.T) {
+	src, err := scenarios.FS.ReadFile("demo.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		vars []string
+		o    runOutputs
+		want []string
+		not  []string
+	}{
+		{"default", nil, runOutputs{out: "results/demo.json"}, []string{
+			"simulated NVIDIA GeForce RTX 3060) is listening at http://127.0.0.1:9/.",
+			"It will send load to it in 6 steps, 2m45s in all:",
+			"  baseline   1 user, each sending a request every 2s, measured for 15s\n",
+			"  users_200  200 users, each sending a request every 2s, measured for 25s after a 5s ramp\n",
+			"Meanwhile it reads the server's Triton metrics (sampler triton) and GPU metrics (sampler dcgm): one line a second below.\n",
+			"Then it checks 7 assertions and writes the results to results/demo.json.\nCtrl-C stops it early",
+		}, nil},
+		{"fast, quiet, junit", fastDemoVars, runOutputs{out: "r.json", junit: "j.xml", quiet: true}, []string{
+			"6 steps, 45s in all:",
+			"  users_10   10 users, each sending a request every 2s, measured for 6s after a 2s ramp\n",
+			"to r.json and j.xml.",
+		}, []string{"one line a second"}},
+	} {
+		scn, diags := dsl.LoadBytes("scenarios/demo.hcl", src, dsl.LoadOptions{Vars: append([]string{"backend=http://127.0.0.1:9"}, c.vars...)})
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		var b bytes.Buffer
+		if err := demoIntro(&b, "NVIDIA GeForce RTX 3060", "http://127.0.0.1:9/", scn, plan.Build(scn), c.o); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%s: the intro lacks %q:\n%s", c.name, w, b.String())
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(b.String(), w) {
+				t.Errorf("%s: the intro has %q:\n%s", c.name, w, b.String())
+			}
+		}
+	}
+}
