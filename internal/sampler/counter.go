@@ -9,8 +9,8 @@ package sampler
 //     unloaded and reloaded the model, or restarted), so the series restarted
 //     from zero and the step adds cur.
 //   - A series absent from the window's first row but present later is a new
-//     series: Triton creates a model's series at 0 when it loads (FORMATS
-//     §1.5), so its first value counts in full.
+//     series: Triton creates a model's series at 0 when it loads (Triton's
+//     metrics documentation), so its first value counts in full.
 //   - A series that vanishes has ended: it contributes what it grew while
 //     present. If it comes back lower than it left, that is a reset as above.
 //

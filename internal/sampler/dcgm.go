@@ -11,8 +11,8 @@ import (
 	"github.com/harness-gpu/harness/internal/result"
 )
 
-// dcgmFields maps dcgm-exporter fields to GPU fields (FORMATS §3; memory in
-// MiB already). FB_FREE and FB_RESERVED only feed the total.
+// dcgmFields maps dcgm-exporter fields to GPU fields (dcgm-exporter's
+// default-counters.csv; memory in MiB already). FB_FREE and FB_RESERVED only feed the total.
 var dcgmFields = map[string]string{
 	"DCGM_FI_DEV_GPU_UTIL":      fUtil,
 	"DCGM_FI_DEV_MEM_COPY_UTIL": fMemUtil,

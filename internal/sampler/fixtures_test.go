@@ -27,7 +27,7 @@ next:
 func TestTritonFixtureParses(t *testing.T) {
 	body := fixture(t, "triton/datadog_t4_triton_metrics.txt")
 	if bytes.HasSuffix(body, []byte("\n")) {
-		t.Fatal("the captured Triton page is expected to lack its trailing newline (FORMATS §2)")
+		t.Fatal("the captured Triton page is expected to lack its trailing newline (see its .source.md)")
 	}
 	ss := mustParse(t, body)
 	for _, c := range []struct {

@@ -12,7 +12,8 @@ import (
 	"github.com/harness-gpu/harness/internal/result"
 )
 
-// Triton counter fields (classCounter Field), one per metric of FORMATS §1.2.
+// Triton counter fields (classCounter Field), one per nv_inference_* counter
+// Triton exports per model and version.
 const (
 	tSuccess = "success"
 	tFailure = "failure"

@@ -16,8 +16,8 @@
 //	GET  /v2/health/live            Triton liveness: 200 empty, 400 when not live
 //	GET  /v2/health/ready           Triton readiness: 200 empty, 400 when not ready
 //	GET  /v2/models/efficient_fiqa/ready
-//	GET  /metrics                   Triton's Prometheus text (FORMATS §1)
-//	GET  /dcgm/metrics              dcgm-exporter's Prometheus text (FORMATS §3)
+//	GET  /metrics                   Triton's Prometheus text
+//	GET  /dcgm/metrics              dcgm-exporter's Prometheus text
 //
 // The GPU model: the batches of all model instances share one execution
 // engine, as kernels from several CUDA contexts share one GPU. Each instance

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Health endpoints answer as the real servers do (FORMATS §1.7): Triton
+// Health endpoints answer as the real servers do: Triton
 // signals with the status code and an empty body, 200 or 400; the model
 // endpoint adds {"error":"Model version not ready"}; the Flask backend
 // answers {"status":"ok"}.

@@ -22,7 +22,7 @@ func checkHealth(t *testing.T, base string, cases []healthCase) {
 	}
 }
 
-// TestHealthEndpoints checks FORMATS §1.7: Triton answers with the status
+// TestHealthEndpoints checks what Triton's health endpoints do: Triton answers with the status
 // and an empty body; the model endpoint adds a JSON error when not ready.
 func TestHealthEndpoints(t *testing.T) {
 	_, ts := newTestServer(t, Config{Profile: fastProfile()})

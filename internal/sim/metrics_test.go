@@ -93,7 +93,7 @@ func TestTritonMetricsText(t *testing.T) {
 }
 
 // TestCountersMoveConsistently sends a burst and checks the deltas obey
-// FORMATS §1.5: Δsuccess = requests served, Δcount/Δexec = mean batch, and
+// Triton's counter semantics: Δsuccess = requests served, Δcount/Δexec = mean batch, and
 // the duration counters add up to what the responses reported.
 func TestCountersMoveConsistently(t *testing.T) {
 	_, ts := newTestServer(t, Config{Profile: fastProfile()})

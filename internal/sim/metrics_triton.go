@@ -31,7 +31,8 @@ const mib = 1024 * 1024
 // tritonMetrics renders Triton's /metrics page: families in the order a
 // real server prints them, labels in its (alphabetical) order. The instance
 // reporter's series carry gpu_uuid; the model-level ones (failures by
-// reason, pending) do not, as FORMATS §1.3 explains.
+// reason, pending) do not, as on a real
+// Triton (internal/sampler/testdata/fixtures/triton).
 func (s *Server) tritonMetrics() []byte {
 	st := s.stats.snapshot()
 	g := s.gpu.reading()

@@ -9,7 +9,7 @@ import (
 // Triton's failure reasons, in the order core declares them.
 var failureReasons = []string{"REJECTED", "CANCELED", "BACKEND", "OTHER"}
 
-// tritonStats are the per-model counters of FORMATS §1.5, updated as
+// tritonStats are the per-model counters Triton exports (nv_inference_*), updated as
 // infer_stats.cc does: once per finished request, and once per execution.
 type tritonStats struct {
 	mu sync.Mutex
