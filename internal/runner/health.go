@@ -60,7 +60,7 @@ func pollHealth(ctx context.Context, client *http.Client, h *dsl.Health) error {
 			// The probe was cut by the check's own timeout: the error before
 			// it (refused, a status) says more than "deadline exceeded".
 		case err != nil:
-			last = err.Error()
+			last = errMessage(err)
 		default:
 			last = fmt.Sprintf("status %d", status)
 		}

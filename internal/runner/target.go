@@ -95,7 +95,7 @@ func (tg *target) do(c client, r *Result) {
 	r.SendLatency = end.Sub(r.Start)
 	r.Latency = end.Sub(r.Scheduled)
 	if err != nil {
-		r.Class, r.Err = classify(err), err.Error()
+		r.Class, r.Err = classify(err), errMessage(err)
 		return
 	}
 	ok := tg.statusOK(r.Status)
