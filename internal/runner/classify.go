@@ -9,6 +9,8 @@ import (
 	"net"
 	"strings"
 	"syscall"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/valyala/fasthttp"
 )
@@ -58,4 +60,47 @@ func classify(err error) string {
 		return ClassTLS
 	}
 	return ClassOther
+}
+
+// maxMessageBytes bounds an error message as a step keeps it (results file,
+// reports, console): a server answering garbage would otherwise put
+// kilobytes of it, control characters and all, into every message.
+const maxMessageBytes = 200
+
+// errMessage is err's message as kept: see messageText.
+func errMessage(err error) string { return messageText(err.Error()) }
+
+// messageText makes s one printable line of at most maxMessageBytes: runs
+// of white space (newlines, tabs) become one space, other control or
+// unprintable characters and invalid UTF-8 become '?', and a longer text is
+// cut between characters and ends in "…".
+func messageText(s string) string {
+	var b strings.Builder
+	space := false
+	for i := 0; i < len(s) && b.Len() <= maxMessageBytes; {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case unicode.IsSpace(r):
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		case r == utf8.RuneError && size == 1, !unicode.IsPrint(r):
+			b.WriteByte('?')
+		default:
+			b.WriteRune(r)
+		}
+		space = false
+	}
+	out := b.String()
+	if len(out) <= maxMessageBytes {
+		return out
+	}
+	cut := maxMessageBytes - len("…")
+	for !utf8.RuneStart(out[cut]) {
+		cut--
+	}
+	return out[:cut] + "…"
 }

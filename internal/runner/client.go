@@ -3,12 +3,11 @@ package runner
 import (
 	"bytes"
 	"context"
-	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -131,7 +130,11 @@ func (tg *target) newFastClient(maxConns int) *fastClient {
 		DialTimeout: func(addr string, timeout time.Duration) (net.Conn, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), timeout)
 			defer cancel()
-			return tg.dialer.DialContext(ctx, "tcp", addr)
+			conn, err := tg.dialer.DialContext(ctx, "tcp", addr)
+			if err != nil {
+				return nil, err
+			}
+			return &trackedConn{Conn: conn}, nil
 		},
 		MaxConns: max(maxConns, 1),
 		// A response's header block must fit in the read buffer (fasthttp
@@ -143,7 +146,13 @@ func (tg *target) newFastClient(maxConns int) *fastClient {
 		// sends it.
 		DisablePathNormalizing: true,
 		StreamResponseBody:     true,
-		RetryIfErr:             retryStale,
+		// fasthttp's RetryIfErr sees the request and the error but not the
+		// connection, which decides whether a retry is safe: retryTransport
+		// decides, RetryIfErr only follows it. Each attempt but the last
+		// can meet one stale idle connection of the pool.
+		Transport:                 retryTransport{replayable: tg.replayable()},
+		RetryIfErr:                func(*fasthttp.Request, int, error) (bool, bool) { return false, true },
+		MaxIdemponentCallAttempts: max(maxConns, 1) + 1,
 	}}
 	fc.pairs.New = func() any {
 		p := new(fastPair)
@@ -172,15 +181,90 @@ func (tg *target) copyRequest(req *fasthttp.Request) {
 	}
 }
 
-// retryStale sends a request again once when the connection failed before
-// any byte of the response came back — a keep-alive connection the server
-// had closed while it sat idle, which net/http also retries (it notices the
-// close on its idle reader; fasthttp has none). fasthttp's default would
-// retry any idempotent request up to five times, hiding real failures.
-func retryStale(_ *fasthttp.Request, attempts int, err error) (resetTimeout, retry bool) {
-	stale := errors.Is(err, io.EOF) || errors.Is(err, fasthttp.ErrConnectionClosed) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
-	return false, attempts == 1 && stale
+// replayable reports whether net/http would send the target's request again
+// after a failure: GET, HEAD, OPTIONS and TRACE, or any method with an
+// Idempotency-Key or X-Idempotency-Key header (PUT and DELETE, idempotent
+// as they are, are not retried by net/http, so neither are they here).
+func (tg *target) replayable() bool {
+	if tg.reqErr != nil {
+		return false
+	}
+	switch tg.req.Method {
+	case "", http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return true
+	}
+	_, key := tg.req.Header["Idempotency-Key"]
+	_, xkey := tg.req.Header["X-Idempotency-Key"]
+	return key || xkey
+}
+
+// retryTransport is fasthttp's own transport, deciding as net/http's
+// Transport does whether a request that failed may be sent again: only on
+// a reused keep-alive connection (a fresh one the server hung up on has
+// answered), only when no byte of the response came back, and only when
+// the request is replayable or provably never reached the server (nothing
+// of it was written). Anything else would hide a failure, or send a POST
+// twice.
+type retryTransport struct{ replayable bool }
+
+func (t retryTransport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response) (bool, error) {
+	_, err := fasthttp.DefaultTransport.RoundTrip(hc, req, resp)
+	if err == nil {
+		return false, nil
+	}
+	// The connection's LocalAddr, which fasthttp keeps on the response; not
+	// there when the dial failed.
+	a, ok := resp.LocalAddr().(trackedAddr)
+	if !ok {
+		return false, err
+	}
+	c := a.c
+	return c.reused && c.read == 0 && (c.wrote == 0 || t.replayable), err
+}
+
+// errIdleClosed is a request not sent because the server had closed its
+// keep-alive connection while it sat idle. net/http notices that on a
+// reader of its own and never picks such a connection; fasthttp has none,
+// so trackedConn looks before writing.
+var errIdleClosed = fmt.Errorf("the server closed the idle keep-alive connection: %w", io.EOF)
+
+// trackedConn is a fasthttp connection that counts what the current
+// exchange did with it: whether it is reused and how many bytes went each
+// way, which decide a retry. An exchange is one request written and its
+// response read (fasthttp does not pipeline), so a write after a read
+// begins the next one. Only the goroutine of the exchange touches it.
+type trackedConn struct {
+	net.Conn
+	reused, reading bool
+	wrote, read     int64
+}
+
+func (c *trackedConn) Write(b []byte) (int, error) {
+	if c.reading {
+		c.reused, c.reading, c.wrote, c.read = true, false, 0, 0
+		if peerClosed(c.Conn) {
+			return 0, errIdleClosed
+		}
+	}
+	n, err := c.Conn.Write(b)
+	c.wrote += int64(n)
+	return n, err
+}
+
+func (c *trackedConn) Read(b []byte) (int, error) {
+	c.reading = true
+	n, err := c.Conn.Read(b)
+	c.read += int64(n)
+	return n, err
+}
+
+// LocalAddr carries the connection along, for retryTransport to find it on
+// the response.
+func (c *trackedConn) LocalAddr() net.Addr { return trackedAddr{c.Conn.LocalAddr(), c} }
+
+type trackedAddr struct {
+	net.Addr
+	c *trackedConn
 }
 
 func (fc *fastClient) exchange(keep *bytes.Buffer) (int, int64, error) {

@@ -1,7 +1,9 @@
 package runner
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -25,9 +27,14 @@ func newExtractor(jsonPaths []string) *extractor {
 
 // extract fills out (len(out) == len(paths)) with each field's value, NaN
 // for a miss. It never fails: a body that is not JSON misses every field.
+// Numbers are kept as text until a path reaches one, so a number out of
+// float64's range (1e400) is a miss of its own field only, and no value
+// read is ever ±Inf.
 func (e *extractor) extract(body []byte, out []float64) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
 	var doc any
-	if err := json.Unmarshal(body, &doc); err != nil {
+	if err := dec.Decode(&doc); err != nil || !atEOF(dec) {
 		for i := range out {
 			out[i] = math.NaN()
 		}
@@ -36,6 +43,13 @@ func (e *extractor) extract(body []byte, out []float64) {
 	for i, p := range e.paths {
 		out[i] = lookup(doc, p)
 	}
+}
+
+// atEOF reports whether nothing but white space follows the decoded value,
+// as json.Unmarshal requires.
+func atEOF(dec *json.Decoder) bool {
+	_, err := dec.Token()
+	return err == io.EOF
 }
 
 // lookup walks doc along path and returns the number found there, or NaN.
@@ -59,8 +73,15 @@ func lookup(doc any, path []string) float64 {
 			return math.NaN()
 		}
 	}
-	if f, ok := cur.(float64); ok {
-		return f
+	n, ok := cur.(json.Number)
+	if !ok {
+		return math.NaN()
 	}
-	return math.NaN()
+	// An underflow reads as 0 (with ErrRange), which is the value near
+	// enough; an overflow reads as ±Inf, which is none.
+	f, _ := strconv.ParseFloat(string(n), 64)
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return math.NaN()
+	}
+	return f
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -48,6 +50,7 @@ func pollHealth(ctx context.Context, client *http.Client, h *dsl.Health) error {
 	if len(want) == 0 {
 		want[http.StatusOK] = true
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	last := "no answer yet"
@@ -60,11 +63,14 @@ func pollHealth(ctx context.Context, client *http.Client, h *dsl.Health) error {
 			// The probe was cut by the check's own timeout: the error before
 			// it (refused, a status) says more than "deadline exceeded".
 		case err != nil:
-			last = err.Error()
+			last = errMessage(err)
 		default:
 			last = fmt.Sprintf("status %d", status)
 		}
 		if sleep(ctx.Done(), interval) != nil {
+			if parent.Err() == nil && (err != nil || status == http.StatusBadRequest) && atTLSPort(parent, h.URL) {
+				last += ": " + tlsPortHint
+			}
 			return exitcode.Wrap(exitcode.Precondition,
 				fmt.Errorf("health %q: %s not ready after %s: %s", h.Name, h.URL, timeout, last))
 		}
@@ -87,6 +93,18 @@ func probe(ctx context.Context, client *http.Client, h *dsl.Health, per time.Dur
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	return resp.StatusCode, nil
+}
+
+// atTLSPort asks whether an http:// health URL is at a TLS server, which
+// explains its failures, within a second.
+func atTLSPort(ctx context.Context, rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	return plainURLAtTLSPort(ctx, &net.Dialer{}, u)
 }
 
 func orDefault(d, def time.Duration) time.Duration {

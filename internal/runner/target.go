@@ -3,6 +3,7 @@ package runner
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"crypto/tls"
 	"fmt"
 	"io"
@@ -32,6 +33,9 @@ type target struct {
 	extract *extractor
 	bufs    sync.Pool   // *bytes.Buffer for bodies kept for extraction
 	dialer  *net.Dialer // every connection of both clients
+
+	tlsPortOnce sync.Once
+	tlsPort     bool // an http:// URL at a TLS server (asked on the first failure)
 }
 
 func newTarget(t *dsl.Target, cfg *tls.Config, version string) *target {
@@ -95,12 +99,18 @@ func (tg *target) do(c client, r *Result) {
 	r.SendLatency = end.Sub(r.Start)
 	r.Latency = end.Sub(r.Scheduled)
 	if err != nil {
-		r.Class, r.Err = classify(err), err.Error()
+		r.Class, r.Err = classify(err), errMessage(err)
+		if (r.Class == ClassReset || r.Class == ClassOther) && tg.atTLSPort() {
+			r.Class, r.Err = ClassTLS, tlsPortHint
+		}
 		return
 	}
 	ok := tg.statusOK(r.Status)
 	if !ok {
 		r.Class, r.Err = ClassStatus, "unexpected status "+strconv.Itoa(r.Status)
+		if r.Status == http.StatusBadRequest && tg.atTLSPort() {
+			r.Err += ": " + tlsPortHint
+		}
 	}
 	if tg.extract != nil {
 		r.Extracts = r.Extracts[:0]
@@ -111,6 +121,21 @@ func (tg *target) do(c client, r *Result) {
 			tg.extract.extract(keep.Bytes(), r.Extracts)
 		}
 	}
+}
+
+// atTLSPort reports whether the target is an http:// URL at a TLS server,
+// which explains a reset, a garbled answer or a 400. The port is asked once,
+// on the first such failure; senders failing meanwhile wait for the answer.
+func (tg *target) atTLSPort() bool {
+	if tg.reqErr != nil || tg.req.URL.Scheme != "http" {
+		return false
+	}
+	tg.tlsPortOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), min(tg.timeout(), 2*time.Second))
+		defer cancel()
+		tg.tlsPort = plainURLAtTLSPort(ctx, tg.dialer, tg.req.URL)
+	})
+	return tg.tlsPort
 }
 
 func (tg *target) statusOK(code int) bool {

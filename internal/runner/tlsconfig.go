@@ -1,9 +1,13 @@
 package runner
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 
@@ -52,4 +56,37 @@ func resolve(baseDir, p string) string {
 		return p
 	}
 	return filepath.Join(baseDir, p)
+}
+
+// tlsPortHint is said of an http:// URL whose server speaks TLS.
+const tlsPortHint = "this looks like a TLS server: use https://"
+
+// plainURLAtTLSPort reports whether u is an http:// URL whose server
+// answers a TLS ClientHello: the explanation of a plain request there that
+// was reset, answered with garbage (a TLS alert) or with a 400 (net/http's
+// answer to plain HTTP at a TLS port). It makes one connection, bounded by
+// ctx, and sends nothing but the handshake.
+func plainURLAtTLSPort(ctx context.Context, dialer *net.Dialer, u *url.URL) bool {
+	if u == nil || u.Scheme != "http" {
+		return false
+	}
+	d := tls.Dialer{NetDialer: dialer, Config: &tls.Config{
+		// Only whether the port speaks TLS is asked: no certificate is
+		// trusted for anything, and nothing is sent over the connection.
+		InsecureSkipVerify: true, //nolint:gosec
+		ServerName:         u.Hostname(),
+	}}
+	port := u.Port()
+	if port == "" {
+		port = "80"
+	}
+	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(u.Hostname(), port))
+	if err == nil {
+		conn.Close()
+		return true
+	}
+	// A TLS server that refuses this handshake still says so in TLS: an
+	// alert, which crypto/tls reports as a "remote error".
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "remote error"
 }

@@ -169,7 +169,7 @@ func (w *window) statusCodes() map[string]int64 {
 type extractAgg struct {
 	name            string
 	count, misses   int64
-	sum, minV, maxV float64
+	avg, minV, maxV float64
 	last            float64
 	h               *hdr.Histogram
 }
@@ -187,7 +187,10 @@ func (e *extractAgg) add(v float64) bool {
 		e.maxV = v
 	}
 	e.count++
-	e.sum += v
+	// A running mean: a sum of values near float64's limit would overflow
+	// to ±Inf. For count ≥ 2 neither term exceeds half the limit.
+	n := float64(e.count)
+	e.avg += v/n - e.avg/n
 	e.last = v
 	scaled := int64(math.Round(min(max(v*extractScale, 1), float64(extractMax))))
 	_ = e.h.RecordValue(scaled)
@@ -204,7 +207,7 @@ func (e *extractAgg) result() result.Extract {
 		return ptr(min(max(v, e.minV), e.maxV))
 	}
 	x.Min, x.Max, x.Last = ptr(e.minV), ptr(e.maxV), ptr(e.last)
-	x.Mean = ptr(e.sum / float64(e.count))
+	x.Mean = ptr(min(max(e.avg, e.minV), e.maxV)) // rounding stays within the values seen
 	x.P50, x.P90, x.P95, x.P99 = q(50), q(90), q(95), q(99)
 	return x
 }

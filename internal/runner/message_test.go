@@ -1,0 +1,118 @@
+package runner
+
+import (
+	"context"
+	"io"
+	"math/rand/v2"
+	"net"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/harness-gpu/harness/internal/dsl"
+)
+
+// checkMessage fails unless msg is what an error message may be once kept:
+// at most maxMessageBytes, valid UTF-8, one line of printable characters.
+func checkMessage(t *testing.T, msg string) {
+	t.Helper()
+	if len(msg) > maxMessageBytes {
+		t.Errorf("message of %d bytes, want at most %d: %.80q…", len(msg), maxMessageBytes, msg)
+	}
+	if !utf8.ValidString(msg) {
+		t.Errorf("message not valid UTF-8: %q", msg)
+	}
+	for _, r := range msg {
+		if !unicode.IsPrint(r) {
+			t.Errorf("message holds %U: %q", r, msg)
+			break
+		}
+	}
+}
+
+func TestMessageText(t *testing.T) {
+	long := strings.Repeat("é", 300) // 2 bytes each: the cut must fall between runes
+	for _, tc := range []struct{ in, want string }{
+		{"plain error", "plain error"},
+		{"two\nlines\r\n\tand a tab", "two lines and a tab"},
+		{"bell\a nul\x00 esc\x1b[31m", "bell? nul? esc?[31m"},
+		{"bad \xff\xfe utf8", "bad ?? utf8"},
+		{"", ""},
+		{long, strings.Repeat("é", (maxMessageBytes-len("…"))/2) + "…"},
+	} {
+		got := messageText(tc.in)
+		if got != tc.want {
+			t.Errorf("messageText(%.40q) = %q, want %q", tc.in, got, tc.want)
+		}
+		checkMessage(t, got)
+	}
+}
+
+// garbageServer answers every connection with n bytes of noise: control
+// characters, newlines, invalid UTF-8.
+func garbageServer(t *testing.T, n int) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	noise := make([]byte, n)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range noise {
+		noise[i] = byte(rng.IntN(256))
+	}
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+				buf := make([]byte, 4096)
+				_, _ = conn.Read(buf)
+				_, _ = conn.Write(noise)
+				_, _ = io.Copy(io.Discard, conn)
+			}()
+		}
+	}()
+	return "http://" + ln.Addr().String() + "/"
+}
+
+// A response of garbage gives each client's error a short, one-line,
+// printable message, however much garbage there was.
+func TestGarbageResponseMessageIsBounded(t *testing.T) {
+	url := garbageServer(t, 12<<10)
+	for _, kind := range clientKinds {
+		t.Run(kind.name, func(t *testing.T) {
+			tg := testTarget(url, func(t *dsl.Target) { t.Timeout = 2 * time.Second })
+			c := kind.make(tg, 1)
+			defer c.close()
+			r := &Result{Scheduled: time.Now()}
+			tg.do(c, r)
+			if r.Class == "" || r.Err == "" {
+				t.Fatalf("garbage answered: class %q, err %q", r.Class, r.Err)
+			}
+			checkMessage(t, r.Err)
+		})
+	}
+}
+
+// A health check that only ever gets garbage names it in a bounded message.
+func TestHealthGarbageMessageIsBounded(t *testing.T) {
+	url := garbageServer(t, 12<<10)
+	err := CheckHealth(context.Background(), []*dsl.Health{{Name: "h", URL: url, Timeout: 300 * time.Millisecond, Interval: 100 * time.Millisecond}}, "", nil)
+	if err == nil {
+		t.Fatal("health passed on garbage")
+	}
+	msg := err.Error()
+	_, last, _ := strings.Cut(msg, "not ready after 300ms: ")
+	if last == "" {
+		t.Fatalf("message %q names no last error", msg)
+	}
+	checkMessage(t, last)
+}
