@@ -57,10 +57,10 @@ func (l *loader) checkRequiredBlocks() hcl.Diagnostics {
 	if l.scenario == nil {
 		missing("scenario block", "one scenario { name = \"…\" } block")
 	}
-	if len(l.s.Targets) == 0 && l.first[blockTarget] == nil {
+	if len(l.s.Targets) == 0 && len(l.first[blockTarget].first) == 0 {
 		missing("target", "at least one target \"name\" { url = \"…\" } block")
 	}
-	if len(l.s.Steps) == 0 && l.first[blockStep] == nil {
+	if len(l.s.Steps) == 0 && len(l.first[blockStep].first) == 0 {
 		missing("step", "at least one step \"name\" { users = 1, duration = \"30s\" } block")
 	}
 	return diags
@@ -86,7 +86,7 @@ func (l *loader) resolveTargets() hcl.Diagnostics {
 				Detail:   fmt.Sprintf("The scenario has %d targets, so step %q must name one: target = %q.", len(names), st.Name, names[0]),
 				Subject:  &r,
 			})
-		case st.Target != "" && l.first[blockTarget][st.Target] == (hcl.Range{}):
+		case st.Target != "" && !l.first[blockTarget].has(st.Target):
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Unknown target",

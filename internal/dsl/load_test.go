@@ -443,3 +443,41 @@ step "s" {
 		t.Errorf("Authorization = %q", got)
 	}
 }
+
+// TestDuplicateNames: every kind of name reports its duplicate the same way,
+// on the later name and pointing at the first one's line and column.
+func TestDuplicateNames(t *testing.T) {
+	tests := []struct {
+		name, src, summary, first string
+	}{
+		{"variable", "variable \"v\" {\n  default = 1\n}\nvariable \"v\" {\n  default = 2\n}\n", "Duplicate variable", "dup.hcl:1:10"},
+		{"local", "locals {\n  x = 1\n}\nlocals {\n  x = 2\n}\n", "Duplicate local value", "dup.hcl:2:3"},
+		{"target", "target \"api\" { url = \"http://127.0.0.1:1/\" }\n", "Duplicate target", "dup.hcl:3:8"},
+		{"health", "health \"h\" { url = \"http://127.0.0.1:1/\" }\nhealth \"h\" { url = \"http://127.0.0.1:2/\" }\n", "Duplicate health", "dup.hcl:1:8"},
+		{"sampler", "sampler \"nvml\" \"g\" {}\nsampler \"nvml\" \"g\" {}\n", "Duplicate sampler", "dup.hcl:1:16"},
+		{"step", "step \"s\" {\n  users = 1\n  duration = \"1s\"\n}\nstep \"s\" {\n  users = 1\n  duration = \"1s\"\n}\n", "Duplicate step", "dup.hcl:1:6"},
+		{"assert", "assert \"p95\" { condition = latency.p95 < 1 }\n", "Duplicate assert", "dup.hcl:4:8"},
+		{"nested assert", "step \"s\" {\n  users = 1\n  duration = \"1s\"\n  assert \"a\" { condition = true }\n  assert \"a\" { condition = true }\n}\n", "Duplicate assert", "dup.hcl:4:10"},
+		{"extract", "target \"t\" {\n  url = \"http://127.0.0.1:1/\"\n  extract \"x\" { json = \"a\" }\n  extract \"x\" { json = \"b\" }\n}\n", "Duplicate extract", "dup.hcl:3:11"},
+		{"series", "sampler \"prometheus\" \"p\" {\n  url = \"http://127.0.0.1:1/\"\n  series \"s\" {}\n  series \"s\" {}\n}\n", "Duplicate series", "dup.hcl:3:10"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := tt.src + base + "step \"z\" {\n  target = \"api\"\n  users = 1\n  duration = \"1s\"\n}\n"
+			if tt.name == "target" || tt.name == "assert" {
+				src = base + tt.src + "step \"z\" {\n  target = \"api\"\n  users = 1\n  duration = \"1s\"\n}\n"
+			}
+			_, diags := LoadBytes("dup.hcl", []byte(src), LoadOptions{Environ: noEnv})
+			var got []*hcl.Diagnostic
+			for _, d := range diags {
+				if strings.HasPrefix(d.Summary, "Duplicate") {
+					got = append(got, d)
+				}
+			}
+			if len(got) != 1 || got[0].Summary != tt.summary || got[0].Subject == nil ||
+				!strings.Contains(got[0].Detail, "first defined at "+tt.first+";") {
+				t.Fatalf("want one %q pointing at %s, got %v", tt.summary, tt.first, diags)
+			}
+		})
+	}
+}

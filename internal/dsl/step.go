@@ -25,15 +25,13 @@ func decodeStepBlock(block *hcl.Block, ctx, actx *hcl.EvalContext, files map[str
 	if d, ok := a.positiveDuration("duration"); ok {
 		st.Duration = d
 	}
-	seen := map[string]hcl.Range{}
+	seen := newDefinitions("assert")
 	for _, b := range content.Blocks {
 		as, stepsRange, d := decodeAssert(b, actx, files)
 		diags = append(diags, d...)
-		if first, dup := seen[as.Name]; dup {
-			diags = append(diags, duplicate("assert", as.Name, b.LabelRanges[0], first))
+		if !seen.claim(as.Name, labelRange(b), &diags) {
 			continue
 		}
-		seen[as.Name] = b.LabelRanges[0]
 		if stepsRange != nil {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
