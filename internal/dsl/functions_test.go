@@ -304,7 +304,7 @@ func TestFileAbsolutePathAndSizeCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A sparse file one byte over the cap: cheap on disk.
-	if err := f.Truncate(maxFileSize + 1); err != nil {
+	if err := f.Truncate(MaxFileSize + 1); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
@@ -312,7 +312,7 @@ func TestFileAbsolutePathAndSizeCap(t *testing.T) {
 	}
 	_, diags = evalExpr(t, `filebase64("big.bin")`, ctx)
 	if !diags.HasErrors() || !strings.Contains(diags.Error(), "larger than the 64 MiB limit") {
-		t.Errorf("filebase64 of a %d-byte file: %v, want the size-limit error", maxFileSize+1, diags)
+		t.Errorf("filebase64 of a %d-byte file: %v, want the size-limit error", MaxFileSize+1, diags)
 	}
 }
 

@@ -37,7 +37,7 @@ func (o LoadOptions) environ() func() []string {
 
 // LoadFile reads and decodes the scenario at path. See LoadBytes.
 func LoadFile(path string, opts LoadOptions) (*Scenario, hcl.Diagnostics) {
-	src, err := os.ReadFile(path)
+	src, err := readInput(path, "scenario file", MaxScenarioSize)
 	if err != nil {
 		s := &Scenario{File: path, Files: map[string]*hcl.File{}}
 		return s, hcl.Diagnostics{{
@@ -57,6 +57,12 @@ func LoadFile(path string, opts LoadOptions) (*Scenario, hcl.Diagnostics) {
 func LoadBytes(filename string, src []byte, opts LoadOptions) (*Scenario, hcl.Diagnostics) {
 	sum := sha256.Sum256(src)
 	s := &Scenario{File: filename, SHA256: hex.EncodeToString(sum[:]), Files: map[string]*hcl.File{}}
+	if diags := tooLarge(filename, src); diags != nil {
+		return s, diags
+	}
+	if diags := checkNesting(src, filename, false); diags != nil {
+		return s, diags
+	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if f != nil {
 		s.Files[filename] = f

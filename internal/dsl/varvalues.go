@@ -2,7 +2,6 @@ package dsl
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -89,6 +88,9 @@ func applyCLIVar(byName map[string]*Variable, kv string) hcl.Diagnostics {
 func setRaw(v *Variable, raw, source, what string) hcl.Diagnostics {
 	val := cty.StringVal(raw)
 	if !v.Type.Equals(cty.String) && !v.Type.Equals(cty.DynamicPseudoType) {
+		if d := checkNesting([]byte(raw), what, true); d != nil {
+			return invalidValue(v, what, d[0].Detail)
+		}
 		expr, diags := hclsyntax.ParseExpression([]byte(raw), what, hcl.InitialPos)
 		if diags.HasErrors() {
 			return invalidValue(v, what, "it is not a valid expression")
@@ -123,13 +125,16 @@ func invalidValue(v *Variable, what, why string) hcl.Diagnostics {
 
 // applyVarFile reads a --var-file: an HCL file of name = value attributes.
 func applyVarFile(byName map[string]*Variable, path string, files map[string]*hcl.File) hcl.Diagnostics {
-	src, err := os.ReadFile(path)
+	src, err := readInput(path, "--var-file", MaxScenarioSize)
 	if err != nil {
 		return hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Cannot read variables file",
 			Detail:   fmt.Sprintf("--var-file %s: %v.", path, err),
 		}}
+	}
+	if diags := checkNesting(src, path, false); diags != nil {
+		return diags
 	}
 	f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
 	if f != nil {
