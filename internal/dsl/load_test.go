@@ -481,3 +481,54 @@ func TestDuplicateNames(t *testing.T) {
 		})
 	}
 }
+
+// TestVariableWrongType: a value of the wrong type, from any source, gets
+// exactly one diagnostic naming the variable, its type and the value (and
+// no "No value for required variable" besides).
+func TestVariableWrongType(t *testing.T) {
+	src := base + `
+variable "users" { type = number }
+variable "on" { type = bool }
+variable "secret" {
+  type      = number
+  sensitive = true
+}
+variable "name" { type = string }
+step "one" {
+  users    = var.users
+  duration = "10s"
+}`
+	dir := t.TempDir()
+	varFile := filepath.Join(dir, "vars.hcl")
+	writeFile(t, varFile, "users = 1\non = true\nsecret = 1\nname = fast\n")
+	tests := []struct {
+		name string
+		opts LoadOptions
+		want string
+	}{
+		{"number", LoadOptions{Vars: []string{"users=many", "on=true", "secret=1", "name=x"}},
+			`--var users sets variable "users" of type number to "many": it is not a number.`},
+		{"bool", LoadOptions{Vars: []string{"users=1", "on=maybe", "secret=1", "name=x"}},
+			`--var on sets variable "on" of type bool to "maybe": it is not true or false.`},
+		{"sensitive", LoadOptions{Vars: []string{"users=1", "on=true", "secret=hunter2", "name=x"}},
+			`--var secret sets variable "secret" of type number to (sensitive value): it is not a number.`},
+		{"env", LoadOptions{Vars: []string{"on=true", "secret=1", "name=x"}, Environ: func() []string { return []string{"HARNESS_VAR_users=zero"} }},
+			`environment variable HARNESS_VAR_users sets variable "users" of type number to "zero": it is not a number.`},
+		{"var-file", LoadOptions{VarFiles: []string{varFile}},
+			varFile + ` sets variable "name" of type string to "fast": a var-file value is an HCL value: quote a string.`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.opts.Environ == nil {
+				tc.opts.Environ = noEnv
+			}
+			s, diags := LoadBytes("test.hcl", []byte(src), tc.opts)
+			if len(diags) != 1 || diags[0].Detail != tc.want {
+				t.Errorf("got:\n%s\nwant exactly one error: %s", renderDiags(s, diags), tc.want)
+			}
+			if strings.Contains(renderDiags(s, diags), "hunter2") {
+				t.Errorf("the sensitive value is shown")
+			}
+		})
+	}
+}
