@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -175,7 +176,11 @@ var durationFunc = function.New(&function.Spec{
 	Type:        function.StaticReturnType(cty.Number),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 		s := args[0].AsString()
-		d, err := time.ParseDuration(s)
+		d, err := parseDuration(s)
+		if errors.Is(err, errDurationRange) {
+			return cty.UnknownVal(cty.Number), function.NewArgErrorf(0,
+				"duration %q is out of range: the longest is %s (about 292 years)", s, time.Duration(math.MaxInt64))
+		}
 		if err != nil {
 			return cty.UnknownVal(cty.Number), function.NewArgErrorf(0,
 				"invalid duration %q: use a number with a unit, such as \"500ms\", \"2s\" or \"1m30s\"", s)

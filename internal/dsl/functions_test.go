@@ -73,6 +73,7 @@ var funcCases = []struct {
 	{expr: `duration("250us")`, want: `0.25`},
 	{expr: `duration("5")`, wantErr: `invalid duration "5": use a number with a unit`},
 	{expr: `duration("fast")`, wantErr: `invalid duration "fast"`},
+	{expr: `duration("9999999h")`, wantErr: `duration "9999999h" is out of range: the longest is 2562047h47m16.854775807s (about 292 years)`},
 	// base64
 	{expr: `base64encode("hi")`, want: `"aGk="`},
 	{expr: `base64decode("aGk=")`, want: `"hi"`},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -25,6 +26,23 @@ const (
 	// parser recurses once per level, and Go cannot recover from a stack
 	// overflow; real scenarios nest a handful of levels.
 	MaxNesting = 256
+)
+
+// Limits on what one scenario may ask of one harness process. Larger loads
+// are split across several processes; each error says so and states the
+// limit.
+const (
+	// MaxUsers caps a closed step's users.
+	MaxUsers = 50000
+	// MaxInFlight caps an open step's max_in_flight.
+	MaxInFlight = 50000
+	// MinRate and MaxRate bound an open step's rate (requests per second)
+	// and every ramp_rate (users or requests per second, per second).
+	MinRate = 0.001
+	MaxRate = 1_000_000
+	// MaxDuration caps every duration (a step's duration, ramp, pace and
+	// think, timeouts, intervals, sustain) and the whole scenario's run.
+	MaxDuration = 168 * time.Hour
 )
 
 // readInput reads a file named by the user, refusing what is not a regular

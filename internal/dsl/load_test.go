@@ -532,3 +532,22 @@ step "one" {
 		})
 	}
 }
+
+// TestLimitMessages pins the messages of the limits on one process's load,
+// which name the limit and what to do.
+func TestLimitMessages(t *testing.T) {
+	tests := []struct{ step, want string }{
+		{"users = 1e6\n  duration = \"1s\"", "users = 1000000: at most 50000 users per harness process; split larger loads across several processes."},
+		{"rate = 1e300\n  duration = \"1s\"", "rate = 1e+300: at most 1000000 requests per second per harness process; split larger loads across several processes."},
+		{"rate = 1e-300\n  duration = \"1s\"", "rate = 1e-300: at least 0.001 requests per second (one every 1000 s)."},
+		{"users = 1\n  duration = \"9999999h\"", `duration = "9999999h" is longer than 168h (one week), the longest a duration may be.`},
+		{"users = 1\n  duration = \"8d\"", `duration = "8d" is not a duration: write a number with a unit, such as "500ms", "10s" or "1m30s".`},
+		{"users = 50000\n  ramp_rate = 0.001\n  duration = \"1s\"", `By the end of step "s" the scenario has run 13888h53m21s of ramps and steps; 168h (one week) is the most one run may take. Shorten the steps or split the scenario.`},
+	}
+	for _, tc := range tests {
+		s, diags := LoadBytes("t.hcl", []byte(base+"step \"s\" {\n  "+tc.step+"\n}\n"), LoadOptions{Environ: noEnv})
+		if len(diags) != 1 || diags[0].Detail != tc.want {
+			t.Errorf("step {%s}:\n%s\nwant exactly one error: %s", tc.step, renderDiags(s, diags), tc.want)
+		}
+	}
+}
