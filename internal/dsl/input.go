@@ -1,8 +1,10 @@
 package dsl
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
@@ -53,6 +55,10 @@ func readInput(path, what string, limit int64) ([]byte, error) {
 	// someone writes to it.
 	st, err := os.Stat(path)
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			pe.Op = "open" // as the user sees it, and as os.ReadFile says
+		}
 		return nil, err
 	}
 	if st.IsDir() {

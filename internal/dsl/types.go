@@ -68,6 +68,8 @@ type TLS struct {
 	ServerName         string
 	InsecureSkipVerify bool
 	DeclRange          hcl.Range
+	// Where each path is written, for CheckFiles' diagnostics.
+	CAFileRange, CertFileRange, KeyFileRange hcl.Range
 }
 
 // Extract reads a numeric field of a JSON response body by dot path ("a.b.0.c").
