@@ -159,6 +159,12 @@ func applyVarFile(byName map[string]*Variable, path string, files map[string]*hc
 			Detail:   fmt.Sprintf("--var-file %s: %v.", path, err),
 		}}
 	}
+	return applyVarFileBytes(byName, path, src, files)
+}
+
+// applyVarFileBytes applies the name = value attributes of a var-file's
+// contents src; path names it in diagnostics.
+func applyVarFileBytes(byName map[string]*Variable, path string, src []byte, files map[string]*hcl.File) hcl.Diagnostics {
 	if diags := checkNesting(src, path, false); diags != nil {
 		return diags
 	}
