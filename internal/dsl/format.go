@@ -23,6 +23,9 @@ func Format(src []byte) []byte {
 // tokens and would happily "format" a broken file into a different broken
 // file.
 func FormatFile(filename string, src []byte) ([]byte, hcl.Diagnostics) {
+	if diags := tooLarge(filename, src); diags != nil {
+		return nil, diags
+	}
 	if diags := checkNesting(src, filename, false); diags != nil {
 		return nil, diags
 	}

@@ -122,6 +122,9 @@ func TestScenarioSizeLimit(t *testing.T) {
 	if !strings.Contains(diags.Error(), want) {
 		t.Errorf("LoadBytes(big): %v, want %q", diags, want)
 	}
+	if _, diags = FormatFile("big.hcl", src); !strings.Contains(diags.Error(), want) {
+		t.Errorf("FormatFile(big): %v, want %q", diags, want)
+	}
 }
 
 // TestNestingLimit: input nested far deeper than MaxNesting is refused with
