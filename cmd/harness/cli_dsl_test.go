@@ -117,6 +117,9 @@ func TestValidateChecksTLSFiles(t *testing.T) {
 	if code != exitcode.Usage || strings.Contains(stdout, "ok") || !strings.Contains(stderr, want) {
 		t.Errorf("validate = %d\nstdout: %s\nstderr: %s\nwant exit 2 and %q", code, stdout, stderr, want)
 	}
+	if code, stdout, _ = runHarness(t, "validate", "--json", file); code != exitcode.Usage || !strings.Contains(stdout, `tls ca_file: open `) {
+		t.Errorf("validate --json = %d\n%s", code, stdout)
+	}
 	f, _ := runScenario(t, file, exitcode.Usage)
 	if !strings.Contains(f.Reason, want) || sent.Load() != 0 {
 		t.Errorf("run: reason %q, want %q", f.Reason, want)
