@@ -28,7 +28,14 @@ func decodeTLSBlock(b *hcl.Block, ctx *hcl.EvalContext, baseDir string) (*TLS, h
 		if !ok || p == "" || filepath.IsAbs(p) {
 			return p
 		}
-		return filepath.Join(baseDir, p)
+		// Absolute, so that a consumer that resolves relative paths
+		// against the scenario's directory itself cannot join it twice
+		// (sub/sub/ca.pem for `run sub/s.hcl`).
+		joined := filepath.Join(baseDir, p)
+		if abs, err := filepath.Abs(joined); err == nil {
+			return abs
+		}
+		return joined
 	}
 	t.CAFile = path("ca_file")
 	t.CertFile = path("cert_file")

@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"math/big"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -78,5 +79,31 @@ func TestCheckFiles(t *testing.T) {
 				t.Errorf("CheckFiles = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestTLSPathsAbsolute: a relative tls path is resolved against the
+// scenario's directory once and made absolute, so that loading "sub/s.hcl"
+// from the parent directory gives dir/sub/ca.pem, and a consumer that
+// resolves relative paths against the scenario's directory again cannot
+// turn it into sub/sub/ca.pem.
+func TestTLSPathsAbsolute(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	selfSigned(t, sub, "ca")
+	writeFile(t, filepath.Join(sub, "s.hcl"), base+"target \"t\" {\n  url = \"https://127.0.0.1:1/\"\n  tls { ca_file = \"ca.pem\" }\n}\nstep \"s\" {\n  target = \"t\"\n  users = 1\n  duration = \"1s\"\n}\n")
+	t.Chdir(dir)
+	s, diags := LoadFile(filepath.Join("sub", "s.hcl"), LoadOptions{Environ: noEnv})
+	if diags.HasErrors() {
+		t.Fatal(renderDiags(s, diags))
+	}
+	if got, want := s.Targets[1].TLS.CAFile, filepath.Join(sub, "ca.pem"); got != want {
+		t.Errorf("CAFile = %q, want %q", got, want)
+	}
+	if d := CheckFiles(s); len(d) > 0 {
+		t.Errorf("CheckFiles: %v", d)
 	}
 }

@@ -60,7 +60,7 @@ type Target struct {
 }
 
 // TLS holds client TLS settings for a target or health check. Paths are
-// resolved relative to the scenario file.
+// resolved relative to the scenario file and made absolute.
 type TLS struct {
 	CAFile             string
 	CertFile           string
