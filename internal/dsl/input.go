@@ -24,9 +24,10 @@ const (
 	// held in memory (twice, for base64) for the whole run.
 	MaxFileSize = 64 << 20
 	// MaxNesting caps how deeply brackets, strings, templates, unary
-	// operators and conditionals may nest in one file or value. The HCL
-	// parser recurses once per level, and Go cannot recover from a stack
-	// overflow; real scenarios nest a handful of levels.
+	// operators, operator chains and conditionals may nest in one file or
+	// value. The HCL parser and evaluator recurse once per level, and Go
+	// cannot recover from a stack overflow; real scenarios nest a handful
+	// of levels.
 	MaxNesting = 256
 )
 
