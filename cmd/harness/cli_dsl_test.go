@@ -104,3 +104,24 @@ func TestPlanCommand(t *testing.T) {
 		t.Errorf("plan with a bad var = %d\n%s", code, stderr)
 	}
 }
+
+// TestValidateChecksTLSFiles: a ca_file that run would refuse is refused by
+// validate too, with the same message, instead of "ok".
+func TestValidateChecksTLSFiles(t *testing.T) {
+	t.Parallel()
+	srv, sent := countingServer(t)
+	file := writeScenario(t, strings.Replace(passingScenario(srv.URL), "url = \""+srv.URL+"\"",
+		"url = \""+srv.URL+"\"\n  tls {\n    ca_file = \"no-such-ca.pem\"\n  }", 1))
+	want := `target "t": tls ca_file: open ` + filepath.Join(filepath.Dir(file), "no-such-ca.pem") + ": no such file or directory"
+	code, stdout, stderr := runHarness(t, "validate", file)
+	if code != exitcode.Usage || strings.Contains(stdout, "ok") || !strings.Contains(stderr, want) {
+		t.Errorf("validate = %d\nstdout: %s\nstderr: %s\nwant exit 2 and %q", code, stdout, stderr, want)
+	}
+	if code, stdout, _ = runHarness(t, "validate", "--json", file); code != exitcode.Usage || !strings.Contains(stdout, `tls ca_file: open `) {
+		t.Errorf("validate --json = %d\n%s", code, stdout)
+	}
+	f, _ := runScenario(t, file, exitcode.Usage)
+	if !strings.Contains(f.Reason, want) || sent.Load() != 0 {
+		t.Errorf("run: reason %q, want %q", f.Reason, want)
+	}
+}

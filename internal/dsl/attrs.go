@@ -1,9 +1,13 @@
 package dsl
 
 import (
+	"errors"
 	"fmt"
+	"math"
+	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -132,36 +136,98 @@ func (a *attrs) positive(name string) (float64, bool) {
 	return f, ok
 }
 
-// positiveInt reads a whole number greater than zero.
-func (a *attrs) positiveInt(name string) (int, bool) {
+// positiveInt reads a whole number greater than zero and at most max, the
+// most of what (users, requests in flight) one harness process holds.
+func (a *attrs) positiveInt(name string, max int, what string) (int, bool) {
 	f, ok := a.positive(name)
 	if !ok {
 		return 0, false
 	}
-	if f != float64(int64(f)) || f > 1e9 {
-		a.errorf(name, "Value must be a whole number", "%s must be a whole number of at most 1e9; got %s.", name, fmtNum(f))
+	if f > float64(max) {
+		a.errorf(name, "Value out of range",
+			"%s = %s: at most %d %s per harness process; split larger loads across several processes.", name, fmtNum(f), max, what)
+		return 0, false
+	}
+	if f != float64(int64(f)) {
+		a.errorf(name, "Value must be a whole number", "%s must be a whole number; got %s.", name, fmtNum(f))
 		return 0, false
 	}
 	return int(f), true
 }
 
-// duration reads a Go duration string ("500ms", "1m30s"); negative is an error.
+// perSecond reads a positive number of things per second that must lie
+// within [MinRate, MaxRate]: below, the gap between events outlasts any
+// run; above, one process cannot keep the schedule.
+func (a *attrs) perSecond(name, what string) (float64, bool) {
+	f, ok := a.positive(name)
+	switch {
+	case !ok:
+		return 0, false
+	case f < MinRate:
+		a.errorf(name, "Value out of range",
+			"%s = %s: at least %s %s per second (one every %s s).", name, fmtNum(f), fmtNum(MinRate), what, fmtNum(1/MinRate))
+		return 0, false
+	case f > MaxRate:
+		a.errorf(name, "Value out of range",
+			"%s = %s: at most %s %s per second per harness process; split larger loads across several processes.", name, fmtNum(f), fmtNum(MaxRate), what)
+		return 0, false
+	}
+	return f, true
+}
+
+// duration reads a Go duration string ("500ms", "1m30s") of at most
+// MaxDuration; negative is an error.
 func (a *attrs) duration(name string) (time.Duration, bool) {
 	s, ok := a.str(name)
 	if !ok {
 		return 0, false
 	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
+	d, err := parseDuration(s)
+	if errors.Is(err, errDurationRange) && strings.HasPrefix(s, "-") {
+		err, d = nil, -1
+	}
+	switch {
+	case err == nil && d < 0:
+		a.errorf(name, "Value must not be negative", "%s must not be negative; got %q.", name, s)
+		return 0, false
+	case errors.Is(err, errDurationRange) || err == nil && d > MaxDuration:
+		a.errorf(name, "Value out of range",
+			"%s = %q is longer than %s (one week), the longest a duration may be.", name, s, fmtDuration(MaxDuration))
+		return 0, false
+	case err != nil:
 		a.errorf(name, "Invalid duration",
 			"%s = %q is not a duration: write a number with a unit, such as \"500ms\", \"10s\" or \"1m30s\".", name, s)
 		return 0, false
 	}
-	if d < 0 {
-		a.errorf(name, "Value must not be negative", "%s must not be negative; got %q.", name, s)
-		return 0, false
-	}
 	return d, true
+}
+
+// errDurationRange is parseDuration's error for a well-formed duration that
+// does not fit in a time.Duration (about 292 years).
+var errDurationRange = errors.New("duration out of range")
+
+// durationSyntax is what time.ParseDuration accepts, so that a string it
+// refuses can be told apart as malformed or merely too long.
+var durationSyntax = regexp.MustCompile(`^[-+]?((\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$`)
+
+// parseDuration is time.ParseDuration, whose one error text ("invalid
+// duration") covers both a malformed string and an overflow; the latter
+// returns errDurationRange.
+func parseDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil && durationSyntax.MatchString(s) {
+		return 0, errDurationRange
+	}
+	return d, err
+}
+
+// fmtDuration prints a whole number of hours as "168h" rather than
+// Duration.String's "168h0m0s".
+func fmtDuration(d time.Duration) string {
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	return d.String()
 }
 
 // oneOf reads a string that must be one of options; use says what each
@@ -241,7 +307,11 @@ func (a *attrs) strMap(name string) (map[string]string, bool) {
 	return out, true
 }
 
-// fmtNum prints a number as a user wrote it: no exponent for ordinary values.
+// fmtNum prints a number as a user wrote it: no exponent for ordinary
+// values (1000000, not 1e+06), an exponent for extreme ones (1e+300).
 func fmtNum(f float64) string {
+	if a := math.Abs(f); a >= 1e-4 && a < 1e15 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
 	return strconv.FormatFloat(f, 'g', -1, 64)
 }

@@ -3,7 +3,9 @@ package dsl
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -15,6 +17,7 @@ import (
 func (l *loader) check() hcl.Diagnostics {
 	diags := l.checkRequiredBlocks()
 	diags = append(diags, l.resolveTargets()...)
+	diags = append(diags, l.checkTotalDuration()...)
 	steps := map[string]bool{}
 	for _, st := range l.s.Steps {
 		steps[st.Name] = true
@@ -67,10 +70,10 @@ func (l *loader) checkRequiredBlocks() hcl.Diagnostics {
 	if l.scenario == nil {
 		missing("scenario block", "one scenario { name = \"…\" } block")
 	}
-	if len(l.s.Targets) == 0 && l.first[blockTarget] == nil {
+	if len(l.s.Targets) == 0 && len(l.first[blockTarget].first) == 0 {
 		missing("target", "at least one target \"name\" { url = \"…\" } block")
 	}
-	if len(l.s.Steps) == 0 && l.first[blockStep] == nil {
+	if len(l.s.Steps) == 0 && len(l.first[blockStep].first) == 0 {
 		missing("step", "at least one step \"name\" { users = 1, duration = \"30s\" } block")
 	}
 	return diags
@@ -96,7 +99,7 @@ func (l *loader) resolveTargets() hcl.Diagnostics {
 				Detail:   fmt.Sprintf("The scenario has %d targets, so step %q must name one: target = %q.", len(names), st.Name, names[0]),
 				Subject:  &r,
 			})
-		case st.Target != "" && l.first[blockTarget][st.Target] == (hcl.Range{}):
+		case st.Target != "" && !l.first[blockTarget].has(st.Target):
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Unknown target",
@@ -157,4 +160,51 @@ func rangeOr(r, def hcl.Range) *hcl.Range {
 		return &def
 	}
 	return &r
+}
+
+// checkTotalDuration reports the step at which the scenario's planned time
+// (every ramp and duration, a ramp_rate's ramp computed as the plan does)
+// passes MaxDuration: schedules are computed in time.Duration, and one
+// process runs for at most a week.
+func (l *loader) checkTotalDuration() hcl.Diagnostics {
+	var total float64 // seconds
+	var prev *Step
+	for _, st := range l.s.Steps {
+		ramp := st.Ramp.Seconds()
+		if st.Ramp == 0 && st.RampRate > 0 {
+			from, to := 0.0, float64(st.Users)
+			if st.Model == Open {
+				to = st.Rate
+			}
+			if prev != nil && prev.Model == st.Model {
+				from = float64(prev.Users)
+				if st.Model == Open {
+					from = prev.Rate
+				}
+			}
+			ramp = math.Abs(to-from) / st.RampRate
+		}
+		total += ramp + st.Duration.Seconds()
+		prev = st
+		if total > MaxDuration.Seconds() {
+			r := st.DeclRange
+			return hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Scenario too long",
+				Detail: fmt.Sprintf("By the end of step %q the scenario has run %s of ramps and steps; %s (one week) is the most one run may take. Shorten the steps or split the scenario.",
+					st.Name, roundDuration(total), fmtDuration(MaxDuration)),
+				Subject: &r,
+			}}
+		}
+	}
+	return nil
+}
+
+// roundDuration prints seconds as a duration to the second, or as hours
+// when it would not fit in a time.Duration.
+func roundDuration(secs float64) string {
+	if secs >= float64(math.MaxInt64/int64(time.Second)) {
+		return fmt.Sprintf("%.0fh", secs/3600)
+	}
+	return (time.Duration(secs) * time.Second).String()
 }

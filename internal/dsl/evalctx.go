@@ -12,18 +12,16 @@ import (
 // in, dynamic blocks included. rawBlocks are the unexpanded top-level blocks.
 func (l *loader) evalContext(rawBlocks hcl.Blocks) (*hcl.EvalContext, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
-	first := map[string]hcl.Range{}
+	seen := newDefinitions("variable")
 	var localBlocks hcl.Blocks
 	for _, b := range rawBlocks {
 		switch b.Type {
 		case blockVariable:
 			v, d := decodeVariableBlock(b)
 			diags = append(diags, d...)
-			if r, dup := first[v.Name]; dup {
-				diags = append(diags, duplicate("variable", v.Name, b.LabelRanges[0], r))
+			if !seen.claim(v.Name, labelRange(b), &diags) {
 				continue
 			}
-			first[v.Name] = b.LabelRanges[0]
 			l.s.Variables = append(l.s.Variables, v)
 		case blockLocals:
 			localBlocks = append(localBlocks, b)

@@ -23,6 +23,12 @@ func Format(src []byte) []byte {
 // tokens and would happily "format" a broken file into a different broken
 // file.
 func FormatFile(filename string, src []byte) ([]byte, hcl.Diagnostics) {
+	if diags := tooLarge(filename, src); diags != nil {
+		return nil, diags
+	}
+	if diags := checkNesting(src, filename, false); diags != nil {
+		return nil, diags
+	}
 	if _, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos); diags.HasErrors() {
 		return nil, diags
 	}

@@ -4,7 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,11 +17,6 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
-
-// maxFileSize caps what file() and filebase64() read: a request body larger
-// than this is almost certainly a mistake, and the whole file is held in
-// memory (twice, for base64) for the whole run.
-const maxFileSize = 64 << 20
 
 // Functions returns the scenario function table. baseDir resolves file()/filebase64();
 // getenv looks up environment variables (ok=false when unset).
@@ -130,32 +125,19 @@ func fileFunc(baseDir string, asBase64 bool) function.Function {
 	})
 }
 
-// readScenarioFile reads path (relative to baseDir unless absolute), refusing
-// files over maxFileSize with an error that says so.
+// readScenarioFile reads path (relative to baseDir unless absolute) as
+// readInput does: a regular file of at most MaxFileSize bytes.
 func readScenarioFile(baseDir, path string) ([]byte, error) {
 	resolved := path
 	if !filepath.IsAbs(path) {
 		resolved = filepath.Join(baseDir, path)
 	}
-	f, err := os.Open(resolved)
+	data, err := readInput(resolved, "file read by file() or filebase64()", MaxFileSize)
 	if os.IsNotExist(err) {
 		return nil, fmt.Errorf("no file %q (resolved to %s)", path, resolved)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %q: %w", path, err)
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%q (resolved to %s) is a directory, not a file", path, resolved)
-	}
-	// Read one byte past the cap so an oversized file is detected even when
-	// Stat lies (pipes, /proc).
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %q: %w", path, err)
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("file %q is larger than the %d MiB limit", path, maxFileSize>>20)
 	}
 	return data, nil
 }
@@ -194,7 +176,11 @@ var durationFunc = function.New(&function.Spec{
 	Type:        function.StaticReturnType(cty.Number),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 		s := args[0].AsString()
-		d, err := time.ParseDuration(s)
+		d, err := parseDuration(s)
+		if errors.Is(err, errDurationRange) {
+			return cty.UnknownVal(cty.Number), function.NewArgErrorf(0,
+				"duration %q is out of range: the longest is %s (about 292 years)", s, time.Duration(math.MaxInt64))
+		}
 		if err != nil {
 			return cty.UnknownVal(cty.Number), function.NewArgErrorf(0,
 				"invalid duration %q: use a number with a unit, such as \"500ms\", \"2s\" or \"1m30s\"", s)

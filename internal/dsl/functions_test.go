@@ -73,6 +73,7 @@ var funcCases = []struct {
 	{expr: `duration("250us")`, want: `0.25`},
 	{expr: `duration("5")`, wantErr: `invalid duration "5": use a number with a unit`},
 	{expr: `duration("fast")`, wantErr: `invalid duration "fast"`},
+	{expr: `duration("9999999h")`, wantErr: `duration "9999999h" is out of range: the longest is 2562047h47m16.854775807s (about 292 years)`},
 	// base64
 	{expr: `base64encode("hi")`, want: `"aGk="`},
 	{expr: `base64decode("aGk=")`, want: `"hi"`},
@@ -304,7 +305,7 @@ func TestFileAbsolutePathAndSizeCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A sparse file one byte over the cap: cheap on disk.
-	if err := f.Truncate(maxFileSize + 1); err != nil {
+	if err := f.Truncate(MaxFileSize + 1); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
@@ -312,7 +313,7 @@ func TestFileAbsolutePathAndSizeCap(t *testing.T) {
 	}
 	_, diags = evalExpr(t, `filebase64("big.bin")`, ctx)
 	if !diags.HasErrors() || !strings.Contains(diags.Error(), "larger than the 64 MiB limit") {
-		t.Errorf("filebase64 of a %d-byte file: %v, want the size-limit error", maxFileSize+1, diags)
+		t.Errorf("filebase64 of a %d-byte file: %v, want the size-limit error", MaxFileSize+1, diags)
 	}
 }
 

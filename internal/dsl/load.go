@@ -37,7 +37,7 @@ func (o LoadOptions) environ() func() []string {
 
 // LoadFile reads and decodes the scenario at path. See LoadBytes.
 func LoadFile(path string, opts LoadOptions) (*Scenario, hcl.Diagnostics) {
-	src, err := os.ReadFile(path)
+	src, err := readInput(path, "scenario file", MaxScenarioSize)
 	if err != nil {
 		s := &Scenario{File: path, Files: map[string]*hcl.File{}}
 		return s, hcl.Diagnostics{{
@@ -57,6 +57,12 @@ func LoadFile(path string, opts LoadOptions) (*Scenario, hcl.Diagnostics) {
 func LoadBytes(filename string, src []byte, opts LoadOptions) (*Scenario, hcl.Diagnostics) {
 	sum := sha256.Sum256(src)
 	s := &Scenario{File: filename, SHA256: hex.EncodeToString(sum[:]), Files: map[string]*hcl.File{}}
+	if diags := tooLarge(filename, src); diags != nil {
+		return s, diags
+	}
+	if diags := checkNesting(src, filename, false); diags != nil {
+		return s, diags
+	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if f != nil {
 		s.Files[filename] = f
@@ -116,15 +122,48 @@ func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
 	return out
 }
 
-// duplicate reports a second definition of name, pointing at the first.
-func duplicate(what, name string, at, first hcl.Range) *hcl.Diagnostic {
-	return &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  "Duplicate " + what,
-		Detail: fmt.Sprintf("%s %q was first defined at %s:%d; names must be unique, so rename or remove one.",
-			upperFirst(what), name, first.Filename, first.Start.Line),
-		Subject: &at,
+// definitions records where each name of one kind (target, step, extract,
+// local value…) was first defined, so that every duplicate-name check in a
+// scenario reports the same way: on the later name, pointing at the first.
+type definitions struct {
+	what  string
+	first map[string]hcl.Range
+}
+
+func newDefinitions(what string) *definitions {
+	return &definitions{what: what, first: map[string]hcl.Range{}}
+}
+
+// claim records name as defined at `at`. A name already claimed adds a
+// "Duplicate <what>" error on `at` to diags and returns false: the caller
+// drops the later definition.
+func (d *definitions) claim(name string, at hcl.Range, diags *hcl.Diagnostics) bool {
+	if first, dup := d.first[name]; dup {
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Duplicate " + d.what,
+			Detail: fmt.Sprintf("%s %q was first defined at %s:%d:%d; names must be unique, so rename or remove one.",
+				upperFirst(d.what), name, first.Filename, first.Start.Line, first.Start.Column),
+			Subject: &at,
+		})
+		return false
 	}
+	d.first[name] = at
+	return true
+}
+
+// has reports whether name was defined.
+func (d *definitions) has(name string) bool {
+	_, ok := d.first[name]
+	return ok
+}
+
+// labelRange is where a block's name is written: its last label.
+func labelRange(b *hcl.Block) hcl.Range {
+	if n := len(b.LabelRanges); n > 0 {
+		return b.LabelRanges[n-1]
+	}
+	return b.DefRange
 }
 
 func upperFirst(s string) string {

@@ -443,3 +443,111 @@ step "s" {
 		t.Errorf("Authorization = %q", got)
 	}
 }
+
+// TestDuplicateNames: every kind of name reports its duplicate the same way,
+// on the later name and pointing at the first one's line and column.
+func TestDuplicateNames(t *testing.T) {
+	tests := []struct {
+		name, src, summary, first string
+	}{
+		{"variable", "variable \"v\" {\n  default = 1\n}\nvariable \"v\" {\n  default = 2\n}\n", "Duplicate variable", "dup.hcl:1:10"},
+		{"local", "locals {\n  x = 1\n}\nlocals {\n  x = 2\n}\n", "Duplicate local value", "dup.hcl:2:3"},
+		{"target", "target \"api\" { url = \"http://127.0.0.1:1/\" }\n", "Duplicate target", "dup.hcl:3:8"},
+		{"health", "health \"h\" { url = \"http://127.0.0.1:1/\" }\nhealth \"h\" { url = \"http://127.0.0.1:2/\" }\n", "Duplicate health", "dup.hcl:1:8"},
+		{"sampler", "sampler \"nvml\" \"g\" {}\nsampler \"nvml\" \"g\" {}\n", "Duplicate sampler", "dup.hcl:1:16"},
+		{"step", "step \"s\" {\n  users = 1\n  duration = \"1s\"\n}\nstep \"s\" {\n  users = 1\n  duration = \"1s\"\n}\n", "Duplicate step", "dup.hcl:1:6"},
+		{"assert", "assert \"p95\" { condition = latency.p95 < 1 }\n", "Duplicate assert", "dup.hcl:4:8"},
+		{"nested assert", "step \"s\" {\n  users = 1\n  duration = \"1s\"\n  assert \"a\" { condition = true }\n  assert \"a\" { condition = true }\n}\n", "Duplicate assert", "dup.hcl:4:10"},
+		{"extract", "target \"t\" {\n  url = \"http://127.0.0.1:1/\"\n  extract \"x\" { json = \"a\" }\n  extract \"x\" { json = \"b\" }\n}\n", "Duplicate extract", "dup.hcl:3:11"},
+		{"series", "sampler \"prometheus\" \"p\" {\n  url = \"http://127.0.0.1:1/\"\n  series \"s\" {}\n  series \"s\" {}\n}\n", "Duplicate series", "dup.hcl:3:10"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := tt.src + base + "step \"z\" {\n  target = \"api\"\n  users = 1\n  duration = \"1s\"\n}\n"
+			if tt.name == "target" || tt.name == "assert" {
+				src = base + tt.src + "step \"z\" {\n  target = \"api\"\n  users = 1\n  duration = \"1s\"\n}\n"
+			}
+			_, diags := LoadBytes("dup.hcl", []byte(src), LoadOptions{Environ: noEnv})
+			var got []*hcl.Diagnostic
+			for _, d := range diags {
+				if strings.HasPrefix(d.Summary, "Duplicate") {
+					got = append(got, d)
+				}
+			}
+			if len(got) != 1 || got[0].Summary != tt.summary || got[0].Subject == nil ||
+				!strings.Contains(got[0].Detail, "first defined at "+tt.first+";") {
+				t.Fatalf("want one %q pointing at %s, got %v", tt.summary, tt.first, diags)
+			}
+		})
+	}
+}
+
+// TestVariableWrongType: a value of the wrong type, from any source, gets
+// exactly one diagnostic naming the variable, its type and the value (and
+// no "No value for required variable" besides).
+func TestVariableWrongType(t *testing.T) {
+	src := base + `
+variable "users" { type = number }
+variable "on" { type = bool }
+variable "secret" {
+  type      = number
+  sensitive = true
+}
+variable "name" { type = string }
+step "one" {
+  users    = var.users
+  duration = "10s"
+}`
+	dir := t.TempDir()
+	varFile := filepath.Join(dir, "vars.hcl")
+	writeFile(t, varFile, "users = 1\non = true\nsecret = 1\nname = fast\n")
+	tests := []struct {
+		name string
+		opts LoadOptions
+		want string
+	}{
+		{"number", LoadOptions{Vars: []string{"users=many", "on=true", "secret=1", "name=x"}},
+			`--var users sets variable "users" of type number to "many": it is not a number.`},
+		{"bool", LoadOptions{Vars: []string{"users=1", "on=maybe", "secret=1", "name=x"}},
+			`--var on sets variable "on" of type bool to "maybe": it is not true or false.`},
+		{"sensitive", LoadOptions{Vars: []string{"users=1", "on=true", "secret=hunter2", "name=x"}},
+			`--var secret sets variable "secret" of type number to (sensitive value): it is not a number.`},
+		{"env", LoadOptions{Vars: []string{"on=true", "secret=1", "name=x"}, Environ: func() []string { return []string{"HARNESS_VAR_users=zero"} }},
+			`environment variable HARNESS_VAR_users sets variable "users" of type number to "zero": it is not a number.`},
+		{"var-file", LoadOptions{VarFiles: []string{varFile}},
+			varFile + ` sets variable "name" of type string to "fast": a var-file value is an HCL value: quote a string.`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.opts.Environ == nil {
+				tc.opts.Environ = noEnv
+			}
+			s, diags := LoadBytes("test.hcl", []byte(src), tc.opts)
+			if len(diags) != 1 || diags[0].Detail != tc.want {
+				t.Errorf("got:\n%s\nwant exactly one error: %s", renderDiags(s, diags), tc.want)
+			}
+			if strings.Contains(renderDiags(s, diags), "hunter2") {
+				t.Errorf("the sensitive value is shown")
+			}
+		})
+	}
+}
+
+// TestLimitMessages pins the messages of the limits on one process's load,
+// which name the limit and what to do.
+func TestLimitMessages(t *testing.T) {
+	tests := []struct{ step, want string }{
+		{"users = 1e6\n  duration = \"1s\"", "users = 1000000: at most 50000 users per harness process; split larger loads across several processes."},
+		{"rate = 1e300\n  duration = \"1s\"", "rate = 1e+300: at most 1000000 requests per second per harness process; split larger loads across several processes."},
+		{"rate = 1e-300\n  duration = \"1s\"", "rate = 1e-300: at least 0.001 requests per second (one every 1000 s)."},
+		{"users = 1\n  duration = \"9999999h\"", `duration = "9999999h" is longer than 168h (one week), the longest a duration may be.`},
+		{"users = 1\n  duration = \"8d\"", `duration = "8d" is not a duration: write a number with a unit, such as "500ms", "10s" or "1m30s".`},
+		{"users = 50000\n  ramp_rate = 0.001\n  duration = \"1s\"", `By the end of step "s" the scenario has run 13888h53m21s of ramps and steps; 168h (one week) is the most one run may take. Shorten the steps or split the scenario.`},
+	}
+	for _, tc := range tests {
+		s, diags := LoadBytes("t.hcl", []byte(base+"step \"s\" {\n  "+tc.step+"\n}\n"), LoadOptions{Environ: noEnv})
+		if len(diags) != 1 || diags[0].Detail != tc.want {
+			t.Errorf("step {%s}:\n%s\nwant exactly one error: %s", tc.step, renderDiags(s, diags), tc.want)
+		}
+	}
+}

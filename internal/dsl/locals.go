@@ -16,13 +16,13 @@ import (
 func decodeLocals(blocks hcl.Blocks, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	all := map[string]*hcl.Attribute{}
+	seen := newDefinitions("local value")
 	for _, b := range blocks {
 		attrs, d := b.Body.JustAttributes()
 		diags = append(diags, d...)
 		for _, name := range sortedAttrNames(attrs) {
 			at := attrs[name]
-			if first := all[name]; first != nil {
-				diags = append(diags, duplicate("local value", name, at.NameRange, first.NameRange))
+			if !seen.claim(name, at.NameRange, &diags) {
 				continue
 			}
 			all[name] = at

@@ -53,6 +53,7 @@ func decodeSamplerBlock(block *hcl.Block, ctx *hcl.EvalContext) (*Sampler, hcl.D
 	if validSamplerKind(sm.Kind) {
 		checkSamplerAttrs(a, sm.Kind, block.DefRange)
 	}
+	series := newDefinitions("series")
 	for _, b := range content.Blocks {
 		if sm.Kind != SamplerPrometheus {
 			r := b.DefRange
@@ -66,12 +67,9 @@ func decodeSamplerBlock(block *hcl.Block, ctx *hcl.EvalContext) (*Sampler, hcl.D
 		}
 		s, d := decodeSeriesBlock(b, ctx)
 		diags = append(diags, d...)
-		for _, prev := range sm.Series {
-			if prev.Name == s.Name {
-				diags = append(diags, duplicate("series", s.Name, b.LabelRanges[0], prev.DeclRange))
-			}
+		if series.claim(s.Name, labelRange(b), &diags) {
+			sm.Series = append(sm.Series, s)
 		}
-		sm.Series = append(sm.Series, s)
 	}
 	return sm, append(diags, a.diags...)
 }

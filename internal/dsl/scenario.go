@@ -17,8 +17,8 @@ type loader struct {
 	dyn      map[hcl.Range][]dynIteration // dynamic "step" iterations by block
 	dynUsed  map[hcl.Range]int            // generated steps seen so far per dynamic block
 	scenario *hcl.Block                   // the first scenario block
-	first    map[string]map[string]hcl.Range
-	stepIter map[*Step]*dynIteration // the iteration a generated step came from
+	first    map[string]*definitions      // top-level block names by block type
+	stepIter map[*Step]*dynIteration      // the iteration a generated step came from
 	// ranges of attributes that cross-block checks report on
 	targetRange map[*Step]hcl.Range
 	stepsRange  map[*Assert]hcl.Range
@@ -40,7 +40,10 @@ func (l *loader) load(body hcl.Body) hcl.Diagnostics {
 	l.s.EvalCtx = ctx
 	l.dyn = dynamicSteps(raw.Blocks, ctx)
 	l.dynUsed = map[hcl.Range]int{}
-	l.first = map[string]map[string]hcl.Range{}
+	l.first = map[string]*definitions{}
+	for _, kind := range []string{blockTarget, blockHealth, blockSampler, blockStep, blockAssert} {
+		l.first[kind] = newDefinitions(kind)
+	}
 	l.stepIter = map[*Step]*dynIteration{}
 	l.targetRange = map[*Step]hcl.Range{}
 	l.stepsRange = map[*Assert]hcl.Range{}
@@ -124,19 +127,7 @@ func (l *loader) decodeStep(b *hcl.Block) hcl.Diagnostics {
 
 // unique records the first definition of kind/name and reports any later one.
 func (l *loader) unique(kind, name string, b *hcl.Block, diags *hcl.Diagnostics) bool {
-	if l.first[kind] == nil {
-		l.first[kind] = map[string]hcl.Range{}
-	}
-	at := b.DefRange
-	if n := len(b.LabelRanges); n > 0 {
-		at = b.LabelRanges[n-1]
-	}
-	if first, dup := l.first[kind][name]; dup {
-		*diags = append(*diags, duplicate(kind, name, at, first))
-		return false
-	}
-	l.first[kind][name] = at
-	return true
+	return l.first[kind].claim(name, labelRange(b), diags)
 }
 
 // decodeScenarioBlock reads the single `scenario` block.

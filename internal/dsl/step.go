@@ -25,15 +25,13 @@ func decodeStepBlock(block *hcl.Block, ctx, actx *hcl.EvalContext, files map[str
 	if d, ok := a.positiveDuration("duration"); ok {
 		st.Duration = d
 	}
-	seen := map[string]hcl.Range{}
+	seen := newDefinitions("assert")
 	for _, b := range content.Blocks {
 		as, stepsRange, d := decodeAssert(b, actx, files)
 		diags = append(diags, d...)
-		if first, dup := seen[as.Name]; dup {
-			diags = append(diags, duplicate("assert", as.Name, b.LabelRanges[0], first))
+		if !seen.claim(as.Name, labelRange(b), &diags) {
 			continue
 		}
-		seen[as.Name] = b.LabelRanges[0]
 		if stepsRange != nil {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -69,15 +67,19 @@ func decodeStepModel(a *attrs, st *Step, blockRange hcl.Range) {
 		st.Model = Open
 	}
 	if st.Model == Closed {
-		st.Users, _ = a.positiveInt("users")
+		st.Users, _ = a.positiveInt("users", MaxUsers, "users")
 	} else {
-		st.Rate, _ = a.positive("rate")
+		st.Rate, _ = a.perSecond("rate", "requests")
+	}
+	unit := "users"
+	if st.Model == Open {
+		unit = "requests per second"
 	}
 	if a.has("ramp") && a.has("ramp_rate") {
 		a.errorf("ramp_rate", "Conflicting arguments", "A step has ramp (a duration) or ramp_rate (level per second), not both; remove one.")
 	}
 	st.Ramp, _ = a.duration("ramp")
-	st.RampRate, _ = a.positive("ramp_rate")
+	st.RampRate, _ = a.perSecond("ramp_rate", unit)
 	if a.has("pace") && a.has("think") {
 		a.errorf("think", "Conflicting arguments",
 			"A user either starts a request every pace or waits think after each response, not both; remove one.")
@@ -95,6 +97,6 @@ func decodeStepModel(a *attrs, st *Step, blockRange hcl.Range) {
 			a.errorf("max_in_flight", "Argument not allowed with users",
 				"max_in_flight caps an open (rate) step; a users step has at most users requests in flight.")
 		}
-		st.MaxInFlight, _ = a.positiveInt("max_in_flight")
+		st.MaxInFlight, _ = a.positiveInt("max_in_flight", MaxInFlight, "requests in flight")
 	}
 }

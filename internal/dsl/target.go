@@ -41,6 +41,7 @@ func decodeTargetBlock(block *hcl.Block, ctx *hcl.EvalContext, baseDir string) (
 		t.Method = "POST"
 	}
 	seen := map[string]bool{}
+	extracts := newDefinitions("extract")
 	for _, b := range content.Blocks {
 		switch b.Type {
 		case "tls":
@@ -56,8 +57,9 @@ func decodeTargetBlock(block *hcl.Block, ctx *hcl.EvalContext, baseDir string) (
 		case "extract":
 			ex, d := decodeExtractBlock(b, ctx)
 			diags = append(diags, d...)
-			diags = append(diags, uniqueExtract(t.Extracts, ex, b)...)
-			t.Extracts = append(t.Extracts, ex)
+			if extracts.claim(ex.Name, labelRange(b), &diags) {
+				t.Extracts = append(t.Extracts, ex)
+			}
 		}
 	}
 	return t, append(diags, a.diags...)
@@ -130,15 +132,6 @@ func decodeExtractBlock(b *hcl.Block, ctx *hcl.EvalContext) (*Extract, hcl.Diagn
 		}
 	}
 	return ex, append(diags, a.diags...)
-}
-
-func uniqueExtract(prev []*Extract, ex *Extract, b *hcl.Block) hcl.Diagnostics {
-	for _, p := range prev {
-		if p.Name == ex.Name {
-			return hcl.Diagnostics{duplicate("extract", ex.Name, b.LabelRanges[0], p.DeclRange)}
-		}
-	}
-	return nil
 }
 
 // once reports a second block of a kind that may appear only once.

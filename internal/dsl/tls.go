@@ -1,6 +1,9 @@
 package dsl
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
 	"path/filepath"
 
 	"github.com/hashicorp/hcl/v2"
@@ -25,11 +28,23 @@ func decodeTLSBlock(b *hcl.Block, ctx *hcl.EvalContext, baseDir string) (*TLS, h
 		if !ok || p == "" || filepath.IsAbs(p) {
 			return p
 		}
-		return filepath.Join(baseDir, p)
+		// Absolute, so that a consumer that resolves relative paths
+		// against the scenario's directory itself cannot join it twice
+		// (sub/sub/ca.pem for `run sub/s.hcl`).
+		joined := filepath.Join(baseDir, p)
+		if abs, err := filepath.Abs(joined); err == nil {
+			return abs
+		}
+		return joined
 	}
 	t.CAFile = path("ca_file")
 	t.CertFile = path("cert_file")
 	t.KeyFile = path("key_file")
+	for name, r := range map[string]*hcl.Range{"ca_file": &t.CAFileRange, "cert_file": &t.CertFileRange, "key_file": &t.KeyFileRange} {
+		if at := a.rng(name); at != nil {
+			*r = *at
+		}
+	}
 	t.ServerName, _ = a.str("server_name")
 	t.InsecureSkipVerify, _ = a.boolean("insecure_skip_verify")
 	if a.has("cert_file") != a.has("key_file") {
@@ -45,4 +60,67 @@ func decodeTLSBlock(b *hcl.Block, ctx *hcl.EvalContext, baseDir string) (*TLS, h
 			"insecure_skip_verify = true accepts any certificate, so the test could be talking to anyone; prefer ca_file = \"cert.pem\" to trust a self-signed certificate.")
 	}
 	return t, append(diags, a.diags...)
+}
+
+// maxTLSFileSize caps a PEM file CheckFiles reads; certificates and keys are
+// a few KiB.
+const maxTLSFileSize = 1 << 20
+
+// CheckFiles reads the files a run opens besides those file() read while
+// loading: each tls block's ca_file, cert_file and key_file. It reports what
+// run would refuse, with run's message, on the attribute, so that a
+// scenario validate accepts does not then fail to start.
+func CheckFiles(s *Scenario) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, t := range s.Targets {
+		diags = append(diags, checkTLSFiles(t.TLS, fmt.Sprintf("target %q", t.Name))...)
+	}
+	for _, h := range s.Health {
+		diags = append(diags, checkTLSFiles(h.TLS, fmt.Sprintf("health %q", h.Name))...)
+	}
+	return diags
+}
+
+func checkTLSFiles(t *TLS, owner string) hcl.Diagnostics {
+	if t == nil {
+		return nil
+	}
+	var diags hcl.Diagnostics
+	bad := func(r hcl.Range, format string, args ...any) {
+		subject := r
+		if subject == (hcl.Range{}) {
+			subject = t.DeclRange
+		}
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot use TLS file",
+			Detail:   owner + ": " + fmt.Sprintf(format, args...) + ".",
+			Subject:  &subject,
+		})
+	}
+	if t.CAFile != "" {
+		pem, err := readInput(t.CAFile, "TLS file", maxTLSFileSize)
+		switch {
+		case err != nil:
+			bad(t.CAFileRange, "tls ca_file: %v", err)
+		case !x509.NewCertPool().AppendCertsFromPEM(pem):
+			bad(t.CAFileRange, "tls ca_file %s: no PEM certificate found", t.CAFile)
+		}
+	}
+	if t.CertFile != "" && t.KeyFile != "" {
+		cert, err := readInput(t.CertFile, "TLS file", maxTLSFileSize)
+		if err != nil {
+			bad(t.CertFileRange, "tls cert_file/key_file: %v", err)
+			return diags
+		}
+		key, err := readInput(t.KeyFile, "TLS file", maxTLSFileSize)
+		if err != nil {
+			bad(t.KeyFileRange, "tls cert_file/key_file: %v", err)
+			return diags
+		}
+		if _, err := tls.X509KeyPair(cert, key); err != nil {
+			bad(t.CertFileRange, "tls cert_file/key_file: %v", err)
+		}
+	}
+	return diags
 }

@@ -60,7 +60,7 @@ type Target struct {
 }
 
 // TLS holds client TLS settings for a target or health check. Paths are
-// resolved relative to the scenario file.
+// resolved relative to the scenario file and made absolute.
 type TLS struct {
 	CAFile             string
 	CertFile           string
@@ -68,6 +68,8 @@ type TLS struct {
 	ServerName         string
 	InsecureSkipVerify bool
 	DeclRange          hcl.Range
+	// Where each path is written, for CheckFiles' diagnostics.
+	CAFileRange, CertFileRange, KeyFileRange hcl.Range
 }
 
 // Extract reads a numeric field of a JSON response body by dot path ("a.b.0.c").

@@ -2,7 +2,6 @@ package dsl
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -85,51 +84,89 @@ func applyCLIVar(byName map[string]*Variable, kv string) hcl.Diagnostics {
 
 // setRaw sets v from a string given outside HCL. As in Terraform, a string
 // variable takes it verbatim and any other type parses it as an HCL
-// expression, so `--var users=10` is the number 10.
+// expression, so `--var users=10` is the number 10. A value that does not
+// parse, reads a name, or does not convert gets one diagnostic that names
+// the variable, its type and the value.
 func setRaw(v *Variable, raw, source, what string) hcl.Diagnostics {
 	val := cty.StringVal(raw)
 	if !v.Type.Equals(cty.String) && !v.Type.Equals(cty.DynamicPseudoType) {
+		if d := checkNesting([]byte(raw), what, true); d != nil {
+			return invalidValue(v, what, raw, d[0].Detail, nil)
+		}
 		expr, diags := hclsyntax.ParseExpression([]byte(raw), what, hcl.InitialPos)
 		if diags.HasErrors() {
-			return invalidValue(v, what, "it is not a valid expression")
+			return invalidValue(v, what, raw, notA(v.Type), nil)
 		}
 		var valDiags hcl.Diagnostics
 		val, valDiags = expr.Value(nil)
 		if valDiags.HasErrors() {
-			return invalidValue(v, what, valDiags[0].Summary)
+			return invalidValue(v, what, raw, notA(v.Type), nil)
 		}
 	}
-	return setValue(v, val, source, what, nil)
+	return setValue(v, val, source, what, raw, nil)
 }
 
-func setValue(v *Variable, val cty.Value, source, what string, subject *hcl.Range) hcl.Diagnostics {
+// setValue converts val to v's type and sets it. raw is the value as the
+// user wrote it, for the message.
+func setValue(v *Variable, val cty.Value, source, what, raw string, subject *hcl.Range) hcl.Diagnostics {
 	cv, err := convert.Convert(val, v.Type)
 	if err != nil {
-		d := invalidValue(v, what, err.Error())
-		d[0].Subject = subject
-		return d
+		why := err.Error()
+		if v.Type.IsPrimitiveType() {
+			why = notA(v.Type)
+		}
+		return invalidValue(v, what, raw, why, subject)
 	}
 	v.Value, v.Source = cv, source
 	return nil
 }
 
-func invalidValue(v *Variable, what, why string) hcl.Diagnostics {
+// notA says what a value of a type looks like, for a value that is not one.
+func notA(ty cty.Type) string {
+	switch {
+	case ty.Equals(cty.Number):
+		return "it is not a number"
+	case ty.Equals(cty.Bool):
+		return "it is not true or false"
+	}
+	return "write it as an HCL value of that type, such as [1, 2] for a list or {a = 1} for an object"
+}
+
+// invalidValue reports a value that does not fit v, and marks v unknown so
+// that it is not reported a second time as having no value. A sensitive
+// variable's value is not repeated.
+func invalidValue(v *Variable, what, raw, why string, subject *hcl.Range) hcl.Diagnostics {
+	v.Value, v.Source = cty.DynamicVal, ""
+	shown := fmt.Sprintf("%q", raw)
+	if v.Sensitive {
+		shown = "(sensitive value)"
+	}
 	return hcl.Diagnostics{{
 		Severity: hcl.DiagError,
 		Summary:  "Invalid value for variable",
-		Detail:   fmt.Sprintf("The value from %s does not fit variable %q (type %s): %s.", what, v.Name, v.Type.FriendlyName(), why),
+		Detail:   fmt.Sprintf("%s sets variable %q of type %s to %s: %s.", what, v.Name, v.Type.FriendlyName(), shown, why),
+		Subject:  subject,
 	}}
 }
 
 // applyVarFile reads a --var-file: an HCL file of name = value attributes.
 func applyVarFile(byName map[string]*Variable, path string, files map[string]*hcl.File) hcl.Diagnostics {
-	src, err := os.ReadFile(path)
+	src, err := readInput(path, "--var-file", MaxScenarioSize)
 	if err != nil {
 		return hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Cannot read variables file",
 			Detail:   fmt.Sprintf("--var-file %s: %v.", path, err),
 		}}
+	}
+	return applyVarFileBytes(byName, path, src, files)
+}
+
+// applyVarFileBytes applies the name = value attributes of a var-file's
+// contents src; path names it in diagnostics.
+func applyVarFileBytes(byName map[string]*Variable, path string, src []byte, files map[string]*hcl.File) hcl.Diagnostics {
+	if diags := checkNesting(src, path, false); diags != nil {
+		return diags
 	}
 	f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
 	if f != nil {
@@ -153,12 +190,20 @@ func applyVarFile(byName map[string]*Variable, path string, files map[string]*hc
 			})
 			continue
 		}
+		er := at.Expr.Range()
+		raw := string(er.SliceBytes(src))
 		val, valDiags := at.Expr.Value(nil)
-		diags = append(diags, valDiags...)
-		if !valDiags.HasErrors() {
-			er := at.Expr.Range()
-			diags = append(diags, setValue(v, val, "var-file", path, &er)...)
+		if valDiags.HasErrors() {
+			// Usually a bare word for a string (`name = fast`), which HCL
+			// reads as a reference: say what was expected instead.
+			why := notA(v.Type)
+			if v.Type.Equals(cty.String) || v.Type.Equals(cty.DynamicPseudoType) {
+				why = "a var-file value is an HCL value: quote a string"
+			}
+			diags = append(diags, invalidValue(v, path, raw, why, &er)...)
+			continue
 		}
+		diags = append(diags, setValue(v, val, "var-file", path, raw, &er)...)
 	}
 	return diags
 }
