@@ -46,7 +46,7 @@ func TestDesignExample(t *testing.T) {
 	}
 	s, diags := LoadFile("testdata/design_example.hcl", opts)
 	if diags.HasErrors() {
-		t.Fatalf("DESIGN §1 example:\n%s", renderDiags(s, diags))
+		t.Fatalf("the complete example of docs/scenario-language.md:\n%s", renderDiags(s, diags))
 	}
 	var names []string
 	for _, st := range s.Steps {
