@@ -23,6 +23,7 @@ type stepRun struct {
 // step (and window) in which it started.
 type closedPool struct {
 	cur   atomic.Pointer[stepRun]
+	opts  *Options // the run's, for clientFor
 	users []*user
 	wg    sync.WaitGroup // one per user until it has stopped
 }

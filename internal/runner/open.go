@@ -21,11 +21,12 @@ type openModel struct {
 	st     *stepRun
 	done   chan struct{} // closed when run returns: every arrival is dispatched or dropped
 	pool   sync.Pool     // *Result
+	fine   func(deadline time.Time)
 }
 
-func newOpenModel(c client, ps plan.Step, st *stepRun) *openModel {
+func newOpenModel(c client, ps plan.Step, st *stepRun, fine func(deadline time.Time)) *openModel {
 	p := NewRampPacer(ps)
-	m := &openModel{client: c, pacer: p, due: p.Due, sem: make(chan struct{}, max(ps.MaxInFlight, 1)), st: st, done: make(chan struct{})}
+	m := &openModel{client: c, pacer: p, due: p.Due, sem: make(chan struct{}, max(ps.MaxInFlight, 1)), st: st, done: make(chan struct{}), fine: fine}
 	m.pool.New = func() any { return new(Result) }
 	return m
 }
@@ -40,7 +41,7 @@ func (m *openModel) run(start time.Time, stop <-chan struct{}) {
 	defer close(m.done)
 	for hits := uint64(0); ; hits++ {
 		wait, done := m.pacer.Pace(time.Since(start), hits)
-		if done || waitUntil(stop, time.Now().Add(wait)) != nil {
+		if done || waitUntil(stop, time.Now().Add(wait), m.fine) != nil {
 			return
 		}
 		due, _ := m.due(hits)
@@ -77,12 +78,12 @@ const timerLag = 1200 * time.Microsecond
 // model's arrivals wait here: on a Go timer alone each would go out ~0.9 ms
 // after its scheduled time, and that lag would be counted in every latency
 // measured from the schedule. So the timer covers the wait up to timerLag
-// before the deadline and fineWait the rest.
-func waitUntil(stop <-chan struct{}, deadline time.Time) error {
+// before the deadline and fine (the platform's fineWait) the rest.
+func waitUntil(stop <-chan struct{}, deadline time.Time, fine func(time.Time)) error {
 	if err := sleep(stop, time.Until(deadline)-timerLag); err != nil {
 		return err
 	}
-	fineWait(deadline)
+	fine(deadline)
 	if isClosed(stop) {
 		return errStopped
 	}

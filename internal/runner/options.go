@@ -1,5 +1,5 @@
 // Package runner executes a plan against a scenario's HTTP targets and
-// records what happened, step by step, into a results file (DESIGN §3).
+// records what happened, step by step, into a results file (docs/results.md).
 //
 // The load models are a closed pool of users (closed.go, user.go) and an
 // open arrival schedule (pacer.go, open.go); every request becomes a flat
@@ -90,6 +90,32 @@ type Options struct {
 	Live    func(step result.Step) (abort bool, reason string)
 	Logf    func(format string, args ...any) // warnings (insecure TLS etc.); nil = discard
 	Version string                           // harness version for Environment
+
+	// newClient, when set, makes every sender's client in place of the
+	// target's own HTTP client: the engine's tests run on virtual time
+	// (testing/synctest) against a fake that simulates service time.
+	newClient func(tg *target, maxConns int) client
+	// fineWait, when set, replaces the platform's last-stretch wait of the
+	// open model (finewait_*.go): a thread sleep that virtual time can't see.
+	fineWait func(deadline time.Time)
+}
+
+// clientFor is the client a sender of tg uses: the target's own unless a
+// test put a fake in Options.
+func (o *Options) clientFor(tg *target, maxConns int) client {
+	if o.newClient != nil {
+		return o.newClient(tg, maxConns)
+	}
+	return tg.newClient(maxConns)
+}
+
+// waitFine is Options.fineWait or the platform's fineWait.
+func (o *Options) waitFine(deadline time.Time) {
+	if o.fineWait != nil {
+		o.fineWait(deadline)
+		return
+	}
+	fineWait(deadline)
 }
 
 func (o *Options) logf(format string, args ...any) {

@@ -72,8 +72,9 @@ func newEngine(s *dsl.Scenario, p plan.Plan, opts Options) (*engine, error) {
 	e := &engine{
 		p: p, opts: opts, f: NewFile(s, p, opts.Version),
 		targets: map[string]*target{}, open: map[*target]client{},
-		pool: &closedPool{}, live: newLiveStats(),
+		live: newLiveStats(),
 	}
+	e.pool = &closedPool{opts: &e.opts}
 	baseDir := filepath.Dir(s.File)
 	for _, t := range s.Targets {
 		cfg, err := tlsConfig(t.TLS, baseDir, fmt.Sprintf("target %q", t.Name), opts.logf)
@@ -93,7 +94,7 @@ func newEngine(s *dsl.Scenario, p plan.Plan, opts Options) (*engine, error) {
 		}
 	}
 	for tg, n := range inFlight {
-		e.open[tg] = tg.newClient(n)
+		e.open[tg] = e.opts.clientFor(tg, n)
 	}
 	return e, nil
 }
@@ -124,7 +125,7 @@ func (e *engine) runStep(ctx context.Context, i int) (string, string) {
 	if ps.Model == dsl.Open {
 		e.pool.SetLevel(0)
 		e.pool.cur.Store(nil)
-		om = newOpenModel(e.open[tg], ps, st)
+		om = newOpenModel(e.open[tg], ps, st, e.opts.waitFine)
 		go om.run(stepStart, openStop)
 	} else {
 		e.pool.cur.Store(st)

@@ -219,7 +219,7 @@ func TestExtractIntegration(t *testing.T) {
 func TestWaitUntil(t *testing.T) {
 	for _, d := range []time.Duration{-time.Millisecond, 0, 50 * time.Microsecond, 700 * time.Microsecond, 3 * time.Millisecond} {
 		deadline := time.Now().Add(d)
-		if err := waitUntil(nil, deadline); err != nil {
+		if err := waitUntil(nil, deadline, fineWait); err != nil {
 			t.Fatalf("wait %v: %v", d, err)
 		}
 		if early := time.Until(deadline); early > 0 {
@@ -228,7 +228,7 @@ func TestWaitUntil(t *testing.T) {
 	}
 	stop := make(chan struct{})
 	close(stop)
-	if err := waitUntil(stop, time.Now().Add(time.Hour)); err != errStopped {
+	if err := waitUntil(stop, time.Now().Add(time.Hour), fineWait); err != errStopped {
 		t.Errorf("stopped wait: %v, want errStopped", err)
 	}
 }

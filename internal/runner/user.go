@@ -95,7 +95,7 @@ func (u *user) request(st *stepRun) time.Duration {
 		if u.client != nil {
 			u.client.close()
 		}
-		u.tg, u.client = st.tg, st.tg.newClient(1)
+		u.tg, u.client = st.tg, u.p.opts.clientFor(st.tg, 1)
 	}
 	r := &u.r
 	r.Scheduled, r.Late, r.Dropped = time.Now(), u.late, false
