@@ -129,7 +129,7 @@ func (a *app) load(scn *dsl.Scenario, p plan.Plan, group *sampler.Group, quiet b
 	watch := assert.NewWatch(scn)
 	opts := runner.Options{
 		Samplers: group,
-		Live:     func(step result.Step) (bool, string) { return watch.Check(step, time.Now()) },
+		Watch:    func(step result.Step) (bool, string) { return watch.Check(step, time.Now()) },
 		Logf:     logf,
 		Version:  version,
 	}

@@ -28,15 +28,6 @@ type closedPool struct {
 	wg    sync.WaitGroup // one per user until it has stopped
 }
 
-var _ LoadModel = (*closedPool)(nil)
-
-// LoadModel is the one thing the step driver asks of a load model: hold
-// this level now. Users for the closed model; the open model's level follows
-// its pacer and needs no driving, so only the closed pool implements it.
-type LoadModel interface {
-	SetLevel(users int)
-}
-
 // SetLevel adds or removes users. New users' first requests are spread evenly
 // over one pace interval (user j of k added at once starts at j·pace/k), so
 // 100 users do not fire in one burst; without a pace they start at once.

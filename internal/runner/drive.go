@@ -11,7 +11,7 @@ import (
 
 // drive holds step i's level from stepStart to its end: it moves the closed
 // pool along plan.Step.UsersAt during the ramp, closes each second of the
-// series, sends a Tick, asks Options.Live during the measured window, and
+// series, sends a Tick, asks Options.Watch during the measured window, and
 // returns at the end (completed), on ctx (interrupted) or on an abort.
 func (e *engine) drive(ctx context.Context, i int, st *stepRun, stepStart time.Time) (string, string) {
 	ps := e.p.Steps[i]
@@ -33,7 +33,7 @@ func (e *engine) drive(ctx context.Context, i int, st *stepRun, stepStart time.T
 			e.pool.SetLevel(ps.UsersAt(time.Since(stepStart)))
 			armLevel(level, ps, stepStart)
 		case now := <-tick.C:
-			if abort, reason := e.second(i, st, stepStart, now); abort {
+			if abort, reason := e.onSecond(i, st, stepStart, now); abort {
 				return result.StepAborted, reason
 			}
 		}
@@ -76,9 +76,9 @@ func nextLevelChange(ps plan.Step, d time.Duration) (time.Duration, bool) {
 	return at(j), true
 }
 
-// second is the once-a-second work of drive: close the second that just
-// ended, tell OnTick, and ask Live. It reports an abort and its reason.
-func (e *engine) second(i int, st *stepRun, stepStart, now time.Time) (bool, string) {
+// onSecond is the once-a-second work of drive: close the second that just
+// ended, tell OnTick, and ask Watch. It reports an abort and its reason.
+func (e *engine) onSecond(i int, st *stepRun, stepStart, now time.Time) (bool, string) {
 	ps := e.p.Steps[i]
 	elapsed := now.Sub(stepStart)
 	var samples map[string]float64
@@ -107,7 +107,7 @@ func (e *engine) second(i int, st *stepRun, stepStart, now time.Time) (bool, str
 			Errors: errs, Dropped: dropped, Samples: samples,
 		})
 	}
-	if phase != "measured" || e.opts.Live == nil {
+	if phase != "measured" || e.opts.Watch == nil {
 		return false, ""
 	}
 	e.mu.Lock()
@@ -118,5 +118,5 @@ func (e *engine) second(i int, st *stepRun, stepStart, now time.Time) (bool, str
 	if e.opts.Samplers != nil {
 		applyAggregates(&snap, e.opts.Samplers.Window(st.rec.rampEnd, now))
 	}
-	return e.opts.Live(snap)
+	return e.opts.Watch(snap)
 }

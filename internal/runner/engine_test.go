@@ -273,16 +273,16 @@ func TestInterrupt(t *testing.T) {
 	})
 }
 
-// A Live abort stops the step at the tick that asked for it and marks the
+// A Watch abort stops the step at the tick that asked for it and marks the
 // run aborted.
-func TestLiveAbort(t *testing.T) {
+func TestWatchAbort(t *testing.T) {
 	virtual(t, func(t *testing.T) {
 		fs := &fakeService{service: constant(ms)}
 		s := scenario("http://fake/",
 			&dsl.Step{Name: "one", Users: 1, Pace: 30 * ms, Duration: 10 * time.Second},
 			&dsl.Step{Name: "two", Users: 1, Duration: time.Second})
 		var calls int
-		opts := Options{Live: func(st result.Step) (bool, string) {
+		opts := Options{Watch: func(st result.Step) (bool, string) {
 			calls++
 			return st.Requests.Total > 0 && calls >= 2, "too hot"
 		}}

@@ -6,7 +6,7 @@
 // Result that the step's recorder (recorder.go, window.go) aggregates as it
 // streams, into HdrHistograms and counters, so memory stays flat however
 // long the run.
-// Assertions are not evaluated here; the runner only feeds Options.Live.
+// Assertions are not evaluated here; the runner only feeds Options.Watch.
 //
 // Decisions a reader of the results needs:
 //   - A request belongs to the step, window (ramp or measured) and
@@ -80,14 +80,14 @@ type Tick struct {
 type Options struct {
 	Samplers Samplers   // nil = none
 	OnTick   func(Tick) // nil = none
-	// Live is called once a second during a measured window with the step so
+	// Watch is called once a second during a measured window with the step so
 	// far (its requests, latency, extract, status codes and
 	// Samplers.Window(measuredStart, now)). Returning abort=true stops the load
 	// within a second; the runner then calls Samplers.SampleNow, closes the
 	// step with Status result.StepAborted, marks later steps
 	// result.StepNotRun, and sets File.Verdict = result.VerdictAborted and
 	// File.Reason = reason.
-	Live    func(step result.Step) (abort bool, reason string)
+	Watch   func(step result.Step) (abort bool, reason string)
 	Logf    func(format string, args ...any) // warnings (insecure TLS etc.); nil = discard
 	Version string                           // harness version for Environment
 

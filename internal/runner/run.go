@@ -31,7 +31,7 @@ type engine struct {
 // results file: Schema, Scenario (sensitive variables "(sensitive)"),
 // Environment (version, host, os; GPUs are the caller's to add),
 // StartedAt/EndedAt and every planned step (unrun ones not_run). Verdict is
-// left "" unless an Options.Live abort stopped the run (VerdictAborted) or
+// left "" unless an Options.Watch abort stopped the run (VerdictAborted) or
 // ctx was cancelled (VerdictInterrupted: new requests stop, those in flight
 // finish within the target timeout, the step under way is "interrupted").
 // Assertions are not evaluated here.
