@@ -28,11 +28,22 @@ type closedPool struct {
 	wg    sync.WaitGroup // one per user until it has stopped
 }
 
-// SetLevel adds or removes users. New users' first requests are spread evenly
-// over one pace interval (user j of k added at once starts at j·pace/k), so
-// 100 users do not fire in one burst; without a pace they start at once.
-// Removed users (the most recently added first) finish their in-flight request.
-func (p *closedPool) SetLevel(n int) {
+// MaxUsers is the most closed-model users one process runs: each is a
+// connection, a timer and a few KiB, and the pool adds them in one go.
+// Run refuses a plan that asks for more; more load takes more processes.
+const MaxUsers = 50000
+
+// addCheck is how many users SetLevel adds between looks at stop.
+const addCheck = 256
+
+// SetLevel adds or removes users until n (at most MaxUsers) run, and stops
+// adding when stop is closed: the caller is being interrupted and must get
+// back to its select. New users' first requests are spread evenly over one
+// pace interval (user j of k added at once starts at j·pace/k), so 100 users
+// do not fire in one burst; without a pace they start at once. Removed users
+// (the most recently added first) finish their in-flight request.
+func (p *closedPool) SetLevel(stop <-chan struct{}, n int) {
+	n = min(max(n, 0), MaxUsers)
 	for len(p.users) > n {
 		last := len(p.users) - 1
 		p.users[last].stop()
@@ -45,6 +56,9 @@ func (p *closedPool) SetLevel(n int) {
 		pace = st.pace
 	}
 	for j := 0; j < add; j++ {
+		if j%addCheck == addCheck-1 && isClosed(stop) {
+			return
+		}
 		u := &user{p: p}
 		p.users = append(p.users, u)
 		p.wg.Add(1)

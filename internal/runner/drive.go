@@ -30,7 +30,7 @@ func (e *engine) drive(ctx context.Context, i int, st *stepRun, stepStart time.T
 		case <-end.C:
 			return result.StepCompleted, ""
 		case <-level.C:
-			e.pool.SetLevel(ps.UsersAt(time.Since(stepStart)))
+			e.pool.SetLevel(ctx.Done(), ps.UsersAt(time.Since(stepStart)))
 			armLevel(level, ps, stepStart)
 		case now := <-tick.C:
 			if abort, reason := e.onSecond(i, st, stepStart, now); abort {

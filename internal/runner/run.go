@@ -37,9 +37,9 @@ type engine struct {
 // Assertions are not evaluated here.
 //
 // err is only for what stops a run before it starts: a step naming an
-// unknown target, or a TLS ca_file/cert_file/key_file that can't be read or
-// parsed; both are the user's to fix and carry exitcode.Usage, and nothing
-// has been sent. A failing target is counted in the file, never an error.
+// unknown target, more than MaxUsers users, or a TLS
+// ca_file/cert_file/key_file that can't be read or parsed; all are the
+// user's to fix and carry exitcode.Usage, and nothing has been sent. A failing target is counted in the file, never an error.
 func Run(ctx context.Context, s *dsl.Scenario, p plan.Plan, opts Options) (*result.File, error) {
 	e, err := newEngine(s, p, opts)
 	if err != nil {
@@ -58,7 +58,7 @@ func Run(ctx context.Context, s *dsl.Scenario, p plan.Plan, opts Options) (*resu
 		}
 		break
 	}
-	e.pool.SetLevel(0)
+	e.pool.SetLevel(nil, 0)
 	e.pool.wait(e.maxTimeout() + time.Second)
 	e.closers.Wait()
 	for _, c := range e.open {
@@ -92,6 +92,10 @@ func newEngine(s *dsl.Scenario, p plan.Plan, opts Options) (*engine, error) {
 		if ps.Model == dsl.Open {
 			inFlight[tg] = max(inFlight[tg], ps.MaxInFlight)
 		}
+		if users := max(ps.Users, ps.FromUsers); ps.Model == dsl.Closed && users > MaxUsers {
+			return nil, exitcode.Wrap(exitcode.Usage, fmt.Errorf(
+				"step %q: users = %d is more than one process runs (at most %d); share the load among several harness processes", ps.Name, users, MaxUsers))
+		}
 	}
 	for tg, n := range inFlight {
 		e.open[tg] = e.opts.clientFor(tg, n)
@@ -123,19 +127,19 @@ func (e *engine) runStep(ctx context.Context, i int) (string, string) {
 	var om *openModel
 	openStop := make(chan struct{})
 	if ps.Model == dsl.Open {
-		e.pool.SetLevel(0)
+		e.pool.SetLevel(nil, 0)
 		e.pool.cur.Store(nil)
 		om = newOpenModel(e.open[tg], ps, st, e.opts.waitFine)
 		go om.run(stepStart, openStop)
 	} else {
 		e.pool.cur.Store(st)
-		e.pool.SetLevel(ps.UsersAt(time.Since(stepStart)))
+		e.pool.SetLevel(ctx.Done(), ps.UsersAt(time.Since(stepStart)))
 	}
 	status, reason := e.drive(ctx, i, st, stepStart)
 	if status != result.StepCompleted {
 		close(openStop)
 		rec.stop(time.Now())
-		e.pool.SetLevel(0)
+		e.pool.SetLevel(nil, 0)
 		if status == result.StepAborted && e.opts.Samplers != nil {
 			e.opts.Samplers.SampleNow(ctx)
 		}
