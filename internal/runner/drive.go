@@ -12,7 +12,9 @@ import (
 // drive holds step i's level from stepStart to its end: it moves the closed
 // pool along plan.Step.UsersAt during the ramp, closes each second of the
 // series, sends a Tick, asks Options.Watch during the measured window, and
-// returns at the end (completed), on ctx (interrupted) or on an abort.
+// returns at the end (completed), on ctx (interrupted) or on an abort. Every
+// second it ran is closed in the series with the level held, the last
+// (perhaps partial) one included, whichever way it returns.
 func (e *engine) drive(ctx context.Context, i int, st *stepRun, stepStart time.Time) (string, string) {
 	ps := e.p.Steps[i]
 	total := ps.Ramp + ps.Duration
@@ -23,6 +25,11 @@ func (e *engine) drive(ctx context.Context, i int, st *stepRun, stepStart time.T
 	level := time.NewTimer(time.Hour)
 	defer level.Stop()
 	armLevel(level, ps, stepStart)
+	closed := 0 // seconds of the series closed so far
+	defer func() {
+		elapsed := min(time.Since(stepStart), total)
+		e.closeSeconds(ps, st, &closed, int((elapsed+time.Second-1)/time.Second), elapsed)
+	}()
 	for {
 		select {
 		case <-ctx.Done():
@@ -33,7 +40,7 @@ func (e *engine) drive(ctx context.Context, i int, st *stepRun, stepStart time.T
 			e.pool.SetLevel(ctx.Done(), ps.UsersAt(time.Since(stepStart)))
 			armLevel(level, ps, stepStart)
 		case now := <-tick.C:
-			if abort, reason := e.onSecond(i, st, stepStart, now); abort {
+			if abort, reason := e.onSecond(i, st, &closed, stepStart, now); abort {
 				return result.StepAborted, reason
 			}
 		}
@@ -76,24 +83,31 @@ func nextLevelChange(ps plan.Step, d time.Duration) (time.Duration, bool) {
 	return at(j), true
 }
 
-// onSecond is the once-a-second work of drive: close the second that just
-// ended, tell OnTick, and ask Watch. It reports an abort and its reason.
-func (e *engine) onSecond(i int, st *stepRun, stepStart, now time.Time) (bool, string) {
-	ps := e.p.Steps[i]
-	elapsed := now.Sub(stepStart)
-	var samples map[string]float64
+// closeSeconds marks the series' seconds from *closed up to (not
+// including) upto as over, with the level held at elapsed and the samplers'
+// latest values. A tick that came late (a starved process) closes the
+// seconds it skipped too.
+func (e *engine) closeSeconds(ps plan.Step, st *stepRun, closed *int, upto int, elapsed time.Duration) (users int, rate float64, samples map[string]float64) {
 	if e.opts.Samplers != nil {
 		samples = e.opts.Samplers.Latest()
 	}
-	users, rate := 0, 0.0
 	if ps.Model == dsl.Open {
 		rate = ps.RateAt(elapsed)
 	} else {
 		users = len(e.pool.users)
 	}
-	if idx := int(elapsed/time.Second) - 1; idx >= 0 {
-		st.rec.endSecond(idx, float64(users), rate, samples)
+	for ; *closed < upto; *closed++ {
+		st.rec.endSecond(*closed, float64(users), rate, samples)
 	}
+	return users, rate, samples
+}
+
+// onSecond is the once-a-second work of drive: close the second that just
+// ended, tell OnTick, and ask Watch. It reports an abort and its reason.
+func (e *engine) onSecond(i int, st *stepRun, closed *int, stepStart, now time.Time) (bool, string) {
+	ps := e.p.Steps[i]
+	elapsed := now.Sub(stepStart)
+	users, rate, samples := e.closeSeconds(ps, st, closed, int(elapsed/time.Second), elapsed)
 	phase := "measured"
 	if elapsed < ps.Ramp {
 		phase = "ramp"

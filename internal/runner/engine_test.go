@@ -315,8 +315,13 @@ func TestSamplersAndTicks(t *testing.T) {
 		if st.GPU == nil || st.Samplers["gpu"].Kind != "nvml" || smp.windows.Load() != 1 {
 			t.Errorf("aggregates not applied: %+v, %d windows", st.GPU, smp.windows.Load())
 		}
-		if len(st.Series) != 3 || st.Series[0].Samples["gpu.temperature"] != 70 || st.Series[0].Requests != 20 {
-			t.Errorf("series %+v", st.Series)
+		if len(st.Series) != 3 || st.Series[0].Requests != 20 || st.Series[2].Requests != 4 {
+			t.Fatalf("series %+v, want 20, 20, 4 requests", st.Series)
+		}
+		for i, p := range st.Series { // the last, partial second too
+			if p.Samples["gpu.temperature"] != 70 || p.Users != 2 {
+				t.Errorf("second %d: users %v samples %v", i, p.Users, p.Samples)
+			}
 		}
 	})
 }
