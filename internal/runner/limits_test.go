@@ -2,6 +2,8 @@ package runner
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -71,4 +73,89 @@ func TestInterruptAtMaxUsers(t *testing.T) {
 			t.Errorf("run ended %v after its start, step %q; want within the in-flight requests' 100 ms, interrupted", got, f.Steps[0].Status)
 		}
 	})
+}
+
+// A rate that is not a number above 0 or is over MaxRate never reaches the
+// pacer: Run refuses it before anything is sent. 1e300 or 1e9 arrivals/s
+// would all be due at once for ever.
+func TestExtremeRateRefused(t *testing.T) {
+	for _, rate := range []float64{1e300, 1e9, MaxRate + 1, math.Inf(1), math.NaN(), 0, -1} {
+		t.Run(fmt.Sprint(rate), func(t *testing.T) {
+			virtual(t, func(t *testing.T) {
+				fs := &fakeService{}
+				s := scenario("http://fake/", &dsl.Step{Name: "open", Model: dsl.Open, Rate: rate, Duration: time.Second})
+				f, err := Run(context.Background(), s, buildPlan(s), fs.options(Options{}))
+				if err == nil || f != nil || exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), "at most 100000 per second") {
+					t.Errorf("rate = %g: err %v, want a usage error naming the limit", rate, err)
+				}
+				if n := fs.served.Load(); n != 0 {
+					t.Errorf("rate = %g: %d requests sent", rate, n)
+				}
+			})
+		})
+	}
+}
+
+// The schedule has no overflow at either end: 1e-300/s is one arrival (at
+// 0; the next lies past any Duration), never "everything due"; a ramp up to
+// it too; MaxRate is exactly MaxRate a second.
+func TestRampPacerExtremes(t *testing.T) {
+	const s = time.Second
+	for _, tc := range []struct {
+		p    RampPacer
+		want uint64 // arrivals in the schedule
+	}{
+		{RampPacer{Rate: 1e-300, Total: 10 * s}, 1},
+		{RampPacer{From: 0, Rate: 1e-300, Ramp: 10 * s, Total: 20 * s}, 1},
+		{RampPacer{From: 1e-300, Rate: 1e-300, Ramp: 10 * s, Total: 20 * s}, 1},
+		{RampPacer{Rate: 0.01, Total: 300 * s}, 3},
+		{RampPacer{Rate: MaxRate, Total: 10 * s}, 10 * MaxRate},
+		{RampPacer{From: MaxRate, Rate: 0.01, Ramp: 10 * s, Total: 10 * s}, MaxRate*10/2 + 1}, // N(10 s) = 500,000.05
+	} {
+		var k uint64
+		var last time.Duration
+		for ; ; k++ {
+			due, ok := tc.p.Due(k)
+			if !ok {
+				break
+			}
+			if due < last || due >= tc.p.Total {
+				t.Fatalf("%+v: arrival %d due at %v after %v", tc.p, k, due, last)
+			}
+			last = due
+		}
+		if k != tc.want {
+			t.Errorf("%+v: %d arrivals, want %d", tc.p, k, tc.want)
+		}
+		if _, stop := tc.p.Pace(0, k); !stop {
+			t.Errorf("%+v: Pace after the last arrival does not stop", tc.p)
+		}
+	}
+}
+
+// On virtual time the open model holds 50,000 req/s and 0.01 req/s exactly.
+func TestOpenExtremeRatesExact(t *testing.T) {
+	for _, tc := range []struct {
+		rate float64
+		dur  time.Duration
+		want int64
+	}{
+		{50_000, time.Second, 50_000},
+		{0.01, 300 * time.Second, 3},
+	} {
+		t.Run(fmt.Sprint(tc.rate), func(t *testing.T) {
+			virtual(t, func(t *testing.T) {
+				fs := &fakeService{service: constant(ms)}
+				s := scenario("http://fake/", &dsl.Step{Name: "open", Rate: tc.rate, Duration: tc.dur})
+				st := runFake(t, s, fs, Options{}, 0).Steps[0]
+				if st.Requests.Total != tc.want || st.Requests.Dropped != 0 || fs.served.Load() != tc.want {
+					t.Errorf("rate %v for %v: %+v, served %d; want %d", tc.rate, tc.dur, st.Requests, fs.served.Load(), tc.want)
+				}
+				// every arrival went out on its schedule
+				if p := st.Latency.P99; p == nil || *p != *latency(histOf(1000)).P99 {
+					t.Errorf("rate %v: p99 %v, want the 1 ms service time", tc.rate, deref(p))
+				}
+			})
+		})
+	}
 }

@@ -1,11 +1,29 @@
 package runner
 
 import (
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/harness-gpu/harness/internal/plan"
 )
+
+// MaxRate is the highest arrival rate (per second) one process's open model
+// is asked to hold: five times what one process sends flat out against a
+// trivial server (~20,000 req/s, BENCHMARKS.md), so a plan above it would
+// measure only the runner's own backlog, and its schedule stays exact in
+// float64. Run refuses a step over it, or a rate that is not a number
+// above 0.
+const MaxRate = 100_000
+
+// checkRate says why rate is no rate the open model can schedule; nil when
+// it is one.
+func checkRate(step string, rate float64) error {
+	if rate > 0 && rate <= MaxRate { // false for NaN
+		return nil
+	}
+	return fmt.Errorf("step %q: rate = %g is not an arrival rate one process can hold: it must be more than 0 and at most %d per second", step, rate, MaxRate)
+}
 
 // openModel sends one step's arrivals on the pacer's schedule, whatever the
 // responses do. At most maxInFlight requests are in flight; an arrival that

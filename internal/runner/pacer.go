@@ -52,6 +52,10 @@ func (p RampPacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool
 
 // Due is the offset at which arrival k is scheduled; false when the schedule
 // has no arrival k before Total. Open-model latency is measured from it.
+// The time is computed in float seconds and compared with Total before it
+// becomes a Duration, so a rate so low that arrival k lies past any
+// Duration (1e-300/s) ends the schedule rather than overflowing into the
+// past.
 func (p RampPacer) Due(k uint64) (time.Duration, bool) {
 	n := float64(k)
 	rampSecs := p.Ramp.Seconds()
@@ -70,10 +74,13 @@ func (p RampPacer) Due(k uint64) (time.Duration, bool) {
 			disc = 0
 		}
 		t = 2 * n / (p.From + math.Sqrt(disc))
-	case p.Rate <= 0:
+	case !(p.Rate > 0): // 0, negative or NaN: no arrival after the ramp
 		return 0, false
 	default:
 		t = rampSecs + (n-rampArrivals)/p.Rate
+	}
+	if !(t < p.Total.Seconds()) { // NaN included
+		return 0, false
 	}
 	due := time.Duration(t * float64(time.Second))
 	if due >= p.Total {

@@ -37,7 +37,8 @@ type engine struct {
 // Assertions are not evaluated here.
 //
 // err is only for what stops a run before it starts: a step naming an
-// unknown target, more than MaxUsers users, or a TLS
+// unknown target, more than MaxUsers users, a rate that is not in
+// (0, MaxRate], or a TLS
 // ca_file/cert_file/key_file that can't be read or parsed; all are the
 // user's to fix and carry exitcode.Usage, and nothing has been sent. A failing target is counted in the file, never an error.
 func Run(ctx context.Context, s *dsl.Scenario, p plan.Plan, opts Options) (*result.File, error) {
@@ -90,6 +91,9 @@ func newEngine(s *dsl.Scenario, p plan.Plan, opts Options) (*engine, error) {
 			return nil, exitcode.Wrap(exitcode.Usage, fmt.Errorf("step %q: no target named %q", ps.Name, ps.Target))
 		}
 		if ps.Model == dsl.Open {
+			if err := checkRate(ps.Name, ps.Rate); err != nil {
+				return nil, exitcode.Wrap(exitcode.Usage, err)
+			}
 			inFlight[tg] = max(inFlight[tg], ps.MaxInFlight)
 		}
 		if users := max(ps.Users, ps.FromUsers); ps.Model == dsl.Closed && users > MaxUsers {
