@@ -11,6 +11,7 @@ import (
 
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/exitcode"
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // Tests of what the engine does with absurd input and at its limits; each
@@ -158,4 +159,56 @@ func TestOpenExtremeRatesExact(t *testing.T) {
 			})
 		})
 	}
+}
+
+// An interrupt after an open step's window closed, while a starved process
+// still sends the arrivals due before the end, stops that backlog at once:
+// the run is interrupted, not passed, and ends at the interrupt rather than
+// when the backlog is out. Every fine wait here oversleeps by 5 ms (the
+// process is starved), so at 1,000/s only a fifth of the arrivals are out
+// by the end of the 2 s window and the backlog would take 8 s more.
+func TestInterruptDuringBacklog(t *testing.T) {
+	virtual(t, func(t *testing.T) {
+		fs := &fakeService{service: constant(10 * ms)}
+		opts := fs.options(Options{})
+		opts.fineWait = func(deadline time.Time) { time.Sleep(time.Until(deadline) + 5*ms) }
+		s := scenario("http://fake/", &dsl.Step{Name: "open", Rate: 1000, Duration: 2 * time.Second})
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		time.AfterFunc(3*time.Second, cancel)
+		f, err := Run(ctx, s, buildPlan(s), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.EndedAt.Sub(f.StartedAt); got > 3*time.Second+20*ms {
+			t.Errorf("run ended %v after its start, want at the interrupt (3 s) plus one request", got)
+		}
+		if f.Verdict != result.VerdictInterrupted || !strings.Contains(f.Reason, `interrupted during step "open"`) {
+			t.Errorf("verdict %q reason %q, want interrupted", f.Verdict, f.Reason)
+		}
+		if st := f.Steps[0]; st.Status != result.StepInterrupted || st.Requests.Total >= 2000 || st.Requests.Total < 400 {
+			t.Errorf("step %q with %d requests, want interrupted with part of the 2,000", st.Status, st.Requests.Total)
+		}
+	})
+}
+
+// Without an interrupt the same starved step sends its whole backlog: every
+// arrival due before the end goes out, late, and counts.
+func TestBacklogSentAtEnd(t *testing.T) {
+	virtual(t, func(t *testing.T) {
+		fs := &fakeService{service: constant(10 * ms)}
+		opts := fs.options(Options{})
+		opts.fineWait = func(deadline time.Time) { time.Sleep(time.Until(deadline) + 5*ms) }
+		s := scenario("http://fake/", &dsl.Step{Name: "open", Rate: 1000, Duration: 2 * time.Second})
+		f, err := Run(context.Background(), s, buildPlan(s), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := f.Steps[0]; f.Verdict != "" || st.Status != result.StepCompleted || st.Requests.Total != 2000 {
+			t.Errorf("verdict %q, step %q with %d requests; want completed with 2,000", f.Verdict, st.Status, st.Requests.Total)
+		}
+		if got := f.EndedAt.Sub(f.StartedAt); got < 10*time.Second {
+			t.Errorf("run ended %v after its start; the backlog takes 10 s", got)
+		}
+	})
 }

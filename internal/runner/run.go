@@ -24,7 +24,10 @@ type engine struct {
 	live     *liveStats
 	runStart time.Time
 	closers  sync.WaitGroup
-	mu       sync.Mutex // guards f.Steps against the step closers
+	mu       sync.Mutex // guards f.Steps and drainStop against the step closers
+	// drainStop is the reason when ctx stopped a closer that was still
+	// sending a completed open step's backlog.
+	drainStop string
 }
 
 // Run executes the plan against the scenario's targets and returns the
@@ -62,6 +65,9 @@ func Run(ctx context.Context, s *dsl.Scenario, p plan.Plan, opts Options) (*resu
 	e.pool.SetLevel(nil, 0)
 	e.pool.wait(e.maxTimeout() + time.Second)
 	e.closers.Wait()
+	if e.f.Verdict == "" && e.drainStop != "" {
+		e.f.Verdict, e.f.Reason = result.VerdictInterrupted, e.drainStop
+	}
 	for _, c := range e.open {
 		c.close()
 	}
@@ -130,6 +136,7 @@ func (e *engine) runStep(ctx context.Context, i int) (string, string) {
 	st := &stepRun{tg: tg, rec: rec, pace: ps.Pace, think: ps.Think}
 	var om *openModel
 	openStop := make(chan struct{})
+	stopOpen := sync.OnceFunc(func() { close(openStop) })
 	if ps.Model == dsl.Open {
 		e.pool.SetLevel(nil, 0)
 		e.pool.cur.Store(nil)
@@ -141,7 +148,7 @@ func (e *engine) runStep(ctx context.Context, i int) (string, string) {
 	}
 	status, reason := e.drive(ctx, i, st, stepStart)
 	if status != result.StepCompleted {
-		close(openStop)
+		stopOpen()
 		rec.stop(time.Now())
 		e.pool.SetLevel(nil, 0)
 		if status == result.StepAborted && e.opts.Samplers != nil {
@@ -149,18 +156,32 @@ func (e *engine) runStep(ctx context.Context, i int) (string, string) {
 		}
 	}
 	e.closers.Add(1)
-	go e.closeStep(i, rec, status, om)
+	go e.closeStep(ctx, i, rec, status, om, stopOpen)
 	return status, reason
 }
 
 // closeStep waits for the step's requests that started before its end (at
 // most the target timeout and a margin), then writes the step's numbers.
-func (e *engine) closeStep(i int, rec *recorder, status string, om *openModel) {
+// An open step's backlog (arrivals due before the end that a starved
+// process has not sent yet) goes out first, unless ctx ends: the rest of
+// the backlog is then never sent and the step is interrupted.
+func (e *engine) closeStep(ctx context.Context, i int, rec *recorder, status string, om *openModel, stopOpen func()) {
 	defer e.closers.Done()
 	ps := e.p.Steps[i]
 	limit := e.targets[ps.Target].timeout() + time.Second
 	if om != nil {
-		<-om.done // the backlog due before the end is dispatched (sent or dropped)
+		select {
+		case <-om.done: // the backlog is dispatched (sent or dropped)
+		case <-ctx.Done():
+			stopOpen()
+			<-om.done // at once: the sender stops at its next arrival
+			if status == result.StepCompleted {
+				status = result.StepInterrupted
+				e.mu.Lock()
+				e.drainStop = interruptReason(ctx, ps.Name) + " (sending the arrivals due before its end)"
+				e.mu.Unlock()
+			}
+		}
 	}
 	rec.wait(limit)
 	e.mu.Lock()
