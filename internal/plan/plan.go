@@ -20,6 +20,15 @@ const (
 	Unbounded Bound = "unbounded" // users back to back: as fast as the server answers
 )
 
+// Arrival is an open step's arrival process.
+type Arrival string
+
+const (
+	Uniform Arrival = "uniform" // arrivals evenly spaced at the rate (the zero value too)
+	Poisson Arrival = "poisson" // exponential gaps: independent arrivals at the rate
+	Gamma   Arrival = "gamma"   // gamma gaps of shape Burstiness: variance of counts ≈ 1/Burstiness × Poisson's
+)
+
 // Step is one step of the plan with its offsets from the start of the run.
 type Step struct {
 	Index  int
@@ -39,6 +48,16 @@ type Step struct {
 	Pace     time.Duration
 	Think    time.Duration
 	Duration time.Duration // measured window
+
+	// Arrival is the open model's arrival process ("" is Uniform) and
+	// Burstiness the gamma shape of its gaps (Gamma only: 1 is Poisson's
+	// variability, below 1 burstier). PaceJitter (0–0.5) draws each paced
+	// closed-model interval uniformly in Pace·(1 ± PaceJitter). Seed makes
+	// the random draws of both repeatable: one seed, one schedule.
+	Arrival    Arrival
+	Burstiness float64
+	PaceJitter float64
+	Seed       uint64
 
 	// MaxInFlight caps concurrent requests of an open step. When the scenario
 	// leaves it out it is rate × target timeout (+1): the most that could be in

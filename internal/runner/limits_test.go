@@ -171,7 +171,7 @@ func TestInterruptDuringBacklog(t *testing.T) {
 	virtual(t, func(t *testing.T) {
 		fs := &fakeService{service: constant(10 * ms)}
 		opts := fs.options(Options{})
-		opts.fineWait = func(deadline time.Time) { time.Sleep(time.Until(deadline) + 5*ms) }
+		opts.fineWait = func(deadline time.Time) { time.Sleep(max(time.Until(deadline), 0) + 5*ms) }
 		s := scenario("http://fake/", &dsl.Step{Name: "open", Rate: 1000, Duration: 2 * time.Second})
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
@@ -198,7 +198,7 @@ func TestBacklogSentAtEnd(t *testing.T) {
 	virtual(t, func(t *testing.T) {
 		fs := &fakeService{service: constant(10 * ms)}
 		opts := fs.options(Options{})
-		opts.fineWait = func(deadline time.Time) { time.Sleep(time.Until(deadline) + 5*ms) }
+		opts.fineWait = func(deadline time.Time) { time.Sleep(max(time.Until(deadline), 0) + 5*ms) }
 		s := scenario("http://fake/", &dsl.Step{Name: "open", Rate: 1000, Duration: 2 * time.Second})
 		f, err := Run(context.Background(), s, buildPlan(s), opts)
 		if err != nil {

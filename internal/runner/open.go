@@ -33,8 +33,7 @@ func checkRate(step string, rate float64) error {
 // (no coordinated omission); SendLatency runs from the actual send.
 type openModel struct {
 	client client // one pooled client shared by every arrival
-	pacer  Pacer
-	due    func(k uint64) (time.Duration, bool)
+	sched  *schedule
 	sem    chan struct{} // capacity max_in_flight
 	st     *stepRun
 	done   chan struct{} // closed when run returns: every arrival is dispatched or dropped
@@ -43,8 +42,7 @@ type openModel struct {
 }
 
 func newOpenModel(c client, ps plan.Step, st *stepRun, fine func(deadline time.Time)) *openModel {
-	p := NewRampPacer(ps)
-	m := &openModel{client: c, pacer: p, due: p.Due, sem: make(chan struct{}, max(ps.MaxInFlight, 1)), st: st, done: make(chan struct{}), fine: fine}
+	m := &openModel{client: c, sched: newSchedule(ps), sem: make(chan struct{}, max(ps.MaxInFlight, 1)), st: st, done: make(chan struct{}), fine: fine}
 	m.pool.New = func() any { return new(Result) }
 	return m
 }
@@ -57,13 +55,15 @@ func newOpenModel(c client, ps plan.Step, st *stepRun, fine func(deadline time.T
 // last arrival is dispatched or dropped.
 func (m *openModel) run(start time.Time, stop <-chan struct{}) {
 	defer close(m.done)
-	for hits := uint64(0); ; hits++ {
-		wait, done := m.pacer.Pace(time.Since(start), hits)
-		if done || waitUntil(stop, time.Now().Add(wait), m.fine) != nil {
+	for {
+		due, ok := m.sched.next()
+		if !ok {
 			return
 		}
-		due, _ := m.due(hits)
 		scheduled := start.Add(due)
+		if waitUntil(stop, scheduled, m.fine) != nil {
+			return
+		}
 		select {
 		case m.sem <- struct{}{}:
 		default:
