@@ -1,7 +1,10 @@
 package runner
 
 import (
+	"cmp"
 	"context"
+	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,6 +16,8 @@ type stepRun struct {
 	tg          *target
 	rec         *recorder
 	pace, think time.Duration
+	jitter      float64 // pace_jitter: each interval drawn in pace·(1 ± jitter)
+	seed        uint64  // of the users' jitter draws
 }
 
 // closedPool is the closed model: a set of users (user.go), each with its own
@@ -25,6 +30,8 @@ type closedPool struct {
 	cur   atomic.Pointer[stepRun]
 	opts  *Options // the run's, for clientFor
 	users []*user
+	made  uint64         // users made so far: a user's number seeds its draws
+	epoch time.Time      // users' planned starts are kept as offsets from it
 	wg    sync.WaitGroup // one per user until it has stopped
 }
 
@@ -59,10 +66,54 @@ func (p *closedPool) SetLevel(stop <-chan struct{}, n int) {
 		if j%addCheck == addCheck-1 && isClosed(stop) {
 			return
 		}
-		u := &user{p: p}
+		u := &user{p: p, id: p.made}
+		p.made++
 		p.users = append(p.users, u)
 		p.wg.Add(1)
 		u.wait(time.Duration(j) * pace / time.Duration(add))
+	}
+}
+
+// rephase spreads the running users' starts evenly over the next pace
+// interval and so over every one after it. Users joining a ramp start at
+// once, so the phases a ramp leaves follow its length: without this a ramp
+// that is not a whole number of pace intervals leaves a lockstep
+// oscillation (100 users at 2 s after a 5 s ramp: 41, 59, 41, 59 … a
+// second) for the whole step. The grid is now + m·pace/n (m = 0…n-1), so
+// every user starts exactly once in [now, now+pace) and any second of it
+// carries n/pace starts; users keep their order in the cycle, rotated onto
+// the grid so that they move as little as they can. The step driver calls
+// it when the level is reached, with now the time it was due (a timer
+// wakes a little later).
+func (p *closedPool) rephase(pace time.Duration, now time.Time) {
+	n := len(p.users)
+	if pace <= 0 || n == 0 {
+		return
+	}
+	type planned struct {
+		u   *user
+		off time.Duration // next start's offset from now, mod pace, in [0, pace)
+	}
+	ps := make([]planned, n)
+	for i, u := range p.users {
+		off := p.epoch.Add(time.Duration(u.next.Load())).Sub(now) % pace
+		if off < 0 {
+			off += pace
+		}
+		ps[i] = planned{u, off}
+	}
+	slices.SortFunc(ps, func(a, b planned) int { return cmp.Compare(a.off, b.off) })
+	// The rotation r that puts sorted user k on grid point k+r with the
+	// least squared move: r is the mean of off_k − k·pace/n, in grid steps.
+	spacing := float64(pace) / float64(n)
+	var sum float64
+	for k, q := range ps {
+		sum += float64(q.off) - float64(k)*spacing
+	}
+	r := int(math.Round(sum / float64(n) / spacing))
+	for k, q := range ps {
+		m := ((k+r)%n + n) % n
+		q.u.setPhase(now.Add(time.Duration(float64(m)*spacing)), now)
 	}
 }
 

@@ -37,13 +37,29 @@ func (e *engine) drive(ctx context.Context, i int, st *stepRun, stepStart time.T
 		case <-end.C:
 			return result.StepCompleted, ""
 		case <-level.C:
-			e.pool.SetLevel(ctx.Done(), ps.UsersAt(time.Since(stepStart)))
+			e.setLevel(ctx, ps, stepStart)
 			armLevel(level, ps, stepStart)
 		case now := <-tick.C:
 			if abort, reason := e.onSecond(i, st, &closed, stepStart, now); abort {
 				return result.StepAborted, reason
 			}
 		}
+	}
+}
+
+// setLevel moves the closed pool to ps's level now; once that is the
+// step's level, it spreads the users' starts evenly over the pace.
+func (e *engine) setLevel(ctx context.Context, ps plan.Step, stepStart time.Time) {
+	now := time.Now()
+	n := ps.UsersAt(now.Sub(stepStart))
+	e.pool.SetLevel(ctx.Done(), n)
+	if n == ps.Users && ctx.Err() == nil {
+		// At the ramp's end the grid starts where the ramp ended, not
+		// where the timer woke (1 µs and a timer's lag later).
+		if rampEnd := stepStart.Add(ps.Ramp); ps.Ramp > 0 && !now.Before(rampEnd) {
+			now = rampEnd
+		}
+		e.pool.rephase(ps.Pace, now)
 	}
 }
 

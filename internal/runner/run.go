@@ -81,7 +81,7 @@ func newEngine(s *dsl.Scenario, p plan.Plan, opts Options) (*engine, error) {
 		targets: map[string]*target{}, open: map[*target]client{},
 		live: newLiveStats(),
 	}
-	e.pool = &closedPool{opts: &e.opts}
+	e.pool = &closedPool{opts: &e.opts, epoch: time.Now()}
 	baseDir := filepath.Dir(s.File)
 	for _, t := range s.Targets {
 		cfg, err := tlsConfig(t.TLS, baseDir, fmt.Sprintf("target %q", t.Name), opts.logf)
@@ -133,7 +133,7 @@ func (e *engine) runStep(ctx context.Context, i int) (string, string) {
 	}
 	tg := e.targets[ps.Target]
 	rec := newRecorder(stepStart, e.runStart.Add(ps.RampEnd), e.runStart.Add(ps.End), extractNames(tg.t), e.live)
-	st := &stepRun{tg: tg, rec: rec, pace: ps.Pace, think: ps.Think}
+	st := &stepRun{tg: tg, rec: rec, pace: ps.Pace, think: ps.Think, jitter: ps.PaceJitter, seed: ps.Seed}
 	var om *openModel
 	openStop := make(chan struct{})
 	stopOpen := sync.OnceFunc(func() { close(openStop) })
@@ -144,7 +144,7 @@ func (e *engine) runStep(ctx context.Context, i int) (string, string) {
 		go om.run(stepStart, openStop)
 	} else {
 		e.pool.cur.Store(st)
-		e.pool.SetLevel(ctx.Done(), ps.UsersAt(time.Since(stepStart)))
+		e.setLevel(ctx, ps, stepStart)
 	}
 	status, reason := e.drive(ctx, i, st, stepStart)
 	if status != result.StepCompleted {
