@@ -80,20 +80,10 @@ Warnings are printed but do not fail. Exit status 2 when any file has an error.`
 	return cmd
 }
 
-// loadToValidate loads a scenario and, when it loads cleanly, checks the
-// files a run would open (TLS certificates and keys) as run would.
-func loadToValidate(path string, opts dsl.LoadOptions) (*dsl.Scenario, hcl.Diagnostics) {
-	s, diags := dsl.LoadFile(path, opts)
-	if !diags.HasErrors() {
-		diags = append(diags, dsl.CheckFiles(s)...)
-	}
-	return s, diags
-}
-
 func validateText(a *app, paths []string, opts dsl.LoadOptions) error {
 	failed := false
 	for _, path := range paths {
-		s, diags := loadToValidate(path, opts)
+		s, diags := dsl.LoadFile(path, opts)
 		if err := a.writeDiags(s.Files, diags); err != nil {
 			return exitcode.Wrap(exitcode.Internal, err)
 		}
@@ -116,7 +106,7 @@ func validateJSON(a *app, paths []string, opts dsl.LoadOptions) error {
 	files := map[string]*hcl.File{}
 	var all hcl.Diagnostics
 	for _, path := range paths {
-		s, diags := loadToValidate(path, opts)
+		s, diags := dsl.LoadFile(path, opts)
 		for name, f := range s.Files {
 			files[name] = f
 		}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -107,9 +108,13 @@ func planDuration(d time.Duration) string {
 	return s
 }
 
-// fmtRate prints a rate with at most two decimals.
+// fmtRate prints a rate with at most two decimals; one too large for that
+// (which validation refuses) in exponent form rather than wrapped round.
 func fmtRate(f float64) string {
-	return strconv.FormatFloat(float64(int64(f*100+0.5))/100, 'f', -1, 64)
+	if !(math.Abs(f) < 1e15) {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64)
 }
 
 // fmtCount prints n with thousands separators: 3,000.
