@@ -128,8 +128,8 @@ func TestRampPacerExtremes(t *testing.T) {
 		if k != tc.want {
 			t.Errorf("%+v: %d arrivals, want %d", tc.p, k, tc.want)
 		}
-		if _, stop := tc.p.Pace(0, k); !stop {
-			t.Errorf("%+v: Pace after the last arrival does not stop", tc.p)
+		if _, ok := tc.p.Due(k + 1000); ok {
+			t.Errorf("%+v: an arrival after the last", tc.p)
 		}
 	}
 }

@@ -25,7 +25,7 @@ func checkRate(step string, rate float64) error {
 	return fmt.Errorf("step %q: rate = %g is not an arrival rate one process can hold: it must be more than 0 and at most %d per second", step, rate, MaxRate)
 }
 
-// openModel sends one step's arrivals on the pacer's schedule, whatever the
+// openModel sends one step's arrivals on its schedule (pacer.go), whatever the
 // responses do. At most maxInFlight requests are in flight; an arrival that
 // finds them all busy is counted as dropped, never queued, as k6 does (vegeta
 // instead spawns more workers). Latency runs from the scheduled arrival, so a

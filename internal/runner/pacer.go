@@ -8,17 +8,10 @@ import (
 	"github.com/harness-gpu/harness/internal/plan"
 )
 
-// Pacer decides when the next arrival of the open model is due, as vegeta's
-// Pacer does: given the time elapsed since the step began and the arrivals
-// already sent, it returns how long to wait before the next one, or stop when
-// the schedule is over. It holds no clock, so it is tested with plain numbers.
-type Pacer interface {
-	Pace(elapsed time.Duration, hits uint64) (wait time.Duration, stop bool)
-}
-
-// RampPacer is the open model's schedule for one plan step: the rate moves
+// RampPacer is the open model's rate for one plan step: the rate moves
 // linearly from FromRate to Rate over the ramp (plan.Step.RateAt), then holds
-// Rate for the measured window; it stops at the window's end.
+// Rate for the measured window; it stops at the window's end. It holds no
+// clock, so it is tested with plain numbers; schedule draws the arrivals.
 //
 // Arrival k (k = 0, 1, …) is due at the time t_k where the integrated rate
 // N(t) = ∫₀ᵗ rate(s) ds reaches k, so the count of arrivals in any interval is
@@ -32,23 +25,9 @@ type RampPacer struct {
 	Total      time.Duration // ramp + measured window
 }
 
-var _ Pacer = RampPacer{}
-
 // NewRampPacer takes the rates, ramp and window from a plan step as they are.
 func NewRampPacer(s plan.Step) RampPacer {
 	return RampPacer{From: s.FromRate, Rate: s.Rate, Ramp: s.Ramp, Total: s.Ramp + s.Duration}
-}
-
-// Pace implements Pacer.
-func (p RampPacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
-	due, ok := p.Due(hits)
-	if !ok {
-		return 0, true
-	}
-	if due <= elapsed {
-		return 0, false
-	}
-	return due - elapsed, false
 }
 
 // Due is the offset at which arrival k is scheduled; false when the schedule

@@ -41,9 +41,11 @@ type engine struct {
 //
 // err is only for what stops a run before it starts: a step naming an
 // unknown target, more than MaxUsers users, a rate that is not in
-// (0, MaxRate], or a TLS
-// ca_file/cert_file/key_file that can't be read or parsed; all are the
-// user's to fix and carry exitcode.Usage, and nothing has been sent. A failing target is counted in the file, never an error.
+// (0, MaxRate], or a TLS ca_file/cert_file/key_file that can't be read or
+// parsed; all are the user's to fix and carry exitcode.Usage, and nothing
+// has been sent. A failing target is counted in the file, never an error.
+// An interrupt while a completed open step still sends the arrivals due
+// before its end stops them: that step is interrupted, and so is the run.
 func Run(ctx context.Context, s *dsl.Scenario, p plan.Plan, opts Options) (*result.File, error) {
 	e, err := newEngine(s, p, opts)
 	if err != nil {

@@ -103,14 +103,11 @@ func TestRampPacer(t *testing.T) {
 		}
 	}
 	p := RampPacer{Rate: 10, Total: s}
-	if w, stop := p.Pace(0, 1); stop || w != 100*time.Millisecond {
-		t.Errorf("Pace(0, 1) = %v, %v", w, stop)
+	if d, ok := p.Due(1); !ok || d != 100*time.Millisecond {
+		t.Errorf("Due(1) = %v, %v", d, ok)
 	}
-	if w, stop := p.Pace(250*time.Millisecond, 1); stop || w != 0 {
-		t.Errorf("Pace behind schedule = %v, %v; want 0", w, stop)
-	}
-	if _, stop := p.Pace(0, 10); !stop {
-		t.Errorf("Pace past the end should stop")
+	if _, ok := p.Due(10); ok {
+		t.Errorf("Due past the end should stop")
 	}
 }
 
