@@ -97,8 +97,11 @@ func newSchedule(ps plan.Step) *schedule {
 		s.gap = rng.ExpFloat64
 	case plan.Gamma:
 		shape := ps.Burstiness
-		if !(shape > 0) || math.IsInf(shape, 0) {
+		switch {
+		case !(shape > 0) || math.IsInf(shape, 0):
 			shape = 1
+		case shape < MinBurstiness:
+			shape = MinBurstiness
 		}
 		s.gap = func() float64 { return gammaVariate(rng, shape) / shape }
 	}
@@ -107,6 +110,11 @@ func newSchedule(ps plan.Step) *schedule {
 	}
 	return s
 }
+
+// MinBurstiness is the lowest gamma shape the open model draws with (a
+// variance of counts 100 × Poisson's); below it most gaps underflow to 0 in
+// float64 and the schedule would send far more than its rate.
+const MinBurstiness = 0.01
 
 // arrivalStream tells the open model's draws from the closed model's
 // (pace_jitter) for one seed.
