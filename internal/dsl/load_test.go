@@ -538,7 +538,7 @@ step "one" {
 func TestLimitMessages(t *testing.T) {
 	tests := []struct{ step, want string }{
 		{"users = 1e6\n  duration = \"1s\"", "users = 1000000: at most 50000 users per harness process; split larger loads across several processes."},
-		{"rate = 1e300\n  duration = \"1s\"", "rate = 1e+300: at most 1000000 requests per second per harness process; split larger loads across several processes."},
+		{"rate = 1e300\n  duration = \"1s\"", "rate = 1e+300: at most 100000 requests per second per harness process; split larger loads across several processes."},
 		{"rate = 1e-300\n  duration = \"1s\"", "rate = 1e-300: at least 0.001 requests per second (one every 1000 s)."},
 		{"users = 1\n  duration = \"9999999h\"", `duration = "9999999h" is longer than 168h (one week), the longest a duration may be.`},
 		{"users = 1\n  duration = \"8d\"", `duration = "8d" is not a duration: write a number with a unit, such as "500ms", "10s" or "1m30s".`},

@@ -20,6 +20,15 @@ const (
 	Unbounded Bound = "unbounded" // users back to back: as fast as the server answers
 )
 
+// Arrival is an open step's arrival process.
+type Arrival string
+
+const (
+	Uniform Arrival = "uniform" // arrivals evenly spaced at the rate (the zero value too)
+	Poisson Arrival = "poisson" // exponential gaps: independent arrivals at the rate
+	Gamma   Arrival = "gamma"   // gamma gaps of shape Burstiness: variance of counts ≈ 1/Burstiness × Poisson's
+)
+
 // Step is one step of the plan with its offsets from the start of the run.
 type Step struct {
 	Index  int
@@ -39,6 +48,16 @@ type Step struct {
 	Pace     time.Duration
 	Think    time.Duration
 	Duration time.Duration // measured window
+
+	// Arrival is the open model's arrival process ("" is Uniform) and
+	// Burstiness the gamma shape of its gaps (Gamma only: 1 is Poisson's
+	// variability, below 1 burstier). PaceJitter (0–0.5) draws each paced
+	// closed-model interval uniformly in Pace·(1 ± PaceJitter). Seed makes
+	// the random draws of both repeatable: one seed, one schedule.
+	Arrival    Arrival
+	Burstiness float64
+	PaceJitter float64
+	Seed       uint64
 
 	// MaxInFlight caps concurrent requests of an open step. When the scenario
 	// leaves it out it is rate × target timeout (+1): the most that could be in
@@ -82,8 +101,8 @@ func Build(s *dsl.Scenario) Plan {
 		}
 		ps.Ramp = rampDuration(st, ps)
 		ps.Start = at
-		ps.RampEnd = at + ps.Ramp
-		ps.End = ps.RampEnd + st.Duration
+		ps.RampEnd = addSat(at, ps.Ramp)
+		ps.End = addSat(ps.RampEnd, st.Duration)
 		at = ps.End
 
 		if st.Model == dsl.Open && ps.MaxInFlight == 0 {
@@ -91,11 +110,11 @@ func Build(s *dsl.Scenario) Plan {
 			if t := targets[st.Target]; t != nil && t.Timeout > 0 {
 				timeout = t.Timeout
 			}
-			ps.MaxInFlight = int(math.Ceil(st.Rate*timeout.Seconds())) + 1
+			ps.MaxInFlight = int(clampInt(math.Ceil(st.Rate*timeout.Seconds())+1, math.MaxInt32))
 		}
 		ps.ExpectedRPS, ps.Bound = expectedRPS(ps)
 		if ps.Bound != Unbounded {
-			ps.ExpectedRequests = int64(math.Round(ps.ExpectedRPS * st.Duration.Seconds()))
+			ps.ExpectedRequests = clampInt(math.Round(ps.ExpectedRPS*st.Duration.Seconds()), math.MaxInt64)
 		}
 		p.Steps = append(p.Steps, ps)
 		prev = &p.Steps[len(p.Steps)-1]
@@ -116,7 +135,36 @@ func rampDuration(st *dsl.Step, ps Step) time.Duration {
 	if st.Model == dsl.Open {
 		delta = math.Abs(ps.Rate - ps.FromRate)
 	}
-	return time.Duration(delta / st.RampRate * float64(time.Second))
+	return durationOf(delta / st.RampRate)
+}
+
+// The plan is computed in float64 from whatever the scenario holds; these
+// keep an absurd rate (1e300) or level from wrapping an integer round to a
+// negative count or offset. Validation refuses such values before a run;
+// the plan still prints them sanely.
+
+// clampInt is f rounded toward zero within [0, limit]; NaN is 0.
+func clampInt(f float64, limit int64) int64 {
+	switch {
+	case !(f > 0):
+		return 0
+	case f >= float64(limit):
+		return limit
+	}
+	return int64(f)
+}
+
+// durationOf is secs seconds as a Duration, saturating at the largest one.
+func durationOf(secs float64) time.Duration {
+	return time.Duration(clampInt(secs*float64(time.Second), math.MaxInt64))
+}
+
+// addSat is a+b for non-negative durations, saturating at the largest one.
+func addSat(a, b time.Duration) time.Duration {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
 
 func expectedRPS(ps Step) (float64, Bound) {

@@ -65,3 +65,28 @@ func TestLevelsDuringRamp(t *testing.T) {
 		t.Errorf("no ramp: UsersAt(0) = %d, want 7", got)
 	}
 }
+
+// Absurd rates and levels (which validation refuses before a run) give a
+// plan without wrapped integers: no negative count, cap or offset.
+func TestBuildExtremes(t *testing.T) {
+	for _, st := range []*dsl.Step{
+		{Name: "huge", Target: "api", Model: dsl.Open, Rate: 1e300, Duration: 60 * s},
+		{Name: "huge_ramp", Target: "api", Model: dsl.Open, Rate: 1e300, RampRate: 1, Duration: 60 * s},
+		{Name: "tiny", Target: "api", Model: dsl.Open, Rate: 1e-300, Duration: 60 * s},
+		{Name: "users", Target: "api", Model: dsl.Closed, Users: 1e9, RampRate: 1e-9, Pace: time.Nanosecond, Duration: 60 * s},
+	} {
+		sc := &dsl.Scenario{Targets: []*dsl.Target{{Name: "api", Timeout: 10 * s}}, Steps: []*dsl.Step{st, st}}
+		p := Build(sc)
+		for _, ps := range p.Steps {
+			if ps.MaxInFlight < 0 || ps.ExpectedRequests < 0 || ps.Ramp < 0 || ps.Start < 0 || ps.RampEnd < ps.Start || ps.End < ps.RampEnd {
+				t.Errorf("%s: %+v", st.Name, ps)
+			}
+			if st.Model == dsl.Open && ps.MaxInFlight < 1 {
+				t.Errorf("%s: max in flight %d", st.Name, ps.MaxInFlight)
+			}
+		}
+		if p.Total < p.Steps[1].End {
+			t.Errorf("%s: total %v before the last step's end %v", st.Name, p.Total, p.Steps[1].End)
+		}
+	}
+}

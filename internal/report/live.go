@@ -183,8 +183,8 @@ func (l *Live) header(b *strings.Builder, cols []liveCol) {
 	b.WriteByte('\n')
 }
 
-func livePhase(p string) string {
-	if p == "ramp" {
+func livePhase(p result.Phase) string {
+	if p == result.PhaseRamp {
 		return "R"
 	}
 	return "M"

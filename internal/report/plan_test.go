@@ -42,6 +42,10 @@ func TestWritePlanRows(t *testing.T) {
 			[]string{"1 user", "max", "plus the back-to-back steps"}},
 		{"open", &dsl.Step{Name: "o", Model: dsl.Open, Rate: 12.5, Ramp: 5 * time.Second, Duration: 2 * time.Minute},
 			[]string{"12.5 req/s", "5s from 0", "1,500", "total wall time 2m5s"}},
+		{"absurd rate", &dsl.Step{Name: "o", Model: dsl.Open, Rate: 1e300, Duration: time.Minute},
+			[]string{"1e+300 req/s", "1e+300  "}},
+		{"tiny rate", &dsl.Step{Name: "o", Model: dsl.Open, Rate: 1e-300, Duration: time.Minute},
+			[]string{"0 req/s", "expected requests 0"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

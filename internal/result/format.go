@@ -25,6 +25,9 @@ func FormatNumber(f float64) string {
 // FormatRounded renders f rounded to decimals places in its shortest form
 // (2.50 → "2.5", never "-0"): planned rates and axis ticks.
 func FormatRounded(f float64, decimals int) string {
+	if !(math.Abs(f) < 1e15) { // too large for decimals (or not finite): exponent form
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
 	p := math.Pow(10, float64(decimals))
 	f = math.Round(f*p) / p
 	if f == 0 {

@@ -11,7 +11,7 @@ type Tick struct {
 	Step      string
 	StepIndex int
 	StepCount int
-	Phase     string // "ramp" | "measured"
+	Phase     Phase // PhaseRamp or PhaseMeasured
 	// StepElapsed is the time into the step (ramp included) of StepTotal.
 	StepElapsed, StepTotal time.Duration
 	Users                  int     // closed model: users running

@@ -1,10 +1,15 @@
 package runner
 
 import (
+	"cmp"
 	"context"
+	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/harness-gpu/harness/internal/dsl"
 )
 
 // stepRun is what a sender needs of the step under way: where to send, where
@@ -13,6 +18,8 @@ type stepRun struct {
 	tg          *target
 	rec         *recorder
 	pace, think time.Duration
+	jitter      float64 // pace_jitter: each interval drawn in pace·(1 ± jitter)
+	seed        uint64  // of the users' jitter draws
 }
 
 // closedPool is the closed model: a set of users (user.go), each with its own
@@ -23,24 +30,29 @@ type stepRun struct {
 // step (and window) in which it started.
 type closedPool struct {
 	cur   atomic.Pointer[stepRun]
+	opts  *Options // the run's, for clientFor
 	users []*user
+	made  uint64         // users made so far: a user's number seeds its draws
+	epoch time.Time      // users' planned starts are kept as offsets from it
 	wg    sync.WaitGroup // one per user until it has stopped
 }
 
-var _ LoadModel = (*closedPool)(nil)
+// MaxUsers is the most closed-model users one process runs: each is a
+// connection, a timer and a few KiB, and the pool adds them in one go.
+// Run refuses a plan that asks for more; more load takes more processes.
+const MaxUsers = dsl.MaxUsers
 
-// LoadModel is the one thing the step driver asks of a load model: hold
-// this level now. Users for the closed model; the open model's level follows
-// its pacer and needs no driving, so only the closed pool implements it.
-type LoadModel interface {
-	SetLevel(users int)
-}
+// addCheck is how many users SetLevel adds between looks at stop.
+const addCheck = 256
 
-// SetLevel adds or removes users. New users' first requests are spread evenly
-// over one pace interval (user j of k added at once starts at j·pace/k), so
-// 100 users do not fire in one burst; without a pace they start at once.
-// Removed users (the most recently added first) finish their in-flight request.
-func (p *closedPool) SetLevel(n int) {
+// SetLevel adds or removes users until n (at most MaxUsers) run, and stops
+// adding when stop is closed: the caller is being interrupted and must get
+// back to its select. New users' first requests are spread evenly over one
+// pace interval (user j of k added at once starts at j·pace/k), so 100 users
+// do not fire in one burst; without a pace they start at once. Removed users
+// (the most recently added first) finish their in-flight request.
+func (p *closedPool) SetLevel(stop <-chan struct{}, n int) {
+	n = min(max(n, 0), MaxUsers)
 	for len(p.users) > n {
 		last := len(p.users) - 1
 		p.users[last].stop()
@@ -53,10 +65,57 @@ func (p *closedPool) SetLevel(n int) {
 		pace = st.pace
 	}
 	for j := 0; j < add; j++ {
-		u := &user{p: p}
+		if j%addCheck == addCheck-1 && isClosed(stop) {
+			return
+		}
+		u := &user{p: p, id: p.made}
+		p.made++
 		p.users = append(p.users, u)
 		p.wg.Add(1)
 		u.wait(time.Duration(j) * pace / time.Duration(add))
+	}
+}
+
+// rephase spreads the running users' starts evenly over the next pace
+// interval and so over every one after it. Users joining a ramp start at
+// once, so the phases a ramp leaves follow its length: without this a ramp
+// that is not a whole number of pace intervals leaves a lockstep
+// oscillation (100 users at 2 s after a 5 s ramp: 41, 59, 41, 59 … a
+// second) for the whole step. The grid is now + m·pace/n (m = 0…n-1), so
+// every user starts exactly once in [now, now+pace) and any second of it
+// carries n/pace starts; users keep their order in the cycle, rotated onto
+// the grid so that they move as little as they can. The step driver calls
+// it when the level is reached, with now the time it was due (a timer
+// wakes a little later).
+func (p *closedPool) rephase(pace time.Duration, now time.Time) {
+	n := len(p.users)
+	if pace <= 0 || n == 0 {
+		return
+	}
+	type planned struct {
+		u   *user
+		off time.Duration // next start's offset from now, mod pace, in [0, pace)
+	}
+	ps := make([]planned, n)
+	for i, u := range p.users {
+		off := p.epoch.Add(time.Duration(u.next.Load())).Sub(now) % pace
+		if off < 0 {
+			off += pace
+		}
+		ps[i] = planned{u, off}
+	}
+	slices.SortFunc(ps, func(a, b planned) int { return cmp.Compare(a.off, b.off) })
+	// The rotation r that puts sorted user k on grid point k+r with the
+	// least squared move: r is the mean of off_k − k·pace/n, in grid steps.
+	spacing := float64(pace) / float64(n)
+	var sum float64
+	for k, q := range ps {
+		sum += float64(q.off) - float64(k)*spacing
+	}
+	r := int(math.Round(sum / float64(n) / spacing))
+	for k, q := range ps {
+		m := ((k+r)%n + n) % n
+		q.u.setPhase(now.Add(time.Duration(float64(m)*spacing)), now)
 	}
 }
 

@@ -11,8 +11,10 @@ import (
 
 // drive holds step i's level from stepStart to its end: it moves the closed
 // pool along plan.Step.UsersAt during the ramp, closes each second of the
-// series, sends a Tick, asks Options.Live during the measured window, and
-// returns at the end (completed), on ctx (interrupted) or on an abort.
+// series, sends a Tick, asks Options.Watch during the measured window, and
+// returns at the end (completed), on ctx (interrupted) or on an abort. Every
+// second it ran is closed in the series with the level held, the last
+// (perhaps partial) one included, whichever way it returns.
 func (e *engine) drive(ctx context.Context, i int, st *stepRun, stepStart time.Time) (result.StepStatus, string) {
 	ps := e.p.Steps[i]
 	total := ps.Ramp + ps.Duration
@@ -23,6 +25,11 @@ func (e *engine) drive(ctx context.Context, i int, st *stepRun, stepStart time.T
 	level := time.NewTimer(time.Hour)
 	defer level.Stop()
 	armLevel(level, ps, stepStart)
+	closed := 0 // seconds of the series closed so far
+	defer func() {
+		elapsed := min(time.Since(stepStart), total)
+		e.closeSeconds(ps, st, &closed, int((elapsed+time.Second-1)/time.Second), elapsed)
+	}()
 	for {
 		select {
 		case <-ctx.Done():
@@ -30,13 +37,29 @@ func (e *engine) drive(ctx context.Context, i int, st *stepRun, stepStart time.T
 		case <-end.C:
 			return result.StepCompleted, ""
 		case <-level.C:
-			e.pool.SetLevel(ps.UsersAt(time.Since(stepStart)))
+			e.setLevel(ctx, ps, stepStart)
 			armLevel(level, ps, stepStart)
 		case now := <-tick.C:
-			if abort, reason := e.second(i, st, stepStart, now); abort {
+			if abort, reason := e.onSecond(i, st, &closed, stepStart, now); abort {
 				return result.StepAborted, reason
 			}
 		}
+	}
+}
+
+// setLevel moves the closed pool to ps's level now; once that is the
+// step's level, it spreads the users' starts evenly over the pace.
+func (e *engine) setLevel(ctx context.Context, ps plan.Step, stepStart time.Time) {
+	now := time.Now()
+	n := ps.UsersAt(now.Sub(stepStart))
+	e.pool.SetLevel(ctx.Done(), n)
+	if n == ps.Users && ctx.Err() == nil {
+		// At the ramp's end the grid starts where the ramp ended, not
+		// where the timer woke (1 µs and a timer's lag later).
+		if rampEnd := stepStart.Add(ps.Ramp); ps.Ramp > 0 && !now.Before(rampEnd) {
+			now = rampEnd
+		}
+		e.pool.rephase(ps.Pace, now)
 	}
 }
 
@@ -76,28 +99,38 @@ func nextLevelChange(ps plan.Step, d time.Duration) (time.Duration, bool) {
 	return at(j), true
 }
 
-// second is the once-a-second work of drive: close the second that just
-// ended, tell OnTick, and ask Live. It reports an abort and its reason.
-func (e *engine) second(i int, st *stepRun, stepStart, now time.Time) (bool, string) {
-	ps := e.p.Steps[i]
-	elapsed := now.Sub(stepStart)
-	var samples map[string]float64
-	var status []result.SamplerStatus
+// closeSeconds marks the series' seconds from *closed up to (not
+// including) upto as over, with the level held at elapsed and the samplers'
+// latest values. A tick that came late (a starved process) closes the
+// seconds it skipped too.
+func (e *engine) closeSeconds(ps plan.Step, st *stepRun, closed *int, upto int, elapsed time.Duration) (users int, rate float64, samples map[string]float64) {
 	if e.opts.Samplers != nil {
-		samples, status = e.opts.Samplers.Latest(), e.opts.Samplers.Status()
+		samples = e.opts.Samplers.Latest()
 	}
-	users, rate := 0, 0.0
 	if ps.Model == dsl.Open {
 		rate = ps.RateAt(elapsed)
 	} else {
 		users = len(e.pool.users)
 	}
-	if idx := int(elapsed/time.Second) - 1; idx >= 0 {
-		st.rec.endSecond(idx, float64(users), rate, samples)
+	for ; *closed < upto; *closed++ {
+		st.rec.endSecond(*closed, float64(users), rate, samples)
 	}
-	phase := "measured"
+	return users, rate, samples
+}
+
+// onSecond is the once-a-second work of drive: close the second that just
+// ended, tell OnTick, and ask Watch. It reports an abort and its reason.
+func (e *engine) onSecond(i int, st *stepRun, closed *int, stepStart, now time.Time) (bool, string) {
+	ps := e.p.Steps[i]
+	elapsed := now.Sub(stepStart)
+	users, rate, samples := e.closeSeconds(ps, st, closed, int(elapsed/time.Second), elapsed)
+	phase := result.PhaseMeasured
 	if elapsed < ps.Ramp {
-		phase = "ramp"
+		phase = result.PhaseRamp
+	}
+	var status []result.SamplerStatus
+	if e.opts.Samplers != nil {
+		status = e.opts.Samplers.Status()
 	}
 	if e.opts.OnTick != nil {
 		completed, errs, dropped, p50, p95 := e.live.take()
@@ -108,7 +141,7 @@ func (e *engine) second(i int, st *stepRun, stepStart, now time.Time) (bool, str
 			Errors: errs, Dropped: dropped, Samples: samples, Samplers: status,
 		})
 	}
-	if phase != "measured" || e.opts.Live == nil {
+	if phase != result.PhaseMeasured || e.opts.Watch == nil {
 		return false, ""
 	}
 	e.mu.Lock()
@@ -119,5 +152,5 @@ func (e *engine) second(i int, st *stepRun, stepStart, now time.Time) (bool, str
 	if e.opts.Samplers != nil {
 		applyAggregates(&snap, e.opts.Samplers.Window(st.rec.rampEnd, now))
 	}
-	return e.opts.Live(snap)
+	return e.opts.Watch(snap)
 }

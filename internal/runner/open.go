@@ -1,13 +1,30 @@
 package runner
 
 import (
+	"fmt"
 	"sync"
 	"time"
 
+	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/plan"
 )
 
-// openModel sends one step's arrivals on the pacer's schedule, whatever the
+// MaxRate is the highest arrival rate (per second) one process's open model
+// is asked to hold (dsl.MaxRate, which validation enforces): its schedule
+// stays exact in float64. Run refuses a step over it, or a rate that is not
+// a number above 0, in case a plan did not come through validation.
+const MaxRate = dsl.MaxRate
+
+// checkRate says why rate is no rate the open model can schedule; nil when
+// it is one.
+func checkRate(step string, rate float64) error {
+	if rate > 0 && rate <= MaxRate { // false for NaN
+		return nil
+	}
+	return fmt.Errorf("step %q: rate = %g is not an arrival rate one process can hold: it must be more than 0 and at most %d per second", step, rate, MaxRate)
+}
+
+// openModel sends one step's arrivals on its schedule (pacer.go), whatever the
 // responses do. At most maxInFlight requests are in flight; an arrival that
 // finds them all busy is counted as dropped, never queued, as k6 does (vegeta
 // instead spawns more workers). Latency runs from the scheduled arrival, so a
@@ -15,17 +32,16 @@ import (
 // (no coordinated omission); SendLatency runs from the actual send.
 type openModel struct {
 	client client // one pooled client shared by every arrival
-	pacer  Pacer
-	due    func(k uint64) (time.Duration, bool)
+	sched  *schedule
 	sem    chan struct{} // capacity max_in_flight
 	st     *stepRun
 	done   chan struct{} // closed when run returns: every arrival is dispatched or dropped
 	pool   sync.Pool     // *Result
+	fine   func(deadline time.Time)
 }
 
-func newOpenModel(c client, ps plan.Step, st *stepRun) *openModel {
-	p := NewRampPacer(ps)
-	m := &openModel{client: c, pacer: p, due: p.Due, sem: make(chan struct{}, max(ps.MaxInFlight, 1)), st: st, done: make(chan struct{})}
+func newOpenModel(c client, ps plan.Step, st *stepRun, fine func(deadline time.Time)) *openModel {
+	m := &openModel{client: c, sched: newSchedule(ps), sem: make(chan struct{}, max(ps.MaxInFlight, 1)), st: st, done: make(chan struct{}), fine: fine}
 	m.pool.New = func() any { return new(Result) }
 	return m
 }
@@ -38,13 +54,15 @@ func newOpenModel(c client, ps plan.Step, st *stepRun) *openModel {
 // last arrival is dispatched or dropped.
 func (m *openModel) run(start time.Time, stop <-chan struct{}) {
 	defer close(m.done)
-	for hits := uint64(0); ; hits++ {
-		wait, done := m.pacer.Pace(time.Since(start), hits)
-		if done || waitUntil(stop, time.Now().Add(wait)) != nil {
+	for {
+		due, ok := m.sched.next()
+		if !ok {
 			return
 		}
-		due, _ := m.due(hits)
 		scheduled := start.Add(due)
+		if waitUntil(stop, scheduled, m.fine) != nil {
+			return
+		}
 		select {
 		case m.sem <- struct{}{}:
 		default:
@@ -77,12 +95,12 @@ const timerLag = 1200 * time.Microsecond
 // model's arrivals wait here: on a Go timer alone each would go out ~0.9 ms
 // after its scheduled time, and that lag would be counted in every latency
 // measured from the schedule. So the timer covers the wait up to timerLag
-// before the deadline and fineWait the rest.
-func waitUntil(stop <-chan struct{}, deadline time.Time) error {
+// before the deadline and fine (the platform's fineWait) the rest.
+func waitUntil(stop <-chan struct{}, deadline time.Time, fine func(time.Time)) error {
 	if err := sleep(stop, time.Until(deadline)-timerLag); err != nil {
 		return err
 	}
-	fineWait(deadline)
+	fine(deadline)
 	if isClosed(stop) {
 		return errStopped
 	}

@@ -6,7 +6,7 @@
 // Result that the step's recorder (recorder.go, window.go) aggregates as it
 // streams, into HdrHistograms and counters, so memory stays flat however
 // long the run.
-// Assertions are not evaluated here; the runner only feeds Options.Live.
+// Assertions are not evaluated here; the runner only feeds Options.Watch.
 //
 // Decisions a reader of the results needs:
 //   - A request belongs to the step, window (ramp or measured) and
@@ -59,16 +59,42 @@ type Samplers interface {
 type Options struct {
 	Samplers Samplers          // nil = none
 	OnTick   func(result.Tick) // nil = none
-	// Live is called once a second during a measured window with the step so
+	// Watch is called once a second during a measured window with the step so
 	// far (its requests, latency, extract, status codes and
 	// Samplers.Window(measuredStart, now)). Returning abort=true stops the load
 	// within a second; the runner then calls Samplers.SampleNow, closes the
 	// step with Status result.StepAborted, marks later steps
 	// result.StepNotRun, and sets File.Verdict = result.VerdictAborted and
 	// File.Reason = reason.
-	Live    func(step result.Step) (abort bool, reason string)
+	Watch   func(step result.Step) (abort bool, reason string)
 	Logf    func(format string, args ...any) // warnings (insecure TLS etc.); nil = discard
 	Version string                           // harness version for Environment
+
+	// newClient, when set, makes every sender's client in place of the
+	// target's own HTTP client: the engine's tests run on virtual time
+	// (testing/synctest) against a fake that simulates service time.
+	newClient func(tg *target, maxConns int) client
+	// fineWait, when set, replaces the platform's last-stretch wait of the
+	// open model (finewait_*.go): a thread sleep that virtual time can't see.
+	fineWait func(deadline time.Time)
+}
+
+// clientFor is the client a sender of tg uses: the target's own unless a
+// test put a fake in Options.
+func (o *Options) clientFor(tg *target, maxConns int) client {
+	if o.newClient != nil {
+		return o.newClient(tg, maxConns)
+	}
+	return tg.newClient(maxConns)
+}
+
+// waitFine is Options.fineWait or the platform's fineWait.
+func (o *Options) waitFine(deadline time.Time) {
+	if o.fineWait != nil {
+		o.fineWait(deadline)
+		return
+	}
+	fineWait(deadline)
 }
 
 func (o *Options) logf(format string, args ...any) {

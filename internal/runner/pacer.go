@@ -2,22 +2,16 @@ package runner
 
 import (
 	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/harness-gpu/harness/internal/plan"
 )
 
-// Pacer decides when the next arrival of the open model is due, as vegeta's
-// Pacer does: given the time elapsed since the step began and the arrivals
-// already sent, it returns how long to wait before the next one, or stop when
-// the schedule is over. It holds no clock, so it is tested with plain numbers.
-type Pacer interface {
-	Pace(elapsed time.Duration, hits uint64) (wait time.Duration, stop bool)
-}
-
-// RampPacer is the open model's schedule for one plan step: the rate moves
+// RampPacer is the open model's rate for one plan step: the rate moves
 // linearly from FromRate to Rate over the ramp (plan.Step.RateAt), then holds
-// Rate for the measured window; it stops at the window's end.
+// Rate for the measured window; it stops at the window's end. It holds no
+// clock, so it is tested with plain numbers; schedule draws the arrivals.
 //
 // Arrival k (k = 0, 1, …) is due at the time t_k where the integrated rate
 // N(t) = ∫₀ᵗ rate(s) ds reaches k, so the count of arrivals in any interval is
@@ -31,29 +25,23 @@ type RampPacer struct {
 	Total      time.Duration // ramp + measured window
 }
 
-var _ Pacer = RampPacer{}
-
 // NewRampPacer takes the rates, ramp and window from a plan step as they are.
 func NewRampPacer(s plan.Step) RampPacer {
 	return RampPacer{From: s.FromRate, Rate: s.Rate, Ramp: s.Ramp, Total: s.Ramp + s.Duration}
 }
 
-// Pace implements Pacer.
-func (p RampPacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
-	due, ok := p.Due(hits)
-	if !ok {
-		return 0, true
-	}
-	if due <= elapsed {
-		return 0, false
-	}
-	return due - elapsed, false
-}
-
 // Due is the offset at which arrival k is scheduled; false when the schedule
 // has no arrival k before Total. Open-model latency is measured from it.
-func (p RampPacer) Due(k uint64) (time.Duration, bool) {
-	n := float64(k)
+func (p RampPacer) Due(k uint64) (time.Duration, bool) { return p.At(float64(k)) }
+
+// At is the offset at which the integrated rate N(t) reaches n (n ≥ 0, in
+// expected arrivals); false when it does not before Total. Due(k) is At(k);
+// a random arrival process (schedule) asks At of its own sums of gaps.
+// The time is computed in float seconds and compared with Total before it
+// becomes a Duration, so a rate so low that arrival k lies past any
+// Duration (1e-300/s) ends the schedule rather than overflowing into the
+// past.
+func (p RampPacer) At(n float64) (time.Duration, bool) {
 	rampSecs := p.Ramp.Seconds()
 	var t float64 // seconds
 	rampArrivals := 0.0
@@ -70,14 +58,102 @@ func (p RampPacer) Due(k uint64) (time.Duration, bool) {
 			disc = 0
 		}
 		t = 2 * n / (p.From + math.Sqrt(disc))
-	case p.Rate <= 0:
+	case !(p.Rate > 0): // 0, negative or NaN: no arrival after the ramp
 		return 0, false
 	default:
 		t = rampSecs + (n-rampArrivals)/p.Rate
+	}
+	if !(t < p.Total.Seconds()) { // NaN included
+		return 0, false
 	}
 	due := time.Duration(t * float64(time.Second))
 	if due >= p.Total {
 		return 0, false
 	}
 	return due, true
+}
+
+// schedule yields one open step's arrival offsets in order. Its arrival
+// process draws the gaps between arrivals in operational time — expected
+// arrivals, the integrated rate N(t) — and RampPacer.At maps them to
+// offsets, so a ramp shapes a random process as it shapes a uniform one
+// (the time-rescaling of a non-homogeneous process). Uniform gaps are 1,
+// exactly; Poisson's are exponential with mean 1; gamma's have shape
+// Burstiness and mean 1, so their variance, and the index of dispersion of
+// the counts, is 1/Burstiness.
+type schedule struct {
+	p   RampPacer
+	u   float64        // operational time of the next arrival
+	gap func() float64 // nil: uniform
+}
+
+// newSchedule is the schedule of plan step ps: its rates, ramp and window,
+// its arrival process, drawn from a generator seeded with ps.Seed.
+func newSchedule(ps plan.Step) *schedule {
+	s := &schedule{p: NewRampPacer(ps)}
+	rng := rand.New(rand.NewPCG(ps.Seed, arrivalStream))
+	switch ps.Arrival {
+	case plan.Poisson:
+		s.gap = rng.ExpFloat64
+	case plan.Gamma:
+		shape := ps.Burstiness
+		switch {
+		case !(shape > 0) || math.IsInf(shape, 0):
+			shape = 1
+		case shape < MinBurstiness:
+			shape = MinBurstiness
+		}
+		s.gap = func() float64 { return gammaVariate(rng, shape) / shape }
+	}
+	if s.gap != nil {
+		s.u = s.gap() // a random process has no arrival pinned to the start
+	}
+	return s
+}
+
+// MinBurstiness is the lowest gamma shape the open model draws with (a
+// variance of counts 100 × Poisson's); below it most gaps underflow to 0 in
+// float64 and the schedule would send far more than its rate.
+const MinBurstiness = 0.01
+
+// arrivalStream tells the open model's draws from the closed model's
+// (pace_jitter) for one seed.
+const arrivalStream = 0x61727269 // "arri"
+
+// next is the offset of the next arrival; false when the schedule is over.
+func (s *schedule) next() (time.Duration, bool) {
+	d, ok := s.p.At(s.u)
+	if !ok {
+		return 0, false
+	}
+	if s.gap == nil {
+		s.u++ // exact: integers are exact in float64 up to 2^53 arrivals
+	} else {
+		s.u += s.gap()
+	}
+	return d, true
+}
+
+// gammaVariate draws from Gamma(shape, 1) by Marsaglia and Tsang's method
+// (ACM TOMS 26(3), 2000); below shape 1 it boosts to shape+1 and scales by
+// U^(1/shape), as they show.
+func gammaVariate(rng *rand.Rand, shape float64) float64 {
+	if shape < 1 {
+		u := 1 - rng.Float64() // (0, 1]
+		return gammaVariate(rng, shape+1) * math.Pow(u, 1/shape)
+	}
+	d := shape - 1.0/3
+	c := 1 / math.Sqrt(9*d)
+	for {
+		x := rng.NormFloat64()
+		v := 1 + c*x
+		if v <= 0 {
+			continue
+		}
+		v = v * v * v
+		u := 1 - rng.Float64()
+		if math.Log(u) < x*x/2+d-d*v+d*math.Log(v) {
+			return d * v
+		}
+	}
 }

@@ -24,22 +24,28 @@ type engine struct {
 	live     *liveStats
 	runStart time.Time
 	closers  sync.WaitGroup
-	mu       sync.Mutex // guards f.Steps against the step closers
+	mu       sync.Mutex // guards f.Steps and drainStop against the step closers
+	// drainStop is the reason when ctx stopped a closer that was still
+	// sending a completed open step's backlog.
+	drainStop string
 }
 
 // Run executes the plan against the scenario's targets and returns the
 // results file: Schema, Scenario (sensitive variables "(sensitive)"),
 // Environment (version, host, os; GPUs are the caller's to add),
 // StartedAt/EndedAt and every planned step (unrun ones not_run). Verdict is
-// left "" unless an Options.Live abort stopped the run (VerdictAborted) or
+// left "" unless an Options.Watch abort stopped the run (VerdictAborted) or
 // ctx was cancelled (VerdictInterrupted: new requests stop, those in flight
 // finish within the target timeout, the step under way is "interrupted").
 // Assertions are not evaluated here.
 //
 // err is only for what stops a run before it starts: a step naming an
-// unknown target, or a TLS ca_file/cert_file/key_file that can't be read or
-// parsed; both are the user's to fix and carry exitcode.Usage, and nothing
+// unknown target, more than MaxUsers users, a rate that is not in
+// (0, MaxRate], or a TLS ca_file/cert_file/key_file that can't be read or
+// parsed; all are the user's to fix and carry exitcode.Usage, and nothing
 // has been sent. A failing target is counted in the file, never an error.
+// An interrupt while a completed open step still sends the arrivals due
+// before its end stops them: that step is interrupted, and so is the run.
 func Run(ctx context.Context, s *dsl.Scenario, p plan.Plan, opts Options) (*result.File, error) {
 	e, err := newEngine(s, p, opts)
 	if err != nil {
@@ -58,9 +64,12 @@ func Run(ctx context.Context, s *dsl.Scenario, p plan.Plan, opts Options) (*resu
 		}
 		break
 	}
-	e.pool.SetLevel(0)
+	e.pool.SetLevel(nil, 0)
 	e.pool.wait(e.maxTimeout() + time.Second)
 	e.closers.Wait()
+	if e.f.Verdict == "" && e.drainStop != "" {
+		e.f.Verdict, e.f.Reason = result.VerdictInterrupted, e.drainStop
+	}
 	for _, c := range e.open {
 		c.close()
 	}
@@ -72,8 +81,9 @@ func newEngine(s *dsl.Scenario, p plan.Plan, opts Options) (*engine, error) {
 	e := &engine{
 		p: p, opts: opts, f: NewFile(s, p, opts.Version),
 		targets: map[string]*target{}, open: map[*target]client{},
-		pool: &closedPool{}, live: newLiveStats(),
+		live: newLiveStats(),
 	}
+	e.pool = &closedPool{opts: &e.opts, epoch: time.Now()}
 	baseDir := filepath.Dir(s.File)
 	for _, t := range s.Targets {
 		cfg, err := tlsConfig(t.TLS, baseDir, fmt.Sprintf("target %q", t.Name), opts.logf)
@@ -89,11 +99,18 @@ func newEngine(s *dsl.Scenario, p plan.Plan, opts Options) (*engine, error) {
 			return nil, exitcode.Wrap(exitcode.Usage, fmt.Errorf("step %q: no target named %q", ps.Name, ps.Target))
 		}
 		if ps.Model == dsl.Open {
+			if err := checkRate(ps.Name, ps.Rate); err != nil {
+				return nil, exitcode.Wrap(exitcode.Usage, err)
+			}
 			inFlight[tg] = max(inFlight[tg], ps.MaxInFlight)
+		}
+		if users := max(ps.Users, ps.FromUsers); ps.Model == dsl.Closed && users > MaxUsers {
+			return nil, exitcode.Wrap(exitcode.Usage, fmt.Errorf(
+				"step %q: users = %d is more than one process runs (at most %d); share the load among several harness processes", ps.Name, users, MaxUsers))
 		}
 	}
 	for tg, n := range inFlight {
-		e.open[tg] = tg.newClient(n)
+		e.open[tg] = e.opts.clientFor(tg, n)
 	}
 	return e, nil
 }
@@ -118,40 +135,55 @@ func (e *engine) runStep(ctx context.Context, i int) (result.StepStatus, string)
 	}
 	tg := e.targets[ps.Target]
 	rec := newRecorder(stepStart, e.runStart.Add(ps.RampEnd), e.runStart.Add(ps.End), extractNames(tg.t), e.live)
-	st := &stepRun{tg: tg, rec: rec, pace: ps.Pace, think: ps.Think}
+	st := &stepRun{tg: tg, rec: rec, pace: ps.Pace, think: ps.Think, jitter: ps.PaceJitter, seed: ps.Seed}
 	var om *openModel
 	openStop := make(chan struct{})
+	stopOpen := sync.OnceFunc(func() { close(openStop) })
 	if ps.Model == dsl.Open {
-		e.pool.SetLevel(0)
+		e.pool.SetLevel(nil, 0)
 		e.pool.cur.Store(nil)
-		om = newOpenModel(e.open[tg], ps, st)
+		om = newOpenModel(e.open[tg], ps, st, e.opts.waitFine)
 		go om.run(stepStart, openStop)
 	} else {
 		e.pool.cur.Store(st)
-		e.pool.SetLevel(ps.UsersAt(time.Since(stepStart)))
+		e.setLevel(ctx, ps, stepStart)
 	}
 	status, reason := e.drive(ctx, i, st, stepStart)
 	if status != result.StepCompleted {
-		close(openStop)
+		stopOpen()
 		rec.stop(time.Now())
-		e.pool.SetLevel(0)
+		e.pool.SetLevel(nil, 0)
 		if status == result.StepAborted && e.opts.Samplers != nil {
 			e.opts.Samplers.SampleNow(ctx)
 		}
 	}
 	e.closers.Add(1)
-	go e.closeStep(i, rec, status, om)
+	go e.closeStep(ctx, i, rec, status, om, stopOpen)
 	return status, reason
 }
 
 // closeStep waits for the step's requests that started before its end (at
 // most the target timeout and a margin), then writes the step's numbers.
-func (e *engine) closeStep(i int, rec *recorder, status result.StepStatus, om *openModel) {
+// An open step's backlog (arrivals due before the end that a starved
+// process has not sent yet) goes out first, unless ctx ends: the rest of
+// the backlog is then never sent and the step is interrupted.
+func (e *engine) closeStep(ctx context.Context, i int, rec *recorder, status result.StepStatus, om *openModel, stopOpen func()) {
 	defer e.closers.Done()
 	ps := e.p.Steps[i]
 	limit := e.targets[ps.Target].timeout() + time.Second
 	if om != nil {
-		<-om.done // the backlog due before the end is dispatched (sent or dropped)
+		select {
+		case <-om.done: // the backlog is dispatched (sent or dropped)
+		case <-ctx.Done():
+			stopOpen()
+			<-om.done // at once: the sender stops at its next arrival
+			if status == result.StepCompleted {
+				status = result.StepInterrupted
+				e.mu.Lock()
+				e.drainStop = interruptReason(ctx, ps.Name) + " (sending the arrivals due before its end)"
+				e.mu.Unlock()
+			}
+		}
 	}
 	rec.wait(limit)
 	e.mu.Lock()

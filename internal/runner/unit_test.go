@@ -103,14 +103,11 @@ func TestRampPacer(t *testing.T) {
 		}
 	}
 	p := RampPacer{Rate: 10, Total: s}
-	if w, stop := p.Pace(0, 1); stop || w != 100*time.Millisecond {
-		t.Errorf("Pace(0, 1) = %v, %v", w, stop)
+	if d, ok := p.Due(1); !ok || d != 100*time.Millisecond {
+		t.Errorf("Due(1) = %v, %v", d, ok)
 	}
-	if w, stop := p.Pace(250*time.Millisecond, 1); stop || w != 0 {
-		t.Errorf("Pace behind schedule = %v, %v; want 0", w, stop)
-	}
-	if _, stop := p.Pace(0, 10); !stop {
-		t.Errorf("Pace past the end should stop")
+	if _, ok := p.Due(10); ok {
+		t.Errorf("Due past the end should stop")
 	}
 }
 
@@ -219,7 +216,7 @@ func TestExtractIntegration(t *testing.T) {
 func TestWaitUntil(t *testing.T) {
 	for _, d := range []time.Duration{-time.Millisecond, 0, 50 * time.Microsecond, 700 * time.Microsecond, 3 * time.Millisecond} {
 		deadline := time.Now().Add(d)
-		if err := waitUntil(nil, deadline); err != nil {
+		if err := waitUntil(nil, deadline, fineWait); err != nil {
 			t.Fatalf("wait %v: %v", d, err)
 		}
 		if early := time.Until(deadline); early > 0 {
@@ -228,7 +225,7 @@ func TestWaitUntil(t *testing.T) {
 	}
 	stop := make(chan struct{})
 	close(stop)
-	if err := waitUntil(stop, time.Now().Add(time.Hour)); err != errStopped {
+	if err := waitUntil(stop, time.Now().Add(time.Hour), fineWait); err != errStopped {
 		t.Errorf("stopped wait: %v, want errStopped", err)
 	}
 }

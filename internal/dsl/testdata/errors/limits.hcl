@@ -42,7 +42,7 @@ step "tiny_rate" {
 }
 
 step "fastest" {
-  rate          = 1000000
+  rate          = 100000
   max_in_flight = 50000
   duration      = "10s"
 }
