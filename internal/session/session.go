@@ -149,7 +149,7 @@ func (s *session) load(group *sampler.Group) (*result.File, error) {
 	watch := assert.NewWatch(s.scn)
 	opts := runner.Options{
 		Samplers: group,
-		Watch: func(step result.Step) (bool, string) { return watch.Check(step, time.Now()) },
+		Watch:    func(step result.Step) (bool, string) { return watch.Check(step, time.Now()) },
 		Logf:     s.logf,
 		Version:  s.o.Version,
 	}
