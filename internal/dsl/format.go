@@ -26,6 +26,9 @@ func FormatFile(filename string, src []byte) ([]byte, hcl.Diagnostics) {
 	if diags := tooLarge(filename, src); diags != nil {
 		return nil, diags
 	}
+	if diags := notUTF8(filename, src); diags != nil {
+		return nil, diags
+	}
 	if diags := checkNesting(src, filename, false); diags != nil {
 		return nil, diags
 	}

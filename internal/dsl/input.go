@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -117,6 +118,38 @@ func tooLarge(filename string, src []byte) hcl.Diagnostics {
 		Summary:  "Scenario too large",
 		Detail:   fmt.Sprintf("%s is larger than the %s limit for a scenario file (%d bytes).", filename, mib(MaxScenarioSize), len(src)),
 	}}
+}
+
+// notUTF8 reports the first byte of src that is not UTF-8. HCL source is
+// UTF-8; the lexer folds a stray byte into the token beside it, so such a
+// file would load with a name no one wrote and format into different
+// tokens.
+func notUTF8(filename string, src []byte) hcl.Diagnostics {
+	if utf8.Valid(src) {
+		return nil
+	}
+	pos := hcl.InitialPos
+	for i := 0; i < len(src); {
+		r, n := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && n <= 1 {
+			end := pos
+			end.Byte, end.Column = pos.Byte+1, pos.Column+1
+			return hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid character encoding",
+				Detail:   fmt.Sprintf("Byte 0x%02x is not UTF-8. A scenario file must be UTF-8 text; for binary data use filebase64().", src[i]),
+				Subject:  &hcl.Range{Filename: filename, Start: pos, End: end},
+			}}
+		}
+		pos.Byte += n
+		if r == '\n' {
+			pos.Line, pos.Column = pos.Line+1, 1
+		} else {
+			pos.Column++
+		}
+		i += n
+	}
+	return nil
 }
 
 // checkNesting reports the first place where src nests deeper than

@@ -60,6 +60,9 @@ func LoadBytes(filename string, src []byte, opts LoadOptions) (*Scenario, hcl.Di
 	if diags := tooLarge(filename, src); diags != nil {
 		return s, diags
 	}
+	if diags := notUTF8(filename, src); diags != nil {
+		return s, diags
+	}
 	if diags := checkNesting(src, filename, false); diags != nil {
 		return s, diags
 	}

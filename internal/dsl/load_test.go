@@ -551,3 +551,18 @@ func TestLimitMessages(t *testing.T) {
 		}
 	}
 }
+
+// A file that is not UTF-8 is refused at its first stray byte, in load and
+// in fmt alike: the lexer would fold the byte into the token beside it (a
+// fuzz-found input "A=\xc4 " formatted into different tokens).
+func TestNotUTF8(t *testing.T) {
+	src := []byte("scenario {\n  name = \"caf\xe9\"\n}\n")
+	_, diags := LoadBytes("latin1.hcl", src, LoadOptions{})
+	_, fdiags := FormatFile("latin1.hcl", src)
+	for _, d := range []hcl.Diagnostics{diags, fdiags} {
+		if len(d) != 1 || d[0].Summary != "Invalid character encoding" || d[0].Subject == nil ||
+			d[0].Subject.Start.Line != 2 || d[0].Subject.Start.Column != 14 {
+			t.Errorf("diagnostics %v, want one Invalid character encoding at latin1.hcl:2:14", d)
+		}
+	}
+}
