@@ -2,6 +2,8 @@ package dsl
 
 import (
 	"bytes"
+	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -35,7 +37,65 @@ func FormatFile(filename string, src []byte) ([]byte, hcl.Diagnostics) {
 	if _, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos); diags.HasErrors() {
 		return nil, diags
 	}
-	return Format(src), nil
+	out := Format(src)
+	if diags := tokensKept(filename, src, out); diags != nil {
+		return nil, diags
+	}
+	return out, nil
+}
+
+// tokensKept checks that formatting changed only white space: hclwrite
+// works on tokens and drops the space in "0 .0" (a legacy index), which
+// then lexes as the number 0.0. A file it would change that way is refused
+// with the place, rather than rewritten into a different file.
+func tokensKept(filename string, src, out []byte) hcl.Diagnostics {
+	in, got := significantTokens(src), significantTokens(out)
+	for i := range in {
+		if i < len(got) && in[i].text == got[i].text {
+			continue
+		}
+		rng := in[i].rng
+		rng.Filename = filename
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot format safely",
+			Detail:   fmt.Sprintf("Formatting would change the tokens here (%q would not survive as written), so the file is left as it is. Rewrite the expression, e.g. without the space before a dot.", in[i].src),
+			Subject:  &rng,
+		}}
+	}
+	if len(got) != len(in) {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot format safely",
+			Detail:   "Formatting would change the tokens at the end of the file, so the file is left as it is.",
+			Subject:  &hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos},
+		}}
+	}
+	return nil
+}
+
+// token is one significant token: its type and text, and where it was.
+type token struct {
+	text, src string
+	rng       hcl.Range
+}
+
+// significantTokens lists the tokens of src other than newlines, with
+// trailing white space of comments ignored: what formatting must keep.
+func significantTokens(src []byte) []token {
+	tokens, _ := hclsyntax.LexConfig(src, "", hcl.InitialPos)
+	var out []token
+	for _, tok := range tokens {
+		if tok.Type == hclsyntax.TokenNewline || tok.Type == hclsyntax.TokenEOF {
+			continue
+		}
+		text := string(tok.Bytes)
+		if tok.Type == hclsyntax.TokenComment {
+			text = strings.TrimRight(text, " \t\r\n")
+		}
+		out = append(out, token{text: tok.Type.String() + " " + text, src: text, rng: tok.Range})
+	}
+	return out
 }
 
 // tidyBlankLines drops leading blank lines, collapses runs of blank lines to

@@ -87,26 +87,27 @@ func FuzzFormat(f *testing.F) {
 		if _, diags := hclsyntax.ParseConfig(out, "fuzz.hcl", hcl.InitialPos); diags.HasErrors() {
 			t.Fatalf("formatted output does not parse: %v\n--- in\n%s\n--- out\n%s", diags, src, out)
 		}
-		if a, b := significantTokens(src), significantTokens(out); !cmp.Equal(a, b) {
+		if a, b := tokenTexts(src), tokenTexts(out); !cmp.Equal(a, b) {
 			t.Fatalf("formatting changed tokens:\n%s", cmp.Diff(a, b))
 		}
 	})
 }
 
-// significantTokens lists the tokens of src other than newlines, as
-// "type text" strings, with trailing whitespace of comments ignored.
-func significantTokens(src []byte) []string {
-	tokens, _ := hclsyntax.LexConfig(src, "", hcl.InitialPos)
+// tokenTexts is significantTokens as "type text" strings, for comparison.
+func tokenTexts(src []byte) []string {
 	var out []string
-	for _, tok := range tokens {
-		if tok.Type == hclsyntax.TokenNewline || tok.Type == hclsyntax.TokenEOF {
-			continue
-		}
-		text := string(tok.Bytes)
-		if tok.Type == hclsyntax.TokenComment {
-			text = strings.TrimRight(text, " \t\r\n")
-		}
-		out = append(out, tok.Type.String()+" "+text)
+	for _, t := range significantTokens(src) {
+		out = append(out, t.text)
 	}
 	return out
+}
+
+// A file hclwrite would rewrite into other tokens ("0 .0" into the number
+// 0.0: fuzz-found) is refused at the place, not changed.
+func TestFormatKeepsTokens(t *testing.T) {
+	out, diags := FormatFile("dot.hcl", []byte("a = 1\nb = 0 .0\n"))
+	if out != nil || len(diags) != 1 || diags[0].Summary != "Cannot format safely" ||
+		diags[0].Subject.Start.Line != 2 || diags[0].Subject.Start.Column != 5 {
+		t.Fatalf("FormatFile = %q, %v; want nil and Cannot format safely at dot.hcl:2:5", out, diags)
+	}
 }
