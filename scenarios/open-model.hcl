@@ -35,6 +35,11 @@ dynamic "step" {
     ramp          = "10s"
     duration      = "60s"
     max_in_flight = arrivals.value * 10
+    # Arrivals are evenly spaced by default. Real traffic is closer to
+    # independent arrivals; uncomment for Poisson arrivals (repeatable: the
+    # seed, 1 unless set, is recorded in the results):
+    # arrival = "poisson"
+    # seed    = 1
   }
 }
 

@@ -91,12 +91,12 @@ func TestValidateJSON(t *testing.T) {
 func TestPlanCommand(t *testing.T) {
 	good := writeScenario(t, cliBase+"assert \"p95\" { condition = latency.p95 < 500 }\n")
 	code, stdout, stderr := runHarness(t, "plan", good)
-	if code != exitcode.OK || !strings.Contains(stdout, "100 users, pace 2s") || !strings.Contains(stdout, "50 ") ||
+	if code != exitcode.OK || !strings.Contains(stdout, "100 users  pace 2s") || !strings.Contains(stdout, "50 ") ||
 		!strings.Contains(stdout, "3,000") || stderr != "" {
 		t.Errorf("plan = %d\n%s\n%s", code, stdout, stderr)
 	}
 	code, stdout, _ = runHarness(t, "plan", "--var", "users=10", good)
-	if code != exitcode.OK || !strings.Contains(stdout, "10 users, pace 2s") || !strings.Contains(stdout, "300") {
+	if code != exitcode.OK || !strings.Contains(stdout, "10 users  pace 2s") || !strings.Contains(stdout, "300") {
 		t.Errorf("plan --var users=10 = %d\n%s", code, stdout)
 	}
 	code, _, stderr = runHarness(t, "plan", "--var", "users=x", good)

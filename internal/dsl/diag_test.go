@@ -15,7 +15,7 @@ import (
 )
 
 // goldenDiagFiles are the scenarios whose rendered diagnostics are pinned.
-var goldenDiagFiles = []string{"testdata/errors/conditions.hcl", "testdata/errors/step_model.hcl", "testdata/warnings/no_fail.hcl"}
+var goldenDiagFiles = []string{"testdata/errors/conditions.hcl", "testdata/errors/step_model.hcl", "testdata/errors/step_shape.hcl", "testdata/warnings/no_fail.hcl"}
 
 func TestDiagnosticsGolden(t *testing.T) {
 	for _, path := range goldenDiagFiles {

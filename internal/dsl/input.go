@@ -50,7 +50,20 @@ const (
 	// MaxDuration caps every duration (a step's duration, ramp, pace and
 	// think, timeouts, intervals, sustain) and the whole scenario's run.
 	MaxDuration = 168 * time.Hour
+	// MinBurstiness is the lowest gamma shape (burstiness) an open step may
+	// draw its gaps with, a variance of per-second counts 100 times
+	// Poisson's; below it most gaps underflow to 0 in float64 and the
+	// schedule would send far more than its rate.
+	MinBurstiness = 0.01
+	// MaxPaceJitter caps pace_jitter: each interval is drawn in
+	// pace·(1 ± pace_jitter), so at most half or one and a half paces.
+	MaxPaceJitter = 0.5
 )
+
+// DefaultSeed seeds a step's random draws (arrival = "poisson" or "gamma",
+// pace_jitter) when it sets no seed, so two runs of one file send the same
+// schedule. The results file records the seed a step used.
+const DefaultSeed = 1
 
 // readInput reads a file named by the user, refusing what is not a regular
 // file (a named pipe would block, a device may never end) and anything over

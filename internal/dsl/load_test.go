@@ -55,9 +55,9 @@ step "zero_think" {
   duration = "10s"
 }`, LoadOptions{})
 	want := []*Step{
-		{Name: "closed", Target: "api", Model: Closed, Users: 10, Ramp: 5 * time.Second, Pace: 2 * time.Second, Duration: time.Minute},
-		{Name: "open", Target: "api", Model: Open, Rate: 2.5, RampRate: 0.5, MaxInFlight: 40, Duration: 30 * time.Second},
-		{Name: "zero_think", Target: "api", Model: Closed, Users: 3, Duration: 10 * time.Second},
+		{Name: "closed", Target: "api", Model: Closed, Users: 10, Ramp: 5 * time.Second, Pace: 2 * time.Second, Seed: DefaultSeed, Duration: time.Minute},
+		{Name: "open", Target: "api", Model: Open, Rate: 2.5, RampRate: 0.5, MaxInFlight: 40, Arrival: ArrivalUniform, Seed: DefaultSeed, Duration: 30 * time.Second},
+		{Name: "zero_think", Target: "api", Model: Closed, Users: 3, Seed: DefaultSeed, Duration: 10 * time.Second},
 	}
 	if diff := cmp.Diff(want, s.Steps, cmpIgnoreRanges()); diff != "" {
 		t.Errorf("steps (-want +got):\n%s", diff)

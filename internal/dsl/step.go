@@ -8,6 +8,7 @@ var stepSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "target"}, {Name: "users"}, {Name: "rate"}, {Name: "ramp"}, {Name: "ramp_rate"},
 		{Name: "pace"}, {Name: "think"}, {Name: "duration", Required: true}, {Name: "max_in_flight"},
+		{Name: "arrival"}, {Name: "burstiness"}, {Name: "seed"}, {Name: "pace_jitter"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: blockAssert, LabelNames: []string{"name"}}},
 }
@@ -22,6 +23,7 @@ func decodeStepBlock(block *hcl.Block, ctx, actx *hcl.EvalContext, files map[str
 	a := newAttrs(content.Attributes, ctx)
 	st.Target, _ = a.str("target")
 	decodeStepModel(a, st, block.DefRange)
+	decodeStepShape(a, st)
 	if d, ok := a.positiveDuration("duration"); ok {
 		st.Duration = d
 	}

@@ -163,11 +163,30 @@ type Step struct {
 	Pace  time.Duration
 	Think time.Duration
 
+	// Arrival is an open step's arrival process (ArrivalUniform unless set)
+	// and Burstiness the gamma shape of its gaps (ArrivalGamma only; 1 unless
+	// set). PaceJitter (0–0.5) spreads each paced interval of a closed step
+	// at random. Seed seeds both (DefaultSeed unless set), so one file sends
+	// one schedule.
+	Arrival    Arrival
+	Burstiness float64
+	PaceJitter float64
+	Seed       uint64
+
 	Duration    time.Duration // measured window
 	MaxInFlight int           // open model: 0 = default (see runner)
 	Asserts     []*Assert     // asserts nested in this step (also in Scenario.Asserts)
 	DeclRange   hcl.Range
 }
+
+// Arrival is an open step's arrival process.
+type Arrival string
+
+const (
+	ArrivalUniform Arrival = "uniform" // evenly spaced at the rate
+	ArrivalPoisson Arrival = "poisson" // independent arrivals: exponential gaps
+	ArrivalGamma   Arrival = "gamma"   // gamma gaps of shape burstiness: 1 is Poisson, below 1 burstier
+)
 
 // Severity decides whether a breached assertion fails the run.
 type Severity string

@@ -95,6 +95,8 @@ func Build(s *dsl.Scenario) Plan {
 			Users: st.Users, Rate: st.Rate,
 			Pace: st.Pace, Think: st.Think, Duration: st.Duration,
 			MaxInFlight: st.MaxInFlight,
+			Arrival:     Arrival(st.Arrival), Burstiness: st.Burstiness,
+			PaceJitter: st.PaceJitter, Seed: st.Seed,
 		}
 		if prev != nil && prev.Model == st.Model {
 			ps.FromUsers, ps.FromRate = prev.Users, prev.Rate

@@ -11,31 +11,33 @@ import (
 
 const s = time.Second
 
-// TestBuild checks offsets, ramps and expectations from literal steps.
+// TestBuild checks offsets, ramps, expectations and load shapes from
+// literal steps.
 func TestBuild(t *testing.T) {
 	sc := &dsl.Scenario{
 		Targets: []*dsl.Target{{Name: "api", Timeout: 10 * s}},
 		Steps: []*dsl.Step{
 			{Name: "baseline", Target: "api", Model: dsl.Closed, Users: 1, Pace: 2 * s, Duration: 30 * s},
-			{Name: "users_100", Target: "api", Model: dsl.Closed, Users: 100, Ramp: 10 * s, Pace: 2 * s, Duration: 60 * s},
+			{Name: "users_100", Target: "api", Model: dsl.Closed, Users: 100, Ramp: 10 * s, Pace: 2 * s, PaceJitter: 0.1, Seed: 3, Duration: 60 * s},
 			{Name: "think", Target: "api", Model: dsl.Closed, Users: 50, RampRate: 10, Think: s, Duration: 10 * s},
 			{Name: "b2b", Target: "api", Model: dsl.Closed, Users: 5, Duration: 10 * s},
-			{Name: "open", Target: "api", Model: dsl.Open, Rate: 20, RampRate: 5, Duration: 60 * s},
-			{Name: "open_cap", Target: "api", Model: dsl.Open, Rate: 40, Ramp: 4 * s, MaxInFlight: 7, Duration: 10 * s},
+			{Name: "open", Target: "api", Model: dsl.Open, Rate: 20, RampRate: 5, Arrival: dsl.ArrivalPoisson, Seed: 1, Duration: 60 * s},
+			{Name: "open_cap", Target: "api", Model: dsl.Open, Rate: 40, Ramp: 4 * s, MaxInFlight: 7, Arrival: dsl.ArrivalGamma, Burstiness: 0.25, Seed: 1 << 60, Duration: 10 * s},
 		},
 	}
 	want := Plan{Total: 30*s + 70*s + 15*s + 10*s + 64*s + 14*s, Steps: []Step{
 		{Index: 0, Name: "baseline", Target: "api", Model: dsl.Closed, Users: 1, Pace: 2 * s, Duration: 30 * s,
 			Start: 0, RampEnd: 0, End: 30 * s, ExpectedRPS: 0.5, Bound: Exact, ExpectedRequests: 15},
-		{Index: 1, Name: "users_100", Target: "api", Model: dsl.Closed, Users: 100, FromUsers: 1, Ramp: 10 * s, Pace: 2 * s, Duration: 60 * s,
+		{Index: 1, Name: "users_100", Target: "api", Model: dsl.Closed, Users: 100, FromUsers: 1, Ramp: 10 * s, Pace: 2 * s, PaceJitter: 0.1, Seed: 3, Duration: 60 * s,
 			Start: 30 * s, RampEnd: 40 * s, End: 100 * s, ExpectedRPS: 50, Bound: Exact, ExpectedRequests: 3000},
 		{Index: 2, Name: "think", Target: "api", Model: dsl.Closed, Users: 50, FromUsers: 100, Ramp: 5 * s, Think: s, Duration: 10 * s,
 			Start: 100 * s, RampEnd: 105 * s, End: 115 * s, ExpectedRPS: 50, Bound: AtMost, ExpectedRequests: 500},
 		{Index: 3, Name: "b2b", Target: "api", Model: dsl.Closed, Users: 5, FromUsers: 50, Duration: 10 * s,
 			Start: 115 * s, RampEnd: 115 * s, End: 125 * s, Bound: Unbounded},
-		{Index: 4, Name: "open", Target: "api", Model: dsl.Open, Rate: 20, Ramp: 4 * s, Duration: 60 * s, MaxInFlight: 201,
+		{Index: 4, Name: "open", Target: "api", Model: dsl.Open, Rate: 20, Ramp: 4 * s, Duration: 60 * s, MaxInFlight: 201, Arrival: Poisson, Seed: 1,
 			Start: 125 * s, RampEnd: 129 * s, End: 189 * s, ExpectedRPS: 20, Bound: Exact, ExpectedRequests: 1200},
 		{Index: 5, Name: "open_cap", Target: "api", Model: dsl.Open, Rate: 40, FromRate: 20, Ramp: 4 * s, MaxInFlight: 7, Duration: 10 * s,
+			Arrival: Gamma, Burstiness: 0.25, Seed: 1 << 60,
 			Start: 189 * s, RampEnd: 193 * s, End: 203 * s, ExpectedRPS: 40, Bound: Exact, ExpectedRequests: 400},
 	}}
 	if diff := cmp.Diff(want, Build(sc)); diff != "" {

@@ -14,9 +14,9 @@ import (
 )
 
 // WritePlan prints the plan `harness plan` shows: one row per step in run
-// order (model, level, ramp, measured duration, start offset, expected req/s
-// and requests over the measured window), then the total wall time and the
-// total expected requests. Expectations print as "≤ N" when think time makes
+// order (model, level, load shape and its seed, ramp, measured duration,
+// start offset, expected req/s and requests over the measured window), then
+// the total wall time and the total expected requests. Expectations print as "≤ N" when think time makes
 // them an upper bound and "max" when users run back to back.
 func WritePlan(w io.Writer, s *dsl.Scenario, p plan.Plan) error {
 	if s != nil && s.Name != "" {
@@ -25,12 +25,12 @@ func WritePlan(w io.Writer, s *dsl.Scenario, p plan.Plan) error {
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tstep\tmodel\tlevel\tramp\tduration\tstart\texpected req/s\texpected requests")
+	fmt.Fprintln(tw, "#\tstep\tmodel\tlevel\tarrivals\tseed\tramp\tduration\tstart\texpected req/s\texpected requests")
 	var total int64
 	atMost, unbounded := false, false
 	for _, st := range p.Steps {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-			st.Index+1, st.Name, st.Model, planLevel(st), planRamp(st),
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			st.Index+1, st.Name, st.Model, planLevel(st), planShape(st), planSeed(st), planRamp(st),
 			planDuration(st.Duration), planDuration(st.Start),
 			bounded(st.Bound, result.FormatRounded(st.ExpectedRPS, 2)), bounded(st.Bound, fmtCount(st.ExpectedRequests)))
 		total += st.ExpectedRequests
@@ -51,23 +51,47 @@ func WritePlan(w io.Writer, s *dsl.Scenario, p plan.Plan) error {
 	return err
 }
 
-// planLevel is the level held in the measured window, with its pacing.
+// planLevel is the level held in the measured window.
 func planLevel(st plan.Step) string {
 	if st.Model == dsl.Open {
 		return result.FormatRounded(st.Rate, 2) + " req/s"
 	}
-	unit := "users"
 	if st.Users == 1 {
-		unit = "user"
+		return "1 user"
 	}
-	level := fmt.Sprintf("%d %s", st.Users, unit)
+	return fmt.Sprintf("%d users", st.Users)
+}
+
+// planShape is how the step's starts are spread in time: an open step's
+// arrival process ("poisson", "gamma b=0.25"), a closed step's pacing
+// ("pace 2s ±10 %", "think 1s", "back to back").
+func planShape(st plan.Step) string {
 	switch {
+	case st.Model == dsl.Open && st.Arrival == plan.Gamma:
+		return "gamma b=" + result.FormatRounded(st.Burstiness, 3)
+	case st.Model == dsl.Open && st.Arrival == "":
+		return string(plan.Uniform)
+	case st.Model == dsl.Open:
+		return string(st.Arrival)
+	case st.Pace > 0 && st.PaceJitter > 0:
+		return "pace " + planDuration(st.Pace) + " ±" + result.FormatRounded(st.PaceJitter*100, 1) + " %"
 	case st.Pace > 0:
-		level += ", pace " + planDuration(st.Pace)
+		return "pace " + planDuration(st.Pace)
 	case st.Think > 0:
-		level += ", think " + planDuration(st.Think)
+		return "think " + planDuration(st.Think)
 	}
-	return level
+	return "back to back"
+}
+
+// planSeed is the seed of the step's random draws, "-" when its schedule
+// draws nothing (uniform arrivals, unjittered or unpaced users).
+func planSeed(st plan.Step) string {
+	random := st.Model == dsl.Open && (st.Arrival == plan.Poisson || st.Arrival == plan.Gamma) ||
+		st.Model == dsl.Closed && st.Pace > 0 && st.PaceJitter > 0
+	if !random {
+		return "-"
+	}
+	return strconv.FormatUint(st.Seed, 10)
 }
 
 // planRamp is the ramp duration and the level it starts from.

@@ -120,6 +120,15 @@ type Step struct {
 	Rate   float64    `json:"rate,omitempty"`
 	Status StepStatus `json:"status"`
 
+	// The step's load shape (docs/results.md): an open step's arrival
+	// process, its burstiness (gamma only) and seed; a paced closed step's
+	// pace_jitter and seed when it is jittered. Seed is a pointer so that a
+	// seed of 0 is recorded.
+	Arrival    string  `json:"arrival,omitempty"`
+	Burstiness float64 `json:"burstiness,omitempty"`
+	PaceJitter float64 `json:"pace_jitter,omitempty"`
+	Seed       *uint64 `json:"seed,omitempty"`
+
 	Ramp     *Window `json:"ramp,omitempty"` // nil when the step has no ramp
 	Measured Window  `json:"measured"`
 

@@ -41,9 +41,32 @@ func NewFile(s *dsl.Scenario, p plan.Plan, version string) *result.File {
 		} else {
 			st.Users = ps.Users
 		}
+		recordShape(&st, ps)
 		f.Steps[i] = st
 	}
 	return f
+}
+
+// recordShape writes the step's load shape into its header: what a second
+// run needs to send the same schedule. An open step always has an arrival
+// process and a seed (a uniform schedule ignores it, but a rerun with
+// another arrival would use it); a closed step only when pace_jitter draws.
+func recordShape(st *result.Step, ps plan.Step) {
+	seed := ps.Seed
+	switch {
+	case ps.Model == dsl.Open:
+		st.Arrival = string(ps.Arrival)
+		if st.Arrival == "" {
+			st.Arrival = string(plan.Uniform)
+		}
+		if ps.Arrival == plan.Gamma {
+			st.Burstiness = ps.Burstiness
+		}
+		st.Seed = &seed
+	case ps.Pace > 0 && ps.PaceJitter > 0:
+		st.PaceJitter = ps.PaceJitter
+		st.Seed = &seed
+	}
 }
 
 // variableText renders a variable's value for the results file: strings as

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/plan"
 )
 
@@ -113,8 +114,9 @@ func newSchedule(ps plan.Step) *schedule {
 
 // MinBurstiness is the lowest gamma shape the open model draws with (a
 // variance of counts 100 × Poisson's); below it most gaps underflow to 0 in
-// float64 and the schedule would send far more than its rate.
-const MinBurstiness = 0.01
+// float64 and the schedule would send far more than its rate. The scenario
+// language refuses a lower burstiness; a plan built by hand is floored.
+const MinBurstiness = dsl.MinBurstiness
 
 // arrivalStream tells the open model's draws from the closed model's
 // (pace_jitter) for one seed.

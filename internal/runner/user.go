@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/harness-gpu/harness/internal/dsl"
 )
 
 // user is one closed-model user. It owns no goroutine while it waits: a
@@ -216,6 +218,6 @@ func (u *user) interval(st *stepRun) time.Duration {
 	if u.rng == nil {
 		u.rng = rand.New(rand.NewPCG(st.seed, u.id))
 	}
-	j := min(st.jitter, 0.5)
+	j := min(st.jitter, dsl.MaxPaceJitter)
 	return time.Duration(float64(st.pace) * (1 + j*(2*u.rng.Float64()-1)))
 }
