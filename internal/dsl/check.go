@@ -22,6 +22,7 @@ func (l *loader) check() hcl.Diagnostics {
 	for _, a := range l.s.Asserts {
 		diags = append(diags, l.checkAssert(a, steps)...)
 	}
+	diags = append(diags, l.checkSearches()...)
 	if !l.s.HasFailAssert() {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
@@ -70,8 +71,8 @@ func (l *loader) checkRequiredBlocks() hcl.Diagnostics {
 	if len(l.s.Targets) == 0 && l.first[blockTarget] == nil {
 		missing("target", "at least one target \"name\" { url = \"…\" } block")
 	}
-	if len(l.s.Steps) == 0 && l.first[blockStep] == nil {
-		missing("step", "at least one step \"name\" { users = 1, duration = \"30s\" } block")
+	if len(l.s.Steps) == 0 && l.first[blockStep] == nil && l.first[blockSearch] == nil {
+		missing("step", "at least one step \"name\" { users = 1, duration = \"30s\" } or search \"name\" { … } block")
 	}
 	return diags
 }

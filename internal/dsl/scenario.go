@@ -22,6 +22,8 @@ type loader struct {
 	// ranges of attributes that cross-block checks report on
 	targetRange map[*Step]hcl.Range
 	stepsRange  map[*Assert]hcl.Range
+	// searchRanges holds each search's attribute ranges, by attribute name
+	searchRanges map[*Search]map[string]hcl.Range
 }
 
 var scenarioBlockSchema = &hcl.BodySchema{
@@ -82,6 +84,8 @@ func (l *loader) decodeBlock(b *hcl.Block) hcl.Diagnostics {
 		return diags
 	case blockStep:
 		return l.decodeStep(b)
+	case blockSearch:
+		return l.decodeSearch(b)
 	case blockAssert:
 		a, stepsRange, diags := decodeAssert(b, ctx, l.s.Files)
 		if stepsRange != nil {
