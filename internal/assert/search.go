@@ -134,7 +134,7 @@ func Breach(a result.Assertion) string {
 			}
 		}
 	}
-	if a.Status == result.StatusError {
+	if a.Status == result.StatusError || (len(a.Observed) == 0 && a.Message != "") {
 		return a.Name + ": " + a.Message
 	}
 	return a.Name

@@ -28,6 +28,12 @@ func WritePlan(w io.Writer, s *dsl.Scenario, p plan.Plan) error {
 			return err
 		}
 	}
+	if len(p.Steps) == 0 {
+		ew := &errWriter{w: w}
+		writePlanSearches(ew, p)
+		ew.printf("\ntotal wall time at most %s\n", planDuration(p.WorstTotal()))
+		return ew.err
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tstep\tmodel\tlevel\tramp\tduration\tstart\texpected req/s\texpected requests")
 	var total int64

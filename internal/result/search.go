@@ -10,6 +10,10 @@ const (
 	SearchIncomplete = "incomplete"  // an abort or interrupt stopped it; the bracket so far
 )
 
+// StableWindowName names the entry of Search.Breached that says the
+// first failing probe failed for an unstable window, not an assertion.
+const StableWindowName = "stable_window"
+
 // ProbeStopped is the outcome of a probe an abort or interrupt cut short.
 const ProbeStopped = "stopped"
 

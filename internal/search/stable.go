@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/harness-gpu/harness/internal/result"
 )
@@ -11,12 +12,15 @@ import (
 // thirds differ by more than StabilityShare in throughput or in p95.
 const StabilityShare = 0.10
 
-// The smallest differences that count, below which a difference is
-// counting noise: requests per second between thirds, and milliseconds of
-// p95 (the per-second p95 is kept to two significant digits).
+// What a difference must also exceed to count, so that counting noise in
+// a short or light window is not taken for instability: in requests, twice
+// the Poisson noise of the busier third (2·√n); in p95, 5 ms (the p95 of
+// a third is estimated from its seconds' p95s, which in a light window move
+// by a few milliseconds with no change in load), and a third's p95 is only
+// compared with at least minP95Requests successful requests behind it.
 const (
-	minRPSDiff = 0.5
-	minP95Diff = 1.0
+	minP95Diff     = 5.0
+	minP95Requests = 20
 )
 
 // Stability is Stable's verdict on one window.
@@ -46,6 +50,7 @@ func Stable(series []result.Second) Stability {
 		return st
 	}
 	n := len(m)
+	var counts [3]float64
 	for k := 0; k < 3; k++ {
 		part := m[k*n/3 : (k+1)*n/3]
 		var done int64
@@ -58,13 +63,17 @@ func Stable(series []result.Second) Stability {
 			}
 		}
 		st.RPS[k] = float64(done) / float64(len(part))
-		if w > 0 {
+		counts[k] = float64(done)
+		if w >= minP95Requests {
 			v := wsum / w
 			st.P95[k] = &v
 		}
 	}
 	lo, hi := spread(st.RPS[:])
-	if differs(lo, hi, minRPSDiff) {
+	_, busiest := spread(counts[:])
+	// the rates' noise floor: 2·√n requests over a third's seconds
+	noise := 2 * math.Sqrt(busiest) / float64(len(m[:n/3]))
+	if differs(lo, hi, noise) {
 		st.Stable = false
 		st.Why = fmt.Sprintf("throughput %.1f to %.1f req/s across the window's thirds", lo, hi)
 		return st

@@ -179,6 +179,13 @@ func (r *searchRun) search(sr plan.Search) error {
 					res.Breached = append(res.Breached, a)
 				}
 			}
+			if p.Outcome == search.Unstable {
+				res.Breached = append(res.Breached, result.Assertion{
+					Name: result.StableWindowName, Step: st.Name, Severity: result.SeverityFail, Status: result.StatusFail,
+					Condition: "the window's thirds within 10 % in throughput and p95", Observed: map[string]any{},
+					Message: st.Probe.Unstable,
+				})
+			}
 		}
 	}
 	if res.NonMonotonic {
