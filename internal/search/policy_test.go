@@ -164,16 +164,16 @@ func TestStable(t *testing.T) {
 		series []result.Second
 		stable bool
 	}{
-		{"flat", flat(9, 50, 20), true},
+		{"flat", flat(9, 150, 20), true},
 		{"light window: 10 against 14 requests is noise", append(flat(6, 14, 20), flat(3, 10, 20)...), true},
-		{"ramp seconds ignored", append([]result.Second{sec(result.PhaseRamp, 1, 900), sec(result.PhaseRamp, 5, 900)}, flat(9, 50, 20)...), true},
-		{"throughput falls in the last third", append(flat(6, 50, 20), flat(3, 40, 20)...), false},
-		{"within 10 %", append(flat(6, 50, 20), flat(3, 46, 20)...), true},
-		{"p95 grows", append(flat(6, 50, 20), flat(3, 50, 30)...), false},
-		{"p95 noise under 5 ms", append(flat(6, 50, 12), flat(3, 50, 16)...), true},
-		{"p95 of too few requests", append(flat(6, 5, 20), flat(3, 5, 60)...), true},
-		{"too short to split", flat(2, 50, 20)[:2], true},
-		{"no successful request in a third: throughput alone", append(flat(6, 50, 20), []result.Second{{Phase: result.PhaseMeasured, Failed: 50}, {Phase: result.PhaseMeasured, Failed: 50}, {Phase: result.PhaseMeasured, Failed: 50}}...), true},
+		{"ramp seconds ignored", append([]result.Second{sec(result.PhaseRamp, 1, 900), sec(result.PhaseRamp, 5, 900)}, flat(9, 150, 20)...), true},
+		{"throughput falls in the last third", append(flat(6, 150, 20), flat(3, 120, 20)...), false},
+		{"within 10 %", append(flat(6, 150, 20), flat(3, 140, 20)...), true},
+		{"p95 grows", append(flat(6, 150, 20), flat(3, 150, 30)...), false},
+		{"p95 noise under 5 ms", append(flat(6, 150, 12), flat(3, 150, 16)...), true},
+		{"p95 of too few requests", append(flat(6, 30, 20), flat(3, 30, 60)...), true},
+		{"too short to split", flat(2, 150, 20)[:2], true},
+		{"no successful request in a third: throughput alone", append(flat(6, 150, 20), []result.Second{{Phase: result.PhaseMeasured, Failed: 150}, {Phase: result.PhaseMeasured, Failed: 150}, {Phase: result.PhaseMeasured, Failed: 150}}...), true},
 	}
 	for _, tc := range cases {
 		got := Stable(tc.series)

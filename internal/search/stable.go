@@ -17,10 +17,11 @@ const StabilityShare = 0.10
 // the Poisson noise of the busier third (2·√n); in p95, 5 ms (the p95 of
 // a third is estimated from its seconds' p95s, which in a light window move
 // by a few milliseconds with no change in load), and a third's p95 is only
-// compared with at least minP95Requests successful requests behind it.
+// compared with at least minP95Requests successful requests behind it
+// (fewer put only a handful of requests above the 95th percentile).
 const (
 	minP95Diff     = 5.0
-	minP95Requests = 20
+	minP95Requests = 100
 )
 
 // Stability is Stable's verdict on one window.
