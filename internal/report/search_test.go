@@ -64,3 +64,14 @@ func TestWritePlanSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveShowsProbe: a probe's tick ends with the search's note.
+func TestLiveShowsProbe(t *testing.T) {
+	tk := liveTicks(1, nil, nil)[0]
+	tk.Step, tk.Note = "max_users/04", "search max_users probe 4 at 120 users, bracket 80..160"
+	var b bytes.Buffer
+	NewLive(&b, false).Tick(tk)
+	if lines := strings.Split(strings.TrimSpace(b.String()), "\n"); !strings.HasSuffix(lines[len(lines)-1], "  search max_users probe 4 at 120 users, bracket 80..160") {
+		t.Errorf("live line:\n%s", b.String())
+	}
+}
