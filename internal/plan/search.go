@@ -105,3 +105,21 @@ func (p Plan) WorstTotal() time.Duration {
 	}
 	return t
 }
+
+// Count says how many steps and searches a plan has: "3 steps and 1
+// search", "1 search".
+func Count(steps, searches int) string {
+	plural := func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	}
+	switch {
+	case searches == 0:
+		return plural(steps, "step", "steps")
+	case steps == 0:
+		return plural(searches, "search", "searches")
+	}
+	return plural(steps, "step", "steps") + " and " + plural(searches, "search", "searches")
+}

@@ -22,7 +22,7 @@ func WritePlan(w io.Writer, s *dsl.Scenario, p plan.Plan) error {
 	if s != nil && s.Name != "" {
 		head := fmt.Sprintf("%d steps", len(p.Steps))
 		if len(p.Searches) > 0 {
-			head += fmt.Sprintf(", %d searches", len(p.Searches))
+			head = plan.Count(len(p.Steps), len(p.Searches))
 		}
 		if _, err := fmt.Fprintf(w, "scenario %s: %s\n\n", s.Name, head); err != nil {
 			return err

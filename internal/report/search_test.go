@@ -53,7 +53,7 @@ func TestWritePlanSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"scenario s: 1 steps, 1 searches",
+		"scenario s: 1 step and 1 search",
 		"search max_users (closed, pace 2s, after step warm): 10 to 2000 users, growth ×2, precision 5 %",
 		"each probe: ramp 5s, measured 30s, cooldown 0s; judged by p95",
 		"at most 13 probes, 7m35s",
