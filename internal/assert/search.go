@@ -129,7 +129,7 @@ func Breach(a result.Assertion) string {
 					case f < lim:
 						rel = "<"
 					}
-					return fmt.Sprintf("%s %s %s %s", name, result.FormatNumber(f), rel, result.FormatNumber(lim))
+					return fmt.Sprintf("%s %s %s %s", name, result.FormatMeasure(f), rel, result.FormatMeasure(lim))
 				}
 			}
 		}
