@@ -75,3 +75,20 @@ func TestLiveShowsProbe(t *testing.T) {
 		t.Errorf("live line:\n%s", b.String())
 	}
 }
+
+// TestMatrixLeavesOutProbes: probes are not rows of the assertion matrix
+// (their assertions never count); the search's own assert is.
+func TestMatrixLeavesOutProbes(t *testing.T) {
+	f := &result.File{
+		Steps: []result.Step{{Name: "warm", Status: result.StepCompleted},
+			{Name: "max_users/01", Status: result.StepCompleted, Probe: &result.Probe{Search: "max_users", Level: 10, Outcome: "fail"}}},
+		Assertions: []result.Assertion{
+			{Name: "p95", Step: "warm", Severity: result.SeverityFail, Status: result.StatusPass, Observed: map[string]any{"latency.p95": 12.0}},
+			{Name: "floor", Step: "search max_users", Severity: result.SeverityFail, Status: result.StatusPass, Observed: map[string]any{"search.max_users.capacity": 104.0}},
+		},
+	}
+	m := buildMatrix(f)
+	if strings.Join(m.steps, ",") != "warm,search max_users" {
+		t.Errorf("matrix rows = %v", m.steps)
+	}
+}
