@@ -49,9 +49,8 @@ func queueServer(t *testing.T, service time.Duration) string {
 // true knee, with a bracket within the precision.
 func TestSearchFindsCapacity(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs about 15 s of load against a loopback server")
+		t.Skip("runs about 7 s of load against two loopback servers")
 	}
-	url := queueServer(t, 5*time.Millisecond)
 	cases := []struct {
 		name, search string
 		knee         float64
@@ -60,14 +59,16 @@ func TestSearchFindsCapacity(t *testing.T) {
 	}{
 		{"users", `model = "users"
   pace = "100ms"
-  start = 8
+  start = 16
   max = 32`, 20, 0.05, "users"},
 		{"rate", `model = "rate"
-  start = 100
+  start = 150
   max = 400`, 200, 0.1, "req/s"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // a server each: one worker, 5 ms a request
+			url := queueServer(t, 5*time.Millisecond)
 			src := fmt.Sprintf(`scenario { name = "capacity" }
 target "api" {
   url     = "%s/"
@@ -132,4 +133,70 @@ func deref(p *float64) any {
 		return nil
 	}
 	return *p
+}
+
+// TestSearchAmongSteps: a search runs where it stands (after the steps above
+// it, before those below), its probes are steps of the results file, and an
+// interrupt during it leaves the search incomplete and the later steps
+// not run.
+func TestSearchAmongSteps(t *testing.T) {
+	url := queueServer(t, time.Millisecond) // 1000 req/s: every probe passes
+	src := fmt.Sprintf(`scenario { name = "among" }
+target "api" {
+  url     = "%s/"
+  timeout = "2s"
+}
+assert "p95" { condition = latency.p95 < 500 }
+assert "floor" { condition = search.cap.capacity >= 8 }
+step "warm" {
+  users    = 2
+  pace     = "100ms"
+  duration = "1s"
+}
+search "cap" {
+  model    = "users"
+  pace     = "100ms"
+  start    = 4
+  max      = 8
+  ramp     = "0s"
+  duration = "1s"
+}
+step "after" {
+  users    = 2
+  pace     = "100ms"
+  duration = "1s"
+}
+`, url)
+	t.Run("runs in place", func(t *testing.T) {
+		f, err := Run(context.Background(), load(t, src), Options{Out: filepath.Join(t.TempDir(), "r.json"), Quiet: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, st := range f.Steps {
+			names = append(names, st.Name)
+		}
+		if got := strings.Join(names, " "); got != "warm cap/01 cap/02 after" {
+			t.Errorf("steps = %s", got)
+		}
+		s := f.Searches[0]
+		if s.Status != result.SearchAboveMax || s.Capacity != 8 || s.FirstFailing != nil || f.Verdict != result.VerdictPass {
+			t.Errorf("search %+v, verdict %s", s, f.Verdict)
+		}
+	})
+	t.Run("interrupted", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond) // during cap/01
+		defer cancel()
+		f, _ := Run(ctx, load(t, src), Options{Out: filepath.Join(t.TempDir(), "r.json"), Quiet: true})
+		if f == nil || f.Verdict != result.VerdictInterrupted || len(f.Searches) != 1 || f.Searches[0].Status != result.SearchIncomplete {
+			t.Fatalf("file %+v", f)
+		}
+		last := f.Steps[len(f.Steps)-1]
+		if last.Name != "after" || last.Status != result.StepNotRun {
+			t.Errorf("last step %s %s, want after not_run", last.Name, last.Status)
+		}
+		if p := f.Steps[1].Probe; p == nil || p.Outcome != result.ProbeStopped {
+			t.Errorf("probe %+v, want stopped", p)
+		}
+	})
 }
