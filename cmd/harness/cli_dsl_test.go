@@ -46,7 +46,7 @@ func TestValidateCommand(t *testing.T) {
 		stderrNone bool
 	}{
 		{"ok", nil, []string{"validate", good}, exitcode.OK, good + ": ok\n", "", true},
-		{"shipped scenarios", nil, []string{"validate", "../../scenarios/capacity.hcl", "../../scenarios/open-model.hcl", "../../scenarios/ci-gate.hcl"}, exitcode.OK, "capacity.hcl: ok", "", true},
+		{"shipped scenarios", nil, []string{"validate", "../../scenarios/capacity.hcl", "../../scenarios/open-model.hcl", "../../scenarios/ci-gate.hcl", "../../scenarios/capacity-search.hcl"}, exitcode.OK, "capacity.hcl: ok", "", true},
 		{"warning does not fail", nil, []string{"validate", warn}, exitcode.OK, ": ok\n", ": warning: no fail assertion", false},
 		{"error", nil, []string{"validate", good, bad}, exitcode.Usage, good + ": ok\n", bad + ":12:35: error: Unknown field in condition\n", false},
 		{"caret and fix", nil, []string{"validate", bad}, exitcode.Usage, "", "latency has no field p59; did you mean p95", false},

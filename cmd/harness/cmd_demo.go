@@ -21,7 +21,14 @@ import (
 func demoIntro(w io.Writer, gpuName, url string, scn *dsl.Scenario, p plan.Plan, o runOutputs) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "harness demo: a simulated inference server (Triton-like, on a simulated %s) is listening at %s.\n", gpuName, url)
-	fmt.Fprintf(&b, "It will send load to it in %d steps, %s in all:\n", len(p.Steps), p.Total)
+	switch {
+	case len(p.Searches) > 0 && len(p.Steps) == 0:
+		fmt.Fprintf(&b, "It will search for the capacity, at most %s in all:\n", p.WorstTotal())
+	case len(p.Searches) > 0:
+		fmt.Fprintf(&b, "It will send load to it in %d steps and search for the capacity, at most %s in all:\n", len(p.Steps), p.WorstTotal())
+	default:
+		fmt.Fprintf(&b, "It will send load to it in %d steps, %s in all:\n", len(p.Steps), p.Total)
+	}
 	for _, st := range p.Steps {
 		level := fmt.Sprintf("%d users", st.Users)
 		if st.Users == 1 {
@@ -37,6 +44,11 @@ func demoIntro(w io.Writer, gpuName, url string, scn *dsl.Scenario, p plan.Plan,
 			ramp = fmt.Sprintf(" after a %s ramp", st.Ramp)
 		}
 		fmt.Fprintf(&b, "  %-10s %s, measured for %s%s\n", st.Name, level, st.Duration, ramp)
+	}
+	for _, s := range p.Searches {
+		fmt.Fprintf(&b, "  %-10s from %s to at most %s %s, ×%g until a probe breaks a limit, then halving the bracket to %g %%;\n",
+			s.Name, result.FormatLevel(s.Config.Start), result.FormatLevel(s.Config.Max), s.Unit, s.Config.Growth, s.Config.Precision*100)
+		fmt.Fprintf(&b, "  %-10s each probe measured for %s after a %s ramp, at most %d probes\n", "", s.Duration, s.Ramp, s.WorstProbes)
 	}
 	var samplers []string
 	for _, s := range scn.Samplers {
@@ -70,9 +82,25 @@ var demoSamples = map[dsl.SamplerKind]string{
 // 6 s) = 45 s instead of 2 min 45 s, the same plan otherwise.
 var fastDemoVars = []string{"baseline=5s", "ramp=2s", "hold=6s"}
 
+// fastSearchVars shrink capacity-search.hcl's probes for --search --fast.
+var fastSearchVars = []string{"ramp=2s", "probe=4s"}
+
+// demoScenario is the embedded scenario the demo runs, its default results
+// name, and the variables --fast sets.
+func demoScenario(search, fast bool) (file, results string, vars []string) {
+	file, results, vars = "demo.hcl", "demo-", fastDemoVars
+	if search {
+		file, results, vars = "capacity-search.hcl", "demo-search-", fastSearchVars
+	}
+	if !fast {
+		vars = nil
+	}
+	return file, results, vars
+}
+
 func newDemoCmd(a *app) *cobra.Command {
 	var gpu string
-	var fast bool
+	var fast, search bool
 	var o runOutputs
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -80,7 +108,12 @@ func newDemoCmd(a *app) *cobra.Command {
 		Long: `demo starts the simulated Triton-like server (internal/sim) in-process on a free
 loopback port and runs the embedded scenarios/demo.hcl against it: the 1-to-200-user
 plan, scaled to about 3 minutes (--fast: 45 s, shorter windows of the same plan), with the triton and dcgm samplers
-reading the simulator's /metrics and /dcgm/metrics.`,
+reading the simulator's /metrics and /dcgm/metrics.
+
+--search runs the embedded scenarios/capacity-search.hcl instead: a capacity search
+that steps the users up until a probe breaks a limit, then bisects, and prints
+the capacity at SLO in one sentence (under 4 minutes; run it with --gpu rtx3060
+and --gpu rtx5090, then harness diff the two results files).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			profile, err := sim.ProfileByName(gpu)
@@ -93,21 +126,18 @@ reading the simulator's /metrics and /dcgm/metrics.`,
 			}
 			defer srv.Close()
 
-			const name = "demo.hcl"
+			name, results, fastVars := demoScenario(search, fast)
 			src, err := scenarios.FS.ReadFile(name)
 			if err != nil {
 				return exitcode.Wrap(exitcode.Internal, err)
 			}
-			vars := []string{"backend=" + url}
-			if fast {
-				vars = append(vars, fastDemoVars...)
-			}
+			vars := append([]string{"backend=" + url}, fastVars...)
 			scn, diags := dsl.LoadBytes("scenarios/"+name, src, dsl.LoadOptions{Vars: vars})
 			if err := a.diagnosticsError(scn, diags); err != nil {
 				return err
 			}
 			if o.out == "" {
-				o.out = result.DefaultPath("demo-"+profile.Name, time.Now())
+				o.out = result.DefaultPath(results+profile.Name, time.Now())
 			}
 			if err := demoIntro(a.stdout, profile.GPUName, url, scn, plan.Build(scn), o); err != nil {
 				return exitcode.Wrap(exitcode.Internal, err)
@@ -116,7 +146,8 @@ reading the simulator's /metrics and /dcgm/metrics.`,
 		},
 	}
 	cmd.Flags().StringVar(&gpu, "gpu", "rtx3060", "simulated GPU profile: rtx3060 or rtx5090")
-	cmd.Flags().BoolVar(&fast, "fast", false, "the short demo (under a minute)")
+	cmd.Flags().BoolVar(&fast, "fast", false, "the short demo (under a minute; with --search, shorter probes)")
+	cmd.Flags().BoolVar(&search, "search", false, "run scenarios/capacity-search.hcl instead: the tool finds the highest number of users within the limits (under 4 minutes)")
 	cmd.Flags().StringVarP(&o.out, "out", "o", "", "results file (default results/demo-<gpu>-<UTC time>.json)")
 	cmd.Flags().StringVar(&o.junit, "junit", "", "also write a JUnit XML report to this file")
 	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "no live table; only the summary")

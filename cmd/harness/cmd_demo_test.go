@@ -58,3 +58,30 @@ func TestDemoIntro(t *testing.T) {
 		}
 	}
 }
+
+// The search demo's first screen says how the search goes and its worst
+// case, from the plan of capacity-search.hcl.
+func TestDemoSearchIntro(t *testing.T) {
+	name, _, vars := demoScenario(true, false)
+	src, err := scenarios.FS.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scn, diags := dsl.LoadBytes("scenarios/"+name, src, dsl.LoadOptions{Vars: append([]string{"backend=http://127.0.0.1:9"}, vars...)})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	var b bytes.Buffer
+	if err := demoIntro(&b, "NVIDIA GeForce RTX 5090", "http://127.0.0.1:9/", scn, plan.Build(scn), runOutputs{out: "r.json"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{
+		"It will search for the capacity, at most 2m36s in all:",
+		"  max_users  from 10 to at most 2000 users, ×2 until a probe breaks a limit, then halving the bracket to 10 %;",
+		"each probe measured for 10s after a 3s ramp, at most 12 probes",
+	} {
+		if !strings.Contains(b.String(), w) {
+			t.Errorf("the intro lacks %q:\n%s", w, b.String())
+		}
+	}
+}

@@ -51,7 +51,13 @@ func evalContext(a *dsl.Assert, vals map[string]cty.Value) *hcl.EvalContext {
 // diagnostic. Any such unknown or unresolvable reference makes the status
 // error, whatever the boolean said.
 func evalAssert(a *dsl.Assert, step result.Step, planned time.Duration) outcome {
-	ctx := evalContext(a, Values(step, planned))
+	return evalAssertOver(a, Values(step, planned), step)
+}
+
+// evalAssertOver evaluates a over the namespaces vals; step names what they
+// were taken from in messages.
+func evalAssertOver(a *dsl.Assert, vals map[string]cty.Value, step result.Step) outcome {
+	ctx := evalContext(a, vals)
 	out := outcome{observed: map[string]any{}}
 	if a.Condition == nil {
 		out.status = StatusError

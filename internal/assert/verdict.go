@@ -35,8 +35,11 @@ func Evaluate(s *dsl.Scenario, f *result.File) {
 	planned := plannedDurations(s)
 	f.Assertions = f.Assertions[:0]
 	for _, st := range f.Steps {
+		if st.Probe != nil {
+			continue // judged by its search, never a breach of the run
+		}
 		for _, a := range s.Asserts {
-			if appliesTo(a, st.Name) {
+			if appliesTo(a, st.Name) && !a.ReadsSearch() {
 				f.Assertions = append(f.Assertions, evaluateOn(a, st, planned[st.Name]))
 			}
 		}
@@ -44,6 +47,7 @@ func Evaluate(s *dsl.Scenario, f *result.File) {
 			f.Assertions = append(f.Assertions, noSuccessEntry(st))
 		}
 	}
+	f.Assertions = append(f.Assertions, evaluateSearchAsserts(s, f)...)
 	if !s.HasFailAssert() {
 		addWarning(f, NoFailAssertWarning)
 	}

@@ -18,7 +18,9 @@ type Report struct {
 	// Warnings are shown before everything else (different scenario sha, …).
 	Warnings []string `json:"warnings"`
 	// Notes explain values, e.g. latency taken from a rounded summary.
-	Notes      []string          `json:"notes"`
+	Notes []string `json:"notes"`
+	// Capacity compares the searches both runs have; it leads the report.
+	Capacity   []CapacityDiff    `json:"capacity"`
 	Steps      []StepDiff        `json:"steps"`
 	OnlyInBase []string          `json:"only_in_base"`
 	OnlyInNew  []string          `json:"only_in_new"`
@@ -87,6 +89,7 @@ func Compare(basePath string, base *result.File, newPath string, cur *result.Fil
 		Base:      sideOf(basePath, base), New: sideOf(newPath, cur),
 		Warnings: []string{}, Notes: []string{}, Steps: []StepDiff{},
 		OnlyInBase: []string{}, OnlyInNew: []string{}, Assertions: []AssertionChange{},
+		Capacity: []CapacityDiff{},
 	}
 	if base.Scenario.SHA256 != cur.Scenario.SHA256 {
 		r.Warnings = append(r.Warnings, fmt.Sprintf(
@@ -97,6 +100,11 @@ func Compare(basePath string, base *result.File, newPath string, cur *result.Fil
 		r.Warnings = append(r.Warnings, fmt.Sprintf("scenario name differs: base %q, new %q",
 			base.Scenario.Name, cur.Scenario.Name))
 	}
+	r.compareSearches(base, cur)
+	probes := probeSteps(base)
+	for name := range probeSteps(cur) {
+		probes[name] = true
+	}
 	newSteps := make(map[string]*result.Step, len(cur.Steps))
 	for i := range cur.Steps {
 		newSteps[cur.Steps[i].Name] = &cur.Steps[i]
@@ -104,6 +112,9 @@ func Compare(basePath string, base *result.File, newPath string, cur *result.Fil
 	matched := make(map[string]bool)
 	for i := range base.Steps {
 		b := &base.Steps[i]
+		if probes[b.Name] {
+			continue
+		}
 		n, ok := newSteps[b.Name]
 		if !ok {
 			r.OnlyInBase = append(r.OnlyInBase, b.Name)
@@ -113,7 +124,7 @@ func Compare(basePath string, base *result.File, newPath string, cur *result.Fil
 		r.Steps = append(r.Steps, r.compareStep(b, n))
 	}
 	for _, s := range cur.Steps {
-		if !matched[s.Name] {
+		if !matched[s.Name] && !probes[s.Name] {
 			r.OnlyInNew = append(r.OnlyInNew, s.Name)
 		}
 	}

@@ -12,6 +12,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}
 	ew.printf("## harness diff: %s → %s\n\n", mdCode(baseName(r.Base.Path)), mdCode(baseName(r.New.Path)))
 	ew.printf("%s\n\n", mdEscape(summary(r)))
+	for _, c := range r.Capacity {
+		ew.printf("**Search %s: %s**\n\n", mdCode(c.Search), mdEscape(c.Sentence()))
+	}
 	rows := headerRows(r)
 	ew.printf("| | base | new |\n|---|---|---|\n")
 	for _, row := range rows[1:] {

@@ -25,6 +25,9 @@ func (e *errWriter) printf(format string, args ...any) {
 func WriteText(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}
 	writeTextHeader(ew, r)
+	for _, c := range r.Capacity {
+		ew.printf("\nsearch %s: %s\n", c.Search, c.Sentence())
+	}
 	for _, sd := range r.Steps {
 		ew.printf("\nstep %s", sd.Name)
 		if sd.BaseStatus != sd.NewStatus {

@@ -25,6 +25,7 @@ func (l *loader) check() hcl.Diagnostics {
 	for _, a := range l.s.Asserts {
 		diags = append(diags, l.checkAssert(a, steps)...)
 	}
+	diags = append(diags, l.checkSearches()...)
 	if !l.s.HasFailAssert() {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
@@ -73,8 +74,8 @@ func (l *loader) checkRequiredBlocks() hcl.Diagnostics {
 	if len(l.s.Targets) == 0 && len(l.first[blockTarget].first) == 0 {
 		missing("target", "at least one target \"name\" { url = \"…\" } block")
 	}
-	if len(l.s.Steps) == 0 && len(l.first[blockStep].first) == 0 {
-		missing("step", "at least one step \"name\" { users = 1, duration = \"30s\" } block")
+	if len(l.s.Steps) == 0 && len(l.first[blockStep].first) == 0 && len(l.first[blockSearch].first) == 0 {
+		missing("step", "at least one step \"name\" { users = 1, duration = \"30s\" } or search \"name\" { … } block")
 	}
 	return diags
 }

@@ -32,7 +32,7 @@ func CheckConditionReferences(s *Scenario, expr hcl.Expression) hcl.Diagnostics 
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Condition reads no measurement",
-			Detail: "This condition does not read latency, requests, status_codes, extract, gpu, gpus, triton, efficiency, sampler or step, " +
+			Detail: "This condition does not read latency, requests, status_codes, extract, gpu, gpus, triton, efficiency, sampler, step or search, " +
 				"so it has the same value in every step; compare a measurement, e.g. latency.p95 < 500.",
 			Subject: &r,
 		})
@@ -114,10 +114,16 @@ func checkTraversal(ty cty.Type, t hcl.Traversal) *hcl.Diagnostic {
 func unknownFieldDetail(path, name string, ty cty.Type) string {
 	fields := slices.Sorted(maps.Keys(ty.AttributeTypes()))
 	if len(fields) == 0 {
+		if path == blockSearch {
+			return fmt.Sprintf("No search is named %q: the scenario declares no search block.", name)
+		}
 		if path == "extract" {
 			return fmt.Sprintf("No target declares extract %q; add extract %q { json = \"…\" } to a target.", name, name)
 		}
 		return fmt.Sprintf("%s has no field %s: nothing is declared there.", path, name)
+	}
+	if path == blockSearch {
+		return fmt.Sprintf("No search is named %q; the searches are %s.%s", name, orList(fields), suggestSuffix(name, fields))
 	}
 	if path == "sampler" {
 		return fmt.Sprintf("No sampler is named %q; the samplers are %s.%s", name, orList(fields), suggestSuffix(name, fields))
@@ -153,6 +159,7 @@ func typeCheckAssert(s *Scenario, a *Assert) hcl.Diagnostics {
 	for name, ty := range ConditionTypes(s) {
 		ctx.Variables[name] = cty.UnknownVal(ty)
 	}
+	ctx.Variables[blockSearch] = cty.UnknownVal(searchType(s))
 	v, diags := a.Condition.Value(ctx)
 	defer stripValues(diags)
 	if !diags.HasErrors() {

@@ -81,6 +81,7 @@ func ConditionTypes(s *Scenario) map[string]cty.Type {
 // checked against the declared ones.
 func conditionRoots(s *Scenario) map[string]cty.Type {
 	roots := ConditionTypes(s)
+	roots[blockSearch] = searchType(s)
 	for root := range valueRoots {
 		roots[root] = valueNames(s, root)
 	}

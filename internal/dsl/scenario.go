@@ -22,6 +22,8 @@ type loader struct {
 	// ranges of attributes that cross-block checks report on
 	targetRange map[*Step]hcl.Range
 	stepsRange  map[*Assert]hcl.Range
+	// searchRanges holds each search's attribute ranges, by attribute name
+	searchRanges map[*Search]map[string]hcl.Range
 }
 
 var scenarioBlockSchema = &hcl.BodySchema{
@@ -41,7 +43,7 @@ func (l *loader) load(body hcl.Body) hcl.Diagnostics {
 	l.dyn = dynamicSteps(raw.Blocks, ctx)
 	l.dynUsed = map[hcl.Range]int{}
 	l.first = map[string]*definitions{}
-	for _, kind := range []string{blockTarget, blockHealth, blockSampler, blockStep, blockAssert} {
+	for _, kind := range []string{blockTarget, blockHealth, blockSampler, blockStep, blockAssert, blockSearch} {
 		l.first[kind] = newDefinitions(kind)
 	}
 	l.stepIter = map[*Step]*dynIteration{}
@@ -85,6 +87,8 @@ func (l *loader) decodeBlock(b *hcl.Block) hcl.Diagnostics {
 		return diags
 	case blockStep:
 		return l.decodeStep(b)
+	case blockSearch:
+		return l.decodeSearch(b)
 	case blockAssert:
 		a, stepsRange, diags := decodeAssert(b, ctx, l.s.Files)
 		if stepsRange != nil {

@@ -28,6 +28,7 @@ var scenarioSchema = &hcl.BodySchema{
 		{Type: blockSampler, LabelNames: []string{"kind", "name"}},
 		{Type: blockStep, LabelNames: []string{"name"}},
 		{Type: blockAssert, LabelNames: []string{"name"}},
+		{Type: blockSearch, LabelNames: []string{"name"}},
 	},
 }
 

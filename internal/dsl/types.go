@@ -29,6 +29,7 @@ type Scenario struct {
 	Samplers  []*Sampler
 	Steps     []*Step          // in run order, dynamic "step" expanded in place
 	Asserts   []*Assert        // top-level and step-nested asserts alike (nested ones have Step set)
+	Searches  []*Search        // capacity searches in file order; each runs after Steps[:After]
 	EvalCtx   *hcl.EvalContext // var, local and functions: the base for evaluating conditions
 }
 

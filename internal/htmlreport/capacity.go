@@ -19,6 +19,7 @@ func capacityCharts(inputs []Input) ([]Chart, error) {
 		p95X, p95Y  []float64
 		knee        float64
 		kneeReached bool
+		searches    []result.Search
 	}
 	var lines []line
 	maxLoad, maxRPS := 0.0, 0.0
@@ -38,6 +39,7 @@ func capacityCharts(inputs []Input) ([]Chart, error) {
 			}
 		}
 		l.knee, l.kneeReached = result.Knee(pts)
+		l.searches = in.File.Searches
 		lines = append(lines, l)
 	}
 	if len(lines) == 0 {
@@ -53,6 +55,17 @@ func capacityCharts(inputs []Input) ([]Chart, error) {
 	}
 	knees := 0
 	for _, l := range lines {
+		if len(l.searches) > 0 {
+			// A search's answer replaces the knee: its bracket, the highest
+			// passing and the lowest failing probe.
+			for _, v := range searchLines(l.searches, l.i, &knees) {
+				tp.Series = append(tp.Series, v)
+				if hasLat {
+					lat.Series = append(lat.Series, v)
+				}
+			}
+			continue
+		}
 		if l.kneeReached {
 			label := fmt.Sprintf("knee ≈ %g", l.knee)
 			knee := vline{x: l.knee, label: label, color: fileColor(l.i), row: knees}
@@ -87,3 +100,21 @@ func capacityCharts(inputs []Input) ([]Chart, error) {
 
 // The capacity charts are drawn side by side.
 const capacityW, capacityH = 560, 360
+
+// searchLines marks each search's bracket on the capacity charts: a line
+// at its capacity and one at its first failing level, in the file's
+// colour, each on its own label row (rows counts the rows used).
+func searchLines(searches []result.Search, file int, rows *int) []vline {
+	var out []vline
+	for _, s := range searches {
+		if s.Capacity > 0 {
+			out = append(out, vline{x: s.Capacity, label: "capacity " + s.Level(s.Capacity), color: fileColor(file), row: *rows})
+			*rows++
+		}
+		if s.FirstFailing != nil {
+			out = append(out, vline{x: *s.FirstFailing, label: "first failing " + result.FormatLevel(*s.FirstFailing), color: fileColor(file), row: *rows})
+			*rows++
+		}
+	}
+	return out
+}

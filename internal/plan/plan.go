@@ -77,7 +77,9 @@ type Step struct {
 // Plan is the whole schedule.
 type Plan struct {
 	Steps []Step
-	Total time.Duration
+	Total time.Duration // the steps' time; searches add up to WorstTotal
+	// Searches are the capacity searches, each placed after its After steps.
+	Searches []Search
 }
 
 // Build computes the plan of s. It assumes s passed dsl validation.
@@ -122,6 +124,7 @@ func Build(s *dsl.Scenario) Plan {
 		prev = &p.Steps[len(p.Steps)-1]
 	}
 	p.Total = at
+	p.Searches = Searches(s)
 	return p
 }
 

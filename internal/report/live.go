@@ -154,6 +154,9 @@ func (l *Live) Tick(t result.Tick) {
 		fmt.Fprintf(&b, "  %s/%s", liveClock(t.StepElapsed.Seconds()), liveClock(t.StepTotal.Seconds()))
 	}
 	var notes []string
+	if t.Note != "" {
+		notes = append(notes, t.Note)
+	}
 	for _, s := range t.Samplers {
 		if s.Stale() {
 			notes = append(notes, fmt.Sprintf("%s: no data for %d s", s.Name, wholeSeconds(s.NoData)))

@@ -20,9 +20,19 @@ import (
 // them an upper bound and "max" when users run back to back.
 func WritePlan(w io.Writer, s *dsl.Scenario, p plan.Plan) error {
 	if s != nil && s.Name != "" {
-		if _, err := fmt.Fprintf(w, "scenario %s: %d steps\n\n", s.Name, len(p.Steps)); err != nil {
+		head := fmt.Sprintf("%d steps", len(p.Steps))
+		if len(p.Searches) > 0 {
+			head = plan.Count(len(p.Steps), len(p.Searches))
+		}
+		if _, err := fmt.Fprintf(w, "scenario %s: %s\n\n", s.Name, head); err != nil {
 			return err
 		}
+	}
+	if len(p.Steps) == 0 {
+		ew := &errWriter{w: w}
+		writePlanSearches(ew, p)
+		ew.printf("\ntotal wall time at most %s\n", planDuration(p.WorstTotal()))
+		return ew.err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tstep\tmodel\tlevel\tarrivals\tseed\tramp\tduration\tstart\texpected req/s\texpected requests")
@@ -46,6 +56,13 @@ func WritePlan(w io.Writer, s *dsl.Scenario, p plan.Plan) error {
 	}
 	if unbounded {
 		totalReq += " (plus the back-to-back steps, bounded only by the server)"
+	}
+	if len(p.Searches) > 0 {
+		ew := &errWriter{w: w}
+		writePlanSearches(ew, p)
+		ew.printf("\ntotal wall time %s, at most %s with the searches; expected requests of the steps %s\n",
+			planDuration(p.Total), planDuration(p.WorstTotal()), totalReq)
+		return ew.err
 	}
 	_, err := fmt.Fprintf(w, "\ntotal wall time %s, expected requests %s\n", planDuration(p.Total), totalReq)
 	return err

@@ -26,12 +26,13 @@ func WriteSummary(w io.Writer, f *result.File) error {
 	for _, st := range f.Steps {
 		l := st.Latency
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
-			st.Name, st.Status, summaryLoad(st), st.Requests.Total, summaryPercent(st.Requests.SuccessRate), st.Requests.RPS,
+			st.Name, summaryStatus(st), summaryLoad(st), st.Requests.Total, summaryPercent(st.Requests.SuccessRate), st.Requests.RPS,
 			oneDecimal(l.Min), oneDecimal(l.P50), oneDecimal(l.P90), oneDecimal(l.P95), oneDecimal(l.P99), oneDecimal(l.Max))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	writeSummarySearches(ew, f)
 	for _, st := range f.Steps {
 		summaryStepDetails(ew, st)
 	}

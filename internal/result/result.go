@@ -39,6 +39,8 @@ type File struct {
 	Steps      []Step        `json:"steps"`
 	Samplers   []SamplerInfo `json:"samplers,omitempty"`
 	Assertions []Assertion   `json:"assertions"`
+	// Searches are the capacity searches' answers, in file order.
+	Searches []Search `json:"searches,omitempty"`
 }
 
 // ScenarioInfo identifies the scenario that produced a results file.
@@ -119,6 +121,9 @@ type Step struct {
 	Users  int        `json:"users,omitempty"`
 	Rate   float64    `json:"rate,omitempty"`
 	Status StepStatus `json:"status"`
+	// Probe is set on a capacity search's probe: which search, the level and
+	// what the search's assertions made of it.
+	Probe *Probe `json:"probe,omitempty"`
 
 	// The step's load shape (docs/results.md): an open step's arrival
 	// process, its burstiness (gamma only) and seed; a paced closed step's

@@ -28,6 +28,9 @@ type Tick struct {
 	// Samplers says what each sampler samples and whether its data is
 	// current, in scenario order; nil without samplers.
 	Samplers []SamplerStatus
+	// Note is a word about the step under way, shown at the end of the line:
+	// a capacity search's probe and its bracket so far.
+	Note string
 }
 
 // SamplerStatus is one sampler at an instant: what it samples, and how long

@@ -156,6 +156,10 @@ func (s *session) load(group *sampler.Group) (*result.File, error) {
 	if !s.o.Quiet {
 		opts.OnTick = report.NewLive(s.console, s.tty).Tick
 	}
+	if len(s.p.Searches) > 0 {
+		fmt.Fprintf(s.console, "harness: running %q: %s, at most %s\n", s.scn.Name, plan.Count(len(s.p.Steps), len(s.p.Searches)), s.p.WorstTotal())
+		return s.runWithSearches(opts)
+	}
 	fmt.Fprintf(s.console, "harness: running %q: %d steps, %s\n", s.scn.Name, len(s.p.Steps), s.p.Total)
 	return runner.Run(s.ctx, s.scn, s.p, opts)
 }

@@ -1,0 +1,155 @@
+package assert
+
+// Capacity searches: judging a probe by the search's assertions, and the
+// asserts over search.NAME, evaluated once after the searches.
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/result"
+)
+
+// NSSearch is the namespace of the capacity searches' answers.
+const NSSearch = "search"
+
+// JudgeProbe evaluates the asserts named in asserts on a probe step whose
+// planned window is planned. The probe passes when every one passes; an
+// error is a failure, and so is a probe with no successful request.
+func JudgeProbe(s *dsl.Scenario, asserts []string, st result.Step, planned time.Duration) (bool, []result.Assertion) {
+	pass := true
+	var out []result.Assertion
+	for _, name := range asserts {
+		for _, a := range s.Asserts {
+			if a.Name != name || a.Step != "" {
+				continue
+			}
+			e := evaluateOn(a, st, planned)
+			pass = pass && e.Status == result.StatusPass
+			out = append(out, e)
+		}
+	}
+	if noSuccess(st) {
+		pass = false
+		out = append(out, noSuccessEntry(st))
+	}
+	return pass, out
+}
+
+// evaluateSearchAsserts evaluates each assert that reads search.* once, over
+// f.Searches. A search that did not run leaves its fields unknown, so what
+// reads it errors.
+func evaluateSearchAsserts(s *dsl.Scenario, f *result.File) []result.Assertion {
+	var out []result.Assertion
+	vals := map[string]cty.Value{NSSearch: SearchValues(s, f.Searches)}
+	for _, a := range s.Asserts {
+		if !a.ReadsSearch() {
+			continue
+		}
+		name := "searches"
+		if n := searchRead(a); n != "" {
+			name = "search " + n
+		}
+		ra := result.Assertion{
+			Name: a.Name, Step: name, Severity: severity(a), Condition: a.ConditionSource,
+			Range: rangeString(a),
+		}
+		o := evalAssertOver(a, vals, result.Step{Name: name})
+		ra.Status, ra.Observed, ra.Message = o.status.Result(), o.observed, o.message
+		out = append(out, ra)
+	}
+	return out
+}
+
+// searchRead is the first search a reads.
+func searchRead(a *dsl.Assert) string {
+	for _, t := range a.Condition.Variables() {
+		if t.RootName() != NSSearch || len(t) < 2 {
+			continue
+		}
+		if at, ok := t[1].(hcl.TraverseAttr); ok {
+			return at.Name
+		}
+	}
+	return ""
+}
+
+// SearchValues is the `search` namespace: search.NAME for every search of
+// s, its fields from the matching entry of results, unknown when the
+// search did not run (or a field has no value: first_failing when max
+// passed, throughput_at_capacity when nothing passed).
+func SearchValues(s *dsl.Scenario, results []result.Search) cty.Value {
+	m := map[string]cty.Value{}
+	for _, sr := range s.Searches {
+		var r *result.Search
+		for i := range results {
+			if results[i].Name == sr.Name {
+				r = &results[i]
+			}
+		}
+		fields := map[string]cty.Value{}
+		for _, f := range dsl.SearchResultFields {
+			if f == "status" {
+				fields[f] = cty.UnknownVal(cty.String)
+			} else {
+				fields[f] = cty.UnknownVal(cty.Number)
+			}
+		}
+		if r != nil {
+			fields["capacity"] = numF(r.Capacity)
+			fields["first_failing"] = num(r.FirstFailing)
+			fields["status"] = cty.StringVal(r.Status)
+			fields["probes"] = numF(float64(r.Probes))
+			fields["unstable_probes"] = numF(float64(r.UnstableProbes))
+			fields["throughput_at_capacity"] = num(r.ThroughputAtCapacity)
+		}
+		m[sr.Name] = cty.ObjectVal(fields)
+	}
+	return cty.ObjectVal(m)
+}
+
+// Breach renders a failed probe assertion in a few words, the comparison as
+// measured: "triton.infer_ms 21.3 > 20" for `triton.infer_ms < 20`; else its
+// name and message.
+func Breach(a result.Assertion) string {
+	if len(a.Observed) == 1 {
+		for name, v := range a.Observed {
+			if f, ok := v.(float64); ok {
+				if lim, ok := limitOf(a.Condition, name); ok {
+					rel := "="
+					switch {
+					case f > lim:
+						rel = ">"
+					case f < lim:
+						rel = "<"
+					}
+					return fmt.Sprintf("%s %s %s %s", name, result.FormatMeasure(f), rel, result.FormatMeasure(lim))
+				}
+			}
+		}
+	}
+	if a.Status == result.StatusError || (len(a.Observed) == 0 && a.Message != "") {
+		return a.Name + ": " + a.Message
+	}
+	return a.Name
+}
+
+// comparison is a condition comparing one name with a number.
+var comparison = regexp.MustCompile(`^\s*([A-Za-z0-9_.\[\]"]+)\s*(<=|>=|<|>|==|!=)\s*(-?[0-9][0-9.eE+-]*)\s*$`)
+
+// limitOf is the number name is compared with in cond, when cond is a
+// single comparison of name.
+func limitOf(cond, name string) (float64, bool) {
+	m := comparison.FindStringSubmatch(cond)
+	if m == nil || m[1] != name {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(m[3], 64)
+	return f, err == nil
+}
