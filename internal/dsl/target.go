@@ -16,6 +16,7 @@ var targetSchema = &hcl.BodySchema{
 	},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "tls"}, {Type: "expect"}, {Type: "extract", LabelNames: []string{"name"}},
+		{Type: "stream"}, {Type: "slo"},
 	},
 }
 
@@ -42,6 +43,13 @@ func decodeTargetBlock(block *hcl.Block, ctx *hcl.EvalContext, baseDir string) (
 	}
 	seen := map[string]bool{}
 	for _, b := range content.Blocks {
+		if b.Type == "stream" && once(b, seen, &diags) {
+			var d hcl.Diagnostics
+			t.Stream, d = decodeStreamBlock(b, ctx)
+			diags = append(diags, d...)
+		}
+	}
+	for _, b := range content.Blocks {
 		switch b.Type {
 		case "tls":
 			if once(b, seen, &diags) {
@@ -58,8 +66,15 @@ func decodeTargetBlock(block *hcl.Block, ctx *hcl.EvalContext, baseDir string) (
 			diags = append(diags, d...)
 			diags = append(diags, uniqueExtract(t.Extracts, ex, b)...)
 			t.Extracts = append(t.Extracts, ex)
+		case "slo":
+			if once(b, seen, &diags) {
+				var d hcl.Diagnostics
+				t.SLO, d = decodeSLOBlock(b, ctx, t.Stream != nil)
+				diags = append(diags, d...)
+			}
 		}
 	}
+	diags = append(diags, checkTargetStream(t)...)
 	return t, append(diags, a.diags...)
 }
 

@@ -56,7 +56,11 @@ type Target struct {
 	// ExpectStatus lists the statuses that count as success; empty means any 2xx.
 	ExpectStatus []int
 	Extracts     []*Extract
-	DeclRange    hcl.Range
+	// Stream is set when the response is a stream to time chunk by chunk.
+	Stream *Stream
+	// SLO holds per-request objectives; nil when the target has none.
+	SLO       *SLO
+	DeclRange hcl.Range
 }
 
 // TLS holds client TLS settings for a target or health check. Paths are
