@@ -134,10 +134,20 @@ func Words(n int, seed int64) string {
 	return b.String()
 }
 
-// checkTargetStream rejects a stream target whose timeout is shorter than
-// its own latency objective: every request would be cut before it could
-// meet it.
+// checkTargetStream rejects a target whose timeout is shorter than its own
+// latency objective (every request would be cut before it could meet it)
+// and extracts on a streaming target (its body is a stream of chunks, not
+// one JSON document).
 func checkTargetStream(t *Target) hcl.Diagnostics {
+	if t.Stream != nil && len(t.Extracts) > 0 {
+		r := t.Extracts[0].DeclRange
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Extract on a streaming target",
+			Detail:   "extract reads fields of one JSON response body; a streamed body is a series of chunks. Remove the extract, or the stream block.",
+			Subject:  &r,
+		}}
+	}
 	if t.SLO == nil || t.SLO.Latency <= t.Timeout {
 		return nil
 	}
@@ -149,4 +159,28 @@ func checkTargetStream(t *Target) hcl.Diagnostics {
 			t.SLO.Latency, t.Timeout),
 		Subject: &r,
 	}}
+}
+
+// checkStreamRefs rejects a condition that reads `stream` in a scenario
+// with no streaming target: every step's value would be unknown.
+func checkStreamRefs(s *Scenario, expr hcl.Expression) hcl.Diagnostics {
+	for _, t := range s.Targets {
+		if t.Stream != nil {
+			return nil
+		}
+	}
+	var diags hcl.Diagnostics
+	for _, tr := range expr.Variables() {
+		if tr.RootName() != "stream" {
+			continue
+		}
+		r := tr[0].SourceRange()
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "No streaming target",
+			Detail:   "stream is measured only on a target with a stream block; add stream { format = \"openai\" } to the target, or read latency instead.",
+			Subject:  &r,
+		})
+	}
+	return diags
 }

@@ -54,6 +54,7 @@ func TestStreamDiagnostics(t *testing.T) {
 		{"zero", "stream { format = \"openai\" }\n  slo { tpot = \"0s\" }", `tpot must be longer than zero`},
 		{"empty slo", `slo {}`, `Empty slo block`},
 		{"unknown slo field", `slo { itl = "1s" }`, `Unsupported argument`},
+		{"extract on a stream", "stream { format = \"openai\" }\n  extract \"x\" { json = \"a\" }", `Extract on a streaming target`},
 		{"latency over timeout", "timeout = \"5s\"\n  slo { latency = \"10s\" }", `Latency objective longer than the timeout`},
 	}
 	for _, tt := range tests {
@@ -118,5 +119,32 @@ func TestWords(t *testing.T) {
 	}
 	if !strings.HasPrefix(Words(30, 7), Words(10, 7)) {
 		t.Error("words(10, s) is not a prefix of words(30, s)")
+	}
+}
+
+func TestStreamConditions(t *testing.T) {
+	target := `target "chat" {
+  url = "http://127.0.0.1:8000/v1/chat/completions"
+  stream { format = "openai" }
+}
+`
+	for _, cond := range []string{
+		"stream.ttft.p95 < 500", "stream.tpot.p99 < 50", "stream.itl.mean < 40", "stream.chunk_gap.max < 100",
+		"stream.output_tokens.mean > 10", "stream.input_tokens.max < 4096", "stream.tokens_per_s > 100",
+		`stream.token_source == "usage"`, "requests.goodput >= 5", "requests.slo_attainment >= 0.9",
+	} {
+		mustLoad(t, streamBase+target+"assert \"s\" { condition = "+cond+" }\n", LoadOptions{})
+	}
+	tests := []struct{ target, cond, want string }{
+		{target, "stream.ttft.p999 < 1", "stream.ttft has no field p999"},
+		{target, "stream.ttfb.p95 < 1", "stream has no field ttfb; did you mean ttft?"},
+		{`target "api" { url = "http://127.0.0.1:8000/x" }` + "\n", "stream.ttft.p95 < 1", "No streaming target"},
+	}
+	for _, tt := range tests {
+		src := streamBase + tt.target + "assert \"s\" { condition = " + tt.cond + " }\n"
+		s, diags := LoadBytes(filepath.Join(t.TempDir(), "test.hcl"), []byte(src), LoadOptions{Environ: noEnv})
+		if out := renderDiags(s, diags); !diags.HasErrors() || !strings.Contains(out, tt.want) {
+			t.Errorf("%s: diagnostics %s, want %q", tt.cond, out, tt.want)
+		}
 	}
 }
