@@ -31,3 +31,20 @@ func distVal(d result.Dist) cty.Value {
 		"p95": num(d.P95), "p99": num(d.P99), "max": num(d.Max),
 	})
 }
+
+// vllmVal is the `vllm` object; nil (no vllm sampler) gives every leaf
+// unknown. Its gauges hold max and mean only (docs/conditions.md).
+func vllmVal(v *result.VLLM) cty.Value {
+	if v == nil {
+		v = &result.VLLM{}
+	}
+	gauge := func(s result.Stat) cty.Value {
+		return cty.ObjectVal(map[string]cty.Value{"max": num(s.Max), "mean": num(s.Mean)})
+	}
+	return cty.ObjectVal(map[string]cty.Value{
+		"running": gauge(v.Running), "waiting": gauge(v.Waiting), "kv_cache_usage": gauge(v.KVCacheUsage),
+		"preemptions": num(v.Preemptions), "prompt_tokens": num(v.PromptTokens),
+		"generation_tokens": num(v.GenerationTokens), "ttft_ms": num(v.TTFTMs), "tpot_ms": num(v.TPOTMs),
+		"e2e_ms": num(v.E2EMs), "queue_ms": num(v.QueueMs), "prefix_cache_hit_rate": num(v.PrefixCacheHitRate),
+	})
+}

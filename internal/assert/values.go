@@ -25,6 +25,7 @@ const (
 	NSStep        = "step"
 	NSEfficiency  = "efficiency"
 	NSStream      = "stream"
+	NSVLLM        = "vllm"
 )
 
 // Values builds the condition namespaces (docs/conditions.md) for one step window as
@@ -45,6 +46,7 @@ func Values(step result.Step, plannedDuration time.Duration) map[string]cty.Valu
 		NSStep:        stepVal(step, plannedDuration),
 		NSEfficiency:  efficiencyVal(step.Efficiency),
 		NSStream:      streamVal(step.Stream),
+		NSVLLM:        vllmVal(step.VLLM),
 	}
 }
 
@@ -215,6 +217,9 @@ func samplerVal(w result.SamplerWindow) cty.Value {
 	}
 	if kind == dsl.SamplerTriton || w.Triton != nil {
 		m[NSTriton] = tritonVal(w.Triton)
+	}
+	if kind == dsl.SamplerVLLM || w.VLLM != nil {
+		m[NSVLLM] = vllmVal(w.VLLM)
 	}
 	for name, s := range w.Series {
 		m[name] = seriesVal(s)

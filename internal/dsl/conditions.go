@@ -33,7 +33,7 @@ func CheckConditionReferences(s *Scenario, expr hcl.Expression) hcl.Diagnostics 
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Condition reads no measurement",
-			Detail: "This condition does not read latency, requests, status_codes, extract, stream, gpu, gpus, triton, efficiency, sampler or step, " +
+			Detail: "This condition does not read latency, requests, status_codes, extract, stream, gpu, gpus, triton, vllm, efficiency, sampler or step, " +
 				"so it has the same value in every step; compare a measurement, e.g. latency.p95 < 500.",
 			Subject: &r,
 		})

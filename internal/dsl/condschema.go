@@ -35,7 +35,18 @@ var (
 	gpusType   = cty.List(gpuObject(true))
 	tritonType = tritonObject()
 	streamType = streamObject()
+	vllmType   = vllmObject()
 )
+
+// vllmObject is the `vllm` namespace of vllm samplers.
+func vllmObject() cty.Type {
+	m := numbers("preemptions", "prompt_tokens", "generation_tokens", "ttft_ms", "tpot_ms", "e2e_ms",
+		"queue_ms", "prefix_cache_hit_rate")
+	for _, g := range []string{"running", "waiting", "kv_cache_usage"} {
+		m[g] = cty.Object(numbers("max", "mean"))
+	}
+	return cty.Object(m)
+}
 
 // StreamDists are the `stream` fields that summarise a distribution.
 var StreamDists = []string{"ttft", "tpot", "itl", "chunk_gap", "output_tokens", "input_tokens"}
@@ -89,7 +100,7 @@ func ConditionTypes(s *Scenario) map[string]cty.Type {
 		"latency": latencyType, "requests": requestsType, "status_codes": statusType,
 		"extract": cty.Object(extract), "gpu": gpuType, "gpus": gpusType, "triton": tritonType,
 		"sampler": cty.Object(samplers), "step": stepType, "efficiency": efficiencyType,
-		"stream": streamType,
+		"stream": streamType, "vllm": vllmType,
 	}
 }
 
@@ -110,6 +121,8 @@ func samplerType(sm *Sampler) cty.Type {
 		return cty.Object(map[string]cty.Type{"gpu": gpuType, "gpus": gpusType})
 	case SamplerTriton:
 		return cty.Object(map[string]cty.Type{"triton": tritonType, "gpu": gpuType, "gpus": gpusType})
+	case SamplerVLLM:
+		return cty.Object(map[string]cty.Type{"vllm": vllmType})
 	case SamplerPrometheus:
 		m := map[string]cty.Type{}
 		for _, se := range sm.Series {

@@ -148,3 +148,31 @@ func TestStreamConditions(t *testing.T) {
 		}
 	}
 }
+
+func TestVLLMSampler(t *testing.T) {
+	target := "target \"api\" { url = \"http://127.0.0.1:8000/x\" }\n"
+	s := mustLoad(t, streamBase+target+`sampler "vllm" "engine" {
+  url   = "http://127.0.0.1:8000/metrics"
+  model = "m"
+}
+assert "kv" { condition = vllm.kv_cache_usage.max < 0.9 && sampler.engine.vllm.ttft_ms < 500 && vllm.running.mean > 0 }
+`, LoadOptions{})
+	if sm := s.Samplers[0]; sm.Kind != SamplerVLLM || sm.Model != "m" {
+		t.Fatalf("sampler %+v", sm)
+	}
+	for _, tt := range []struct{ src, want string }{
+		{`sampler "vllm" "e" {}`, "Missing required argument"},
+		{`sampler "vllm" "e" {
+  url = "http://127.0.0.1:8000/metrics"
+  devices = [0]
+}`, "devices applies to nvml samplers only"},
+		{`sampler "vllm" "e" { url = "http://127.0.0.1:8000/metrics" }
+assert "x" { condition = vllm.kv_cache_usage.p95 < 1 }`, "vllm.kv_cache_usage has no field p95"},
+	} {
+		src := streamBase + target + tt.src + "\n"
+		s, diags := LoadBytes(filepath.Join(t.TempDir(), "test.hcl"), []byte(src), LoadOptions{Environ: noEnv})
+		if out := renderDiags(s, diags); !diags.HasErrors() || !strings.Contains(out, tt.want) {
+			t.Errorf("diagnostics %s, want %q", out, tt.want)
+		}
+	}
+}

@@ -101,10 +101,11 @@ const (
 	SamplerTriton     SamplerKind = "triton"
 	SamplerDCGM       SamplerKind = "dcgm"
 	SamplerPrometheus SamplerKind = "prometheus"
+	SamplerVLLM       SamplerKind = "vllm"
 )
 
 // SamplerKinds lists the valid kinds in documentation order.
-var SamplerKinds = []SamplerKind{SamplerNVML, SamplerTriton, SamplerDCGM, SamplerPrometheus}
+var SamplerKinds = []SamplerKind{SamplerNVML, SamplerTriton, SamplerDCGM, SamplerPrometheus, SamplerVLLM}
 
 // Sampler is a `sampler "kind" "name"` block.
 type Sampler struct {

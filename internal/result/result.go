@@ -140,6 +140,7 @@ type Step struct {
 	GPU    *GPUStats `json:"gpu,omitempty"`
 	GPUs   []GPU     `json:"gpus,omitempty"`
 	Triton *Triton   `json:"triton,omitempty"`
+	VLLM   *VLLM     `json:"vllm,omitempty"`
 	// Efficiency is what the step's requests cost in energy; nil without a
 	// GPU sampler.
 	Efficiency *Efficiency `json:"efficiency,omitempty"`
@@ -288,6 +289,7 @@ type SamplerWindow struct {
 	GPU    *GPUStats              `json:"gpu,omitempty"`
 	GPUs   []GPU                  `json:"gpus,omitempty"`
 	Triton *Triton                `json:"triton,omitempty"`
+	VLLM   *VLLM                  `json:"vllm,omitempty"`
 	Series map[string]SeriesStats `json:"series,omitempty"`
 }
 
@@ -354,4 +356,5 @@ type Aggregates struct {
 	GPU      *GPUStats
 	GPUs     []GPU
 	Triton   *Triton
+	VLLM     *VLLM
 }

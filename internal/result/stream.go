@@ -35,3 +35,25 @@ type Dist struct {
 	P99   *float64 `json:"p99"`
 	Max   *float64 `json:"max"`
 }
+
+// VLLM is the `vllm` namespace: a vLLM /metrics page over a window, names
+// mapped across vLLM versions (docs/conditions.md). Gauges are Stats (a
+// condition reads max and mean); counters are window deltas; the _ms fields
+// are window means from histogram Δsum / Δcount. Nil is unknown (fewer than
+// two scrapes, or the metric is not exposed).
+type VLLM struct {
+	Running      Stat `json:"running"`
+	Waiting      Stat `json:"waiting"`
+	KVCacheUsage Stat `json:"kv_cache_usage"` // 0-1
+
+	Preemptions      *float64 `json:"preemptions"`
+	PromptTokens     *float64 `json:"prompt_tokens"`
+	GenerationTokens *float64 `json:"generation_tokens"`
+
+	TTFTMs  *float64 `json:"ttft_ms"`
+	TPOTMs  *float64 `json:"tpot_ms"`
+	E2EMs   *float64 `json:"e2e_ms"`
+	QueueMs *float64 `json:"queue_ms"`
+	// PrefixCacheHitRate is Δhits / Δqueries (tokens), 0-1.
+	PrefixCacheHitRate *float64 `json:"prefix_cache_hit_rate"`
+}

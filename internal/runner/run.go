@@ -171,7 +171,7 @@ func (e *engine) closeStep(i int, rec *recorder, status result.StepStatus, om *o
 }
 
 func applyAggregates(st *result.Step, a result.Aggregates) {
-	st.Samplers, st.GPU, st.GPUs, st.Triton = a.Samplers, a.GPU, a.GPUs, a.Triton
+	st.Samplers, st.GPU, st.GPUs, st.Triton, st.VLLM = a.Samplers, a.GPU, a.GPUs, a.Triton, a.VLLM
 	st.Efficiency = result.StepEfficiency(*st)
 }
 

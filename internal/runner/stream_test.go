@@ -42,7 +42,7 @@ type pacedClient struct {
 }
 
 func (p *pacedClient) exchange(*bytes.Buffer) (int, int64, error) { panic("not streamed") }
-func (p *pacedClient) close()                                      {}
+func (p *pacedClient) close()                                     {}
 func (p *pacedClient) streamExchange(m *stream.Meter, ok func(int) bool) (int, int64, error) {
 	r := &pacedReader{pieces: append([]piece(nil), p.pieces...)}
 	if !ok(p.status) {
