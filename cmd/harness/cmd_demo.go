@@ -18,9 +18,9 @@ import (
 
 // demoIntro is the demo's first screen: the simulated server, what the run
 // will do and for how long, and where the results go.
-func demoIntro(w io.Writer, gpuName, url string, scn *dsl.Scenario, p plan.Plan, o runOutputs) error {
+func demoIntro(w io.Writer, server, gpuName, url string, scn *dsl.Scenario, p plan.Plan, o runOutputs) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "harness demo: a simulated inference server (Triton-like, on a simulated %s) is listening at %s.\n", gpuName, url)
+	fmt.Fprintf(&b, "harness demo: %s, on a simulated %s) is listening at %s.\n", server, gpuName, url)
 	fmt.Fprintf(&b, "It will send load to it in %d steps, %s in all:\n", len(p.Steps), p.Total)
 	for _, st := range p.Steps {
 		level := fmt.Sprintf("%d users", st.Users)
@@ -64,6 +64,18 @@ var demoSamples = map[dsl.SamplerKind]string{
 	dsl.SamplerDCGM:       "GPU metrics",
 	dsl.SamplerNVML:       "GPUs through NVML",
 	dsl.SamplerPrometheus: "Prometheus series",
+	dsl.SamplerVLLM:       "vLLM engine metrics",
+}
+
+// demoWorkloads are the demo's scenarios: the Triton-like image model, or
+// the LLM engine's streaming chat. Each has its --fast variables and the
+// variable that takes the server's URL.
+var demoWorkloads = map[string]struct {
+	file, urlVar, server string
+	fast                 []string
+}{
+	"triton": {"demo.hcl", "backend", "a simulated inference server (Triton-like", fastDemoVars},
+	"llm":    {"llm-demo.hcl", "base", "a simulated LLM server (OpenAI-compatible, vLLM-like", []string{"baseline=5s", "ramp=2s", "hold=8s"}},
 }
 
 // fastDemoVars shrink demo.hcl's windows for --fast: 5 s + 5 × (2 s ramp +
@@ -71,7 +83,7 @@ var demoSamples = map[dsl.SamplerKind]string{
 var fastDemoVars = []string{"baseline=5s", "ramp=2s", "hold=6s"}
 
 func newDemoCmd(a *app) *cobra.Command {
-	var gpu string
+	var gpu, workload string
 	var fast bool
 	var o runOutputs
 	cmd := &cobra.Command{
@@ -87,29 +99,33 @@ reading the simulator's /metrics and /dcgm/metrics.`,
 			if err != nil {
 				return exitcode.Wrap(exitcode.Usage, err)
 			}
+			wl, ok := demoWorkloads[workload]
+			if !ok {
+				return exitcode.Wrap(exitcode.Usage, fmt.Errorf("unknown workload %q (known: triton, llm)", workload))
+			}
 			srv, url, err := sim.Start(a.ctx, "127.0.0.1:0", sim.Config{Profile: profile})
 			if err != nil {
 				return exitcode.Wrap(exitcode.Internal, fmt.Errorf("starting the simulated server: %w", err))
 			}
 			defer srv.Close()
 
-			const name = "demo.hcl"
+			name := wl.file
 			src, err := scenarios.FS.ReadFile(name)
 			if err != nil {
 				return exitcode.Wrap(exitcode.Internal, err)
 			}
-			vars := []string{"backend=" + url}
+			vars := []string{wl.urlVar + "=" + url}
 			if fast {
-				vars = append(vars, fastDemoVars...)
+				vars = append(vars, wl.fast...)
 			}
 			scn, diags := dsl.LoadBytes("scenarios/"+name, src, dsl.LoadOptions{Vars: vars})
 			if err := a.diagnosticsError(scn, diags); err != nil {
 				return err
 			}
 			if o.out == "" {
-				o.out = result.DefaultPath("demo-"+profile.Name, time.Now())
+				o.out = result.DefaultPath(strings.TrimSuffix(name, ".hcl")+"-"+profile.Name, time.Now())
 			}
-			if err := demoIntro(a.stdout, profile.GPUName, url, scn, plan.Build(scn), o); err != nil {
+			if err := demoIntro(a.stdout, wl.server, profile.GPUName, url, scn, plan.Build(scn), o); err != nil {
 				return exitcode.Wrap(exitcode.Internal, err)
 			}
 			return a.execute(scn, o)
@@ -117,6 +133,7 @@ reading the simulator's /metrics and /dcgm/metrics.`,
 	}
 	cmd.Flags().StringVar(&gpu, "gpu", "rtx3060", "simulated GPU profile: rtx3060 or rtx5090")
 	cmd.Flags().BoolVar(&fast, "fast", false, "the short demo (under a minute)")
+	cmd.Flags().StringVar(&workload, "workload", "triton", "what the simulated server serves: triton (an image model, scenarios/demo.hcl) or llm (streaming chat, scenarios/llm-demo.hcl)")
 	cmd.Flags().StringVarP(&o.out, "out", "o", "", "results file (default results/demo-<gpu>-<UTC time>.json)")
 	cmd.Flags().StringVar(&o.junit, "junit", "", "also write a JUnit XML report to this file")
 	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "no live table; only the summary")

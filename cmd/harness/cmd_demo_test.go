@@ -43,7 +43,7 @@ func TestDemoIntro(t *testing.T) {
 			t.Fatal(diags)
 		}
 		var b bytes.Buffer
-		if err := demoIntro(&b, "NVIDIA GeForce RTX 3060", "http://127.0.0.1:9/", scn, plan.Build(scn), c.o); err != nil {
+		if err := demoIntro(&b, demoWorkloads["triton"].server, "NVIDIA GeForce RTX 3060", "http://127.0.0.1:9/", scn, plan.Build(scn), c.o); err != nil {
 			t.Fatal(err)
 		}
 		for _, w := range c.want {
