@@ -256,3 +256,41 @@ func TestMeetsSLO(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamStallTimesOut: a stream that stops mid-way is cut at the
+// target's timeout (class timeout) by both clients, not read forever.
+func TestStreamStallTimesOut(t *testing.T) {
+	for _, tls := range []bool{false, true} {
+		t.Run(fmt.Sprintf("tls=%v", tls), func(t *testing.T) {
+			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.WriteString(w, sseRole+sseChunk("a"))
+				w.(http.Flusher).Flush()
+				<-r.Context().Done()
+			}))
+			if tls {
+				srv.StartTLS()
+			} else {
+				srv.Start()
+			}
+			defer srv.Close()
+			tg := newTarget(&dsl.Target{Name: "chat", Method: "POST", URL: srv.URL, Body: []byte(`{}`),
+				Timeout: 300 * time.Millisecond, Stream: &dsl.Stream{Format: dsl.StreamOpenAI}}, nil, "test")
+			if tls {
+				tg.tls = srv.Client().Transport.(*http.Transport).TLSClientConfig
+			}
+			c := tg.newClient(1)
+			defer c.close()
+			r := &Result{Scheduled: time.Now()}
+			done := make(chan struct{})
+			go func() { tg.do(c, r); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatal("a stalled stream was not cut at the timeout")
+			}
+			if r.Class != ClassTimeout {
+				t.Errorf("class %q (%s), want timeout", r.Class, r.Err)
+			}
+		})
+	}
+}
