@@ -49,7 +49,9 @@ type Meter struct {
 	buf    []byte
 
 	start    time.Time
-	chunks   []chunkAt // chunks that carried output, in arrival order
+	chunks   []chunkAt // chunks that carried output, in arrival order (at most MaxTimedChunks)
+	untimed  int       // output chunks past MaxTimedChunks
+	lastAt   time.Time // the last output chunk's arrival
 	events   int
 	done     bool
 	usage    bool  // a usage object with completion_tokens was seen
@@ -98,7 +100,7 @@ func NewMeter(format Format) *Meter {
 func (m *Meter) Reset(start time.Time) {
 	m.parser = NewParser(m.event)
 	m.start = start
-	m.chunks = m.chunks[:0]
+	m.chunks, m.untimed = m.chunks[:0], 0
 	m.events = 0
 	m.done, m.usage, m.failed = false, false, nil
 	m.outUsage, m.inUsage = 0, -1
@@ -170,7 +172,7 @@ func (m *Meter) event(e Event) error {
 	}
 	m.events++
 	if m.format == FormatSSE {
-		m.chunks = append(m.chunks, chunkAt{at: e.At, cum: -1})
+		m.add(chunkAt{at: e.At, cum: -1})
 		return nil
 	}
 	// A fresh chunk each time: json.Unmarshal would keep the fields of a
@@ -193,9 +195,25 @@ func (m *Meter) event(e Event) error {
 		}
 	}
 	if c.output() {
-		m.chunks = append(m.chunks, chunkAt{at: e.At, cum: cum})
+		m.add(chunkAt{at: e.At, cum: cum})
 	}
 	return nil
+}
+
+// MaxTimedChunks bounds the output chunks of one response whose times are
+// kept for the gaps: past it, chunks still count (tokens, TPOT's last
+// chunk) but add no gap, so a server that never stops cannot grow a
+// request's memory without bound.
+const MaxTimedChunks = 1 << 18
+
+// add records an output chunk.
+func (m *Meter) add(c chunkAt) {
+	m.lastAt = c.at
+	if len(m.chunks) < MaxTimedChunks {
+		m.chunks = append(m.chunks, c)
+		return
+	}
+	m.untimed++
 }
 
 // output says whether the chunk carries output: text, reasoning or a tool
@@ -252,14 +270,15 @@ type Stats struct {
 // A chunk that carried no new token (by the counts) has its gap joined to
 // the next one's for the per-token value, and perToken < 0 for itself.
 func (m *Meter) Stats(gap func(raw, perToken time.Duration)) Stats {
-	s := Stats{InputTokens: m.inUsage, Chunks: len(m.chunks), Source: SourceChunks, OutputTokens: int64(len(m.chunks))}
+	total := len(m.chunks) + m.untimed
+	s := Stats{InputTokens: m.inUsage, Chunks: total, Source: SourceChunks, OutputTokens: int64(total)}
 	if m.usage {
 		s.Source, s.OutputTokens = SourceUsage, m.outUsage
 	}
 	if len(m.chunks) == 0 {
 		return s
 	}
-	first, last := m.chunks[0].at, m.chunks[len(m.chunks)-1].at
+	first, last := m.chunks[0].at, m.lastAt
 	s.TTFT, s.HasOutput = first.Sub(m.start), true
 	if s.OutputTokens >= 2 {
 		s.TPOT, s.HasTPOT = last.Sub(first)/time.Duration(s.OutputTokens-1), true
@@ -276,7 +295,7 @@ func (m *Meter) Stats(gap func(raw, perToken time.Duration)) Stats {
 	}
 	even := 1.0
 	if !perChunk && s.OutputTokens > 1 {
-		even = float64(s.OutputTokens-1) / float64(len(m.chunks)-1)
+		even = float64(s.OutputTokens-1) / float64(total-1)
 	}
 	var pending time.Duration
 	for i := 1; i < len(m.chunks); i++ {

@@ -230,3 +230,26 @@ func TestMeterRoleOnly(t *testing.T) {
 		t.Errorf("stats %+v: a role-only chunk counted as output", s)
 	}
 }
+
+// A response of more output chunks than MaxTimedChunks keeps its memory
+// bounded: every chunk counts, the gaps stop at the cap, TPOT still spans
+// to the last chunk.
+func TestMeterChunkCap(t *testing.T) {
+	m := NewMeter(FormatSSE)
+	m.Reset(t0)
+	n := MaxTimedChunks + 1000
+	for i := range n {
+		m.Feed([]byte("data: x\n\n"), t0.Add(time.Duration(i+1)*time.Millisecond))
+	}
+	if err := m.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	gaps := 0
+	s := m.Stats(func(time.Duration, time.Duration) { gaps++ })
+	if s.Chunks != n || s.OutputTokens != int64(n) || gaps != MaxTimedChunks-1 || s.TPOT != time.Millisecond {
+		t.Errorf("chunks %d tokens %d gaps %d tpot %v", s.Chunks, s.OutputTokens, gaps, s.TPOT)
+	}
+	if cap(m.chunks) > 2*MaxTimedChunks {
+		t.Errorf("kept %d chunk times", cap(m.chunks))
+	}
+}
