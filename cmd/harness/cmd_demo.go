@@ -18,9 +18,9 @@ import (
 
 // demoIntro is the demo's first screen: the simulated server, what the run
 // will do and for how long, and where the results go.
-func demoIntro(w io.Writer, gpuName, url string, scn *dsl.Scenario, p plan.Plan, o runOutputs) error {
+func demoIntro(w io.Writer, server, gpuName, url string, scn *dsl.Scenario, p plan.Plan, o runOutputs) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "harness demo: a simulated inference server (Triton-like, on a simulated %s) is listening at %s.\n", gpuName, url)
+	fmt.Fprintf(&b, "harness demo: %s, on a simulated %s) is listening at %s.\n", server, gpuName, url)
 	switch {
 	case len(p.Searches) > 0 && len(p.Steps) == 0:
 		fmt.Fprintf(&b, "It will search for the capacity, at most %s in all:\n", p.WorstTotal())
@@ -76,7 +76,27 @@ var demoSamples = map[dsl.SamplerKind]string{
 	dsl.SamplerDCGM:       "GPU metrics",
 	dsl.SamplerNVML:       "GPUs through NVML",
 	dsl.SamplerPrometheus: "Prometheus series",
+	dsl.SamplerVLLM:       "vLLM engine metrics",
 }
+
+// demoWorkload is one of the demo's embedded scenarios: its file, the
+// prefix of its default results name, the variable that takes the server's
+// URL, what the server is (for the first screen), and the variables --fast
+// sets.
+type demoWorkload struct {
+	file, results, urlVar, server string
+	fast                          []string
+}
+
+// demoWorkloads are the demo's scenarios by --workload: the Triton-like
+// image model, or the LLM engine's streaming chat.
+var demoWorkloads = map[string]demoWorkload{
+	"triton": {"demo.hcl", "demo-", "backend", "a simulated inference server (Triton-like", fastDemoVars},
+	"llm":    {"llm-demo.hcl", "llm-demo-", "base", "a simulated LLM server (OpenAI-compatible, vLLM-like", []string{"baseline=5s", "ramp=2s", "hold=8s"}},
+}
+
+// searchWorkload is --search: the image model's capacity search.
+var searchWorkload = demoWorkload{"capacity-search.hcl", "demo-search-", "backend", "a simulated inference server (Triton-like", fastSearchVars}
 
 // fastDemoVars shrink demo.hcl's windows for --fast: 5 s + 5 × (2 s ramp +
 // 6 s) = 45 s instead of 2 min 45 s, the same plan otherwise.
@@ -85,21 +105,8 @@ var fastDemoVars = []string{"baseline=5s", "ramp=2s", "hold=6s"}
 // fastSearchVars shrink capacity-search.hcl's probes for --search --fast.
 var fastSearchVars = []string{"ramp=2s", "probe=4s"}
 
-// demoScenario is the embedded scenario the demo runs, its default results
-// name, and the variables --fast sets.
-func demoScenario(search, fast bool) (file, results string, vars []string) {
-	file, results, vars = "demo.hcl", "demo-", fastDemoVars
-	if search {
-		file, results, vars = "capacity-search.hcl", "demo-search-", fastSearchVars
-	}
-	if !fast {
-		vars = nil
-	}
-	return file, results, vars
-}
-
 func newDemoCmd(a *app) *cobra.Command {
-	var gpu string
+	var gpu, workload string
 	var fast, search bool
 	var o runOutputs
 	cmd := &cobra.Command{
@@ -120,26 +127,39 @@ and --gpu rtx5090, then harness diff the two results files).`,
 			if err != nil {
 				return exitcode.Wrap(exitcode.Usage, err)
 			}
+			wl, ok := demoWorkloads[workload]
+			if !ok {
+				return exitcode.Wrap(exitcode.Usage, fmt.Errorf("unknown workload %q (known: triton, llm)", workload))
+			}
 			srv, url, err := sim.Start(a.ctx, "127.0.0.1:0", sim.Config{Profile: profile})
 			if err != nil {
 				return exitcode.Wrap(exitcode.Internal, fmt.Errorf("starting the simulated server: %w", err))
 			}
 			defer srv.Close()
 
-			name, results, fastVars := demoScenario(search, fast)
+			if search {
+				if workload != "triton" {
+					return exitcode.Wrap(exitcode.Usage, fmt.Errorf("--search runs the image model's capacity search; it does not combine with --workload %s", workload))
+				}
+				wl = searchWorkload
+			}
+			name := wl.file
 			src, err := scenarios.FS.ReadFile(name)
 			if err != nil {
 				return exitcode.Wrap(exitcode.Internal, err)
 			}
-			vars := append([]string{"backend=" + url}, fastVars...)
+			vars := []string{wl.urlVar + "=" + url}
+			if fast {
+				vars = append(vars, wl.fast...)
+			}
 			scn, diags := dsl.LoadBytes("scenarios/"+name, src, dsl.LoadOptions{Vars: vars})
 			if err := a.diagnosticsError(scn, diags); err != nil {
 				return err
 			}
 			if o.out == "" {
-				o.out = result.DefaultPath(results+profile.Name, time.Now())
+				o.out = result.DefaultPath(wl.results+profile.Name, time.Now())
 			}
-			if err := demoIntro(a.stdout, profile.GPUName, url, scn, plan.Build(scn), o); err != nil {
+			if err := demoIntro(a.stdout, wl.server, profile.GPUName, url, scn, plan.Build(scn), o); err != nil {
 				return exitcode.Wrap(exitcode.Internal, err)
 			}
 			return a.execute(scn, o)
@@ -147,6 +167,7 @@ and --gpu rtx5090, then harness diff the two results files).`,
 	}
 	cmd.Flags().StringVar(&gpu, "gpu", "rtx3060", "simulated GPU profile: rtx3060 or rtx5090")
 	cmd.Flags().BoolVar(&fast, "fast", false, "the short demo (under a minute; with --search, shorter probes)")
+	cmd.Flags().StringVar(&workload, "workload", "triton", "what the simulated server serves: triton (an image model, scenarios/demo.hcl) or llm (streaming chat, scenarios/llm-demo.hcl)")
 	cmd.Flags().BoolVar(&search, "search", false, "run scenarios/capacity-search.hcl instead: the tool finds the highest number of users within the limits (under 4 minutes)")
 	cmd.Flags().StringVarP(&o.out, "out", "o", "", "results file (default results/demo-<gpu>-<UTC time>.json)")
 	cmd.Flags().StringVar(&o.junit, "junit", "", "also write a JUnit XML report to this file")

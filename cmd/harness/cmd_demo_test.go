@@ -43,7 +43,7 @@ func TestDemoIntro(t *testing.T) {
 			t.Fatal(diags)
 		}
 		var b bytes.Buffer
-		if err := demoIntro(&b, "NVIDIA GeForce RTX 3060", "http://127.0.0.1:9/", scn, plan.Build(scn), c.o); err != nil {
+		if err := demoIntro(&b, demoWorkloads["triton"].server, "NVIDIA GeForce RTX 3060", "http://127.0.0.1:9/", scn, plan.Build(scn), c.o); err != nil {
 			t.Fatal(err)
 		}
 		for _, w := range c.want {
@@ -62,17 +62,17 @@ func TestDemoIntro(t *testing.T) {
 // The search demo's first screen says how the search goes and its worst
 // case, from the plan of capacity-search.hcl.
 func TestDemoSearchIntro(t *testing.T) {
-	name, _, vars := demoScenario(true, false)
+	name := searchWorkload.file
 	src, err := scenarios.FS.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	scn, diags := dsl.LoadBytes("scenarios/"+name, src, dsl.LoadOptions{Vars: append([]string{"backend=http://127.0.0.1:9"}, vars...)})
+	scn, diags := dsl.LoadBytes("scenarios/"+name, src, dsl.LoadOptions{Vars: []string{"backend=http://127.0.0.1:9"}})
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
 	var b bytes.Buffer
-	if err := demoIntro(&b, "NVIDIA GeForce RTX 5090", "http://127.0.0.1:9/", scn, plan.Build(scn), runOutputs{out: "r.json"}); err != nil {
+	if err := demoIntro(&b, searchWorkload.server, "NVIDIA GeForce RTX 5090", "http://127.0.0.1:9/", scn, plan.Build(scn), runOutputs{out: "r.json"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, w := range []string{

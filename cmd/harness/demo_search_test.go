@@ -20,7 +20,7 @@ func TestDemoSearchOrdersGPUs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two capacity searches against the simulator take about 40 s")
 	}
-	name, _, fast := demoScenario(true, true)
+	name, fast := searchWorkload.file, searchWorkload.fast
 	src, err := scenarios.FS.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)

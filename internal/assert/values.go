@@ -24,6 +24,8 @@ const (
 	NSSampler     = "sampler"
 	NSStep        = "step"
 	NSEfficiency  = "efficiency"
+	NSStream      = "stream"
+	NSVLLM        = "vllm"
 )
 
 // Values builds the condition namespaces (docs/conditions.md) for one step window as
@@ -43,6 +45,8 @@ func Values(step result.Step, plannedDuration time.Duration) map[string]cty.Valu
 		NSSampler:     objectOf(step.Samplers, samplerVal),
 		NSStep:        stepVal(step, plannedDuration),
 		NSEfficiency:  efficiencyVal(step.Efficiency),
+		NSStream:      streamVal(step.Stream),
+		NSVLLM:        vllmVal(step.VLLM),
 	}
 }
 
@@ -74,14 +78,16 @@ func latencyVal(l result.Latency) cty.Value {
 
 func requestsVal(r result.Requests) cty.Value {
 	return cty.ObjectVal(map[string]cty.Value{
-		"total":        cty.NumberIntVal(r.Total),
-		"ok":           cty.NumberIntVal(r.OK),
-		"failed":       cty.NumberIntVal(r.Failed),
-		"dropped":      cty.NumberIntVal(r.Dropped),
-		"timeouts":     cty.NumberIntVal(r.Timeouts),
-		"rps":          numF(r.RPS),
-		"success_rate": num(r.SuccessRate),
-		"error_rate":   num(r.ErrorRate),
+		"total":          cty.NumberIntVal(r.Total),
+		"ok":             cty.NumberIntVal(r.OK),
+		"failed":         cty.NumberIntVal(r.Failed),
+		"dropped":        cty.NumberIntVal(r.Dropped),
+		"timeouts":       cty.NumberIntVal(r.Timeouts),
+		"rps":            numF(r.RPS),
+		"success_rate":   num(r.SuccessRate),
+		"error_rate":     num(r.ErrorRate),
+		"goodput":        num(r.Goodput),
+		"slo_attainment": num(r.SLOAttainment),
 	})
 }
 
@@ -211,6 +217,9 @@ func samplerVal(w result.SamplerWindow) cty.Value {
 	}
 	if kind == dsl.SamplerTriton || w.Triton != nil {
 		m[NSTriton] = tritonVal(w.Triton)
+	}
+	if kind == dsl.SamplerVLLM || w.VLLM != nil {
+		m[NSVLLM] = vllmVal(w.VLLM)
 	}
 	for name, s := range w.Series {
 		m[name] = seriesVal(s)

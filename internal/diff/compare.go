@@ -145,7 +145,7 @@ func (r *Report) compareStep(b, n *result.Step) StepDiff {
 		}
 	}
 	sd := StepDiff{Name: b.Name, BaseStatus: b.Status, NewStatus: n.Status}
-	for _, m := range Metrics {
+	for _, m := range stepMetrics(b, n) {
 		md := MetricDiff{Metric: m.Name, Unit: m.Unit, Better: m.Better, Base: m.get(bv), New: m.get(nv)}
 		if md.Base != nil && md.New != nil {
 			d := *md.New - *md.Base

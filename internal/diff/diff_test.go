@@ -332,3 +332,35 @@ func TestBrokenFollowsOutcome(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamMetrics: steps of a streaming target compare the stream fields
+// (and the vllm sampler's), steps of others do not show them.
+func TestStreamMetrics(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	step := func(ttft, tps, goodput float64, kv *float64) result.Step {
+		return result.Step{Name: "s", Status: result.StepCompleted,
+			Requests: result.Requests{Goodput: f(goodput)},
+			Stream:   &result.Stream{TTFT: result.Dist{P95: f(ttft)}, TokensPerS: f(tps)},
+			VLLM:     &result.VLLM{KVCacheUsage: result.Stat{Max: kv}}}
+	}
+	base := &result.File{Steps: []result.Step{step(400, 1000, 10, f(0.9))}}
+	cur := &result.File{Steps: []result.Step{step(200, 2000, 9, f(0.3))}}
+	r := Compare("base.json", base, "new.json", cur, 0.05)
+	marks := map[string]string{}
+	for _, m := range r.Steps[0].Metrics {
+		marks[m.Metric] = m.Mark
+	}
+	want := map[string]string{"stream.ttft.p95": MarkImproved, "stream.tokens_per_s": MarkImproved,
+		"requests.goodput": MarkRegressed, "vllm.kv_cache_usage.max": MarkImproved}
+	for name, w := range want {
+		if marks[name] != w {
+			t.Errorf("%s: %q, want %q", name, marks[name], w)
+		}
+	}
+	plain := Compare("base.json", &result.File{Steps: []result.Step{{Name: "s"}}}, "new.json", &result.File{Steps: []result.Step{{Name: "s"}}}, 0.05)
+	for _, m := range plain.Steps[0].Metrics {
+		if strings.HasPrefix(m.Metric, "stream.") || strings.HasPrefix(m.Metric, "vllm.") {
+			t.Errorf("a step without a stream compares %s", m.Metric)
+		}
+	}
+}

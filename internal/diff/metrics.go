@@ -60,9 +60,10 @@ var Metrics = []Metric{
 	{"triton.batch_size", "", HigherIsBetter, triton(func(t *result.Triton) *float64 { return t.BatchSize })},
 }
 
-// MetricByName returns the metric of that name.
+// MetricByName returns the metric of that name (of Metrics, StreamMetrics
+// or VLLMMetrics).
 func MetricByName(name string) (Metric, bool) {
-	for _, m := range Metrics {
+	for _, m := range append(append(Metrics[:len(Metrics):len(Metrics)], StreamMetrics...), VLLMMetrics...) {
 		if m.Name == name {
 			return m, true
 		}

@@ -27,12 +27,13 @@ func CheckConditionReferences(s *Scenario, expr hcl.Expression) hcl.Diagnostics 
 		return nil
 	}
 	diags, measured := checkReferences(conditionRoots(s), expr)
+	diags = append(diags, checkStreamRefs(s, expr)...)
 	if !measured && !diags.HasErrors() {
 		r := expr.Range()
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Condition reads no measurement",
-			Detail: "This condition does not read latency, requests, status_codes, extract, gpu, gpus, triton, efficiency, sampler, step or search, " +
+			Detail: "This condition does not read latency, requests, status_codes, extract, stream, gpu, gpus, triton, vllm, efficiency, sampler, step or search, " +
 				"so it has the same value in every step; compare a measurement, e.g. latency.p95 < 500.",
 			Subject: &r,
 		})

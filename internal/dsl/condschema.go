@@ -19,12 +19,13 @@ func numbers(names ...string) map[string]cty.Type {
 
 var (
 	latencyType  = cty.Object(numbers("min", "mean", "stddev", "p50", "p90", "p95", "p99", "p999", "max"))
-	requestsType = cty.Object(numbers("total", "ok", "failed", "dropped", "timeouts", "rps", "success_rate", "error_rate"))
-	statusType   = cty.Map(cty.Number)
-	extractType  = cty.Object(numbers("count", "min", "mean", "p50", "p90", "p95", "p99", "max", "last"))
-	seriesType   = cty.Object(numbers("min", "mean", "max", "last", "p95", "delta", "rate"))
-	gpuStatType  = cty.Object(numbers("min", "mean", "max", "last", "p95"))
-	stepType     = cty.Object(map[string]cty.Type{
+	requestsType = cty.Object(numbers("total", "ok", "failed", "dropped", "timeouts", "rps", "success_rate", "error_rate",
+		"goodput", "slo_attainment"))
+	statusType  = cty.Map(cty.Number)
+	extractType = cty.Object(numbers("count", "min", "mean", "p50", "p90", "p95", "p99", "max", "last"))
+	seriesType  = cty.Object(numbers("min", "mean", "max", "last", "p95", "delta", "rate"))
+	gpuStatType = cty.Object(numbers("min", "mean", "max", "last", "p95"))
+	stepType    = cty.Object(map[string]cty.Type{
 		"name": cty.String, "users": cty.Number, "rate": cty.Number, "duration_s": cty.Number,
 	})
 	efficiencyType = cty.Object(numbers("joules_per_request", "requests_per_joule", "watts_per_rps",
@@ -33,7 +34,32 @@ var (
 	gpuType    = gpuObject(false)
 	gpusType   = cty.List(gpuObject(true))
 	tritonType = tritonObject()
+	streamType = streamObject()
+	vllmType   = vllmObject()
 )
+
+// vllmObject is the `vllm` namespace of vllm samplers.
+func vllmObject() cty.Type {
+	m := numbers("preemptions", "prompt_tokens", "generation_tokens", "ttft_ms", "tpot_ms", "e2e_ms",
+		"queue_ms", "prefix_cache_hit_rate")
+	for _, g := range []string{"running", "waiting", "kv_cache_usage"} {
+		m[g] = cty.Object(numbers("max", "mean"))
+	}
+	return cty.Object(m)
+}
+
+// StreamDists are the `stream` fields that summarise a distribution.
+var StreamDists = []string{"ttft", "tpot", "itl", "chunk_gap", "output_tokens", "input_tokens"}
+
+// streamObject is the `stream` namespace of a streaming target.
+func streamObject() cty.Type {
+	dist := cty.Object(numbers("min", "mean", "p50", "p90", "p95", "p99", "max"))
+	m := map[string]cty.Type{"tokens_per_s": cty.Number, "token_source": cty.String}
+	for _, name := range StreamDists {
+		m[name] = dist
+	}
+	return cty.Object(m)
+}
 
 // gpuObject is the `gpu` namespace; one element of `gpus` adds index, name
 // and uuid.
@@ -74,6 +100,7 @@ func ConditionTypes(s *Scenario) map[string]cty.Type {
 		"latency": latencyType, "requests": requestsType, "status_codes": statusType,
 		"extract": cty.Object(extract), "gpu": gpuType, "gpus": gpusType, "triton": tritonType,
 		"sampler": cty.Object(samplers), "step": stepType, "efficiency": efficiencyType,
+		"stream": streamType, "vllm": vllmType,
 	}
 }
 
@@ -95,6 +122,8 @@ func samplerType(sm *Sampler) cty.Type {
 		return cty.Object(map[string]cty.Type{"gpu": gpuType, "gpus": gpusType})
 	case SamplerTriton:
 		return cty.Object(map[string]cty.Type{"triton": tritonType, "gpu": gpuType, "gpus": gpusType})
+	case SamplerVLLM:
+		return cty.Object(map[string]cty.Type{"vllm": vllmType})
 	case SamplerPrometheus:
 		m := map[string]cty.Type{}
 		for _, se := range sm.Series {

@@ -38,6 +38,7 @@ func Functions(baseDir string, getenv func(string) (string, bool)) map[string]fu
 		"duration":   durationFunc,
 		"jpeg":       imageFunc(imageJPEG),
 		"png":        imageFunc(imagePNG),
+		"words":      wordsFunc,
 
 		"base64encode": base64EncodeFunc,
 		"base64decode": base64DecodeFunc,

@@ -58,6 +58,10 @@ var funcCases = []struct {
 	{expr: `file("sub")`, wantErr: `is a directory, not a file`},
 	{expr: `file(1)`, wantErr: `no file "1"`},
 	{expr: `file([])`, wantErr: `string required`},
+	// words
+	{expr: `length(split(" ", words(5, 3)))`, want: `5`},
+	{expr: `words(0)`, want: `""`},
+	{expr: `words(-2)`, wantErr: `n`},
 	// env
 	{expr: `env("API_TOKEN")`, want: `"s3cret"`},
 	{expr: `env("API_TOKEN", "dflt")`, want: `"s3cret"`},

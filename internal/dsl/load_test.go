@@ -378,7 +378,7 @@ func TestSuggestions(t *testing.T) {
 		{base + "step \"s\" {\n userz = 10\n duration = \"1s\"\n}", `Did you mean "users"?`},
 		{base + "step \"s\" {\n users = 1\n duration = \"1s\"\n}\nassert \"a\" { condition = latency.p59 < 1 }", "latency has no field p59; did you mean p95"},
 		{base + "step \"s\" {\n users = 1\n duration = \"1s\"\n}\nassert \"a\" { condition = gpuu.temperature.max < 1 }", `Did you mean "gpu"?`},
-		{base + "sampler \"nvm\" \"g\" {}\nstep \"s\" {\n users = 1\n duration = \"1s\"\n}", `use nvml, triton, dcgm or prometheus. Did you mean "nvml"?`},
+		{base + "sampler \"nvm\" \"g\" {}\nstep \"s\" {\n users = 1\n duration = \"1s\"\n}", `use nvml, triton, dcgm, prometheus or vllm. Did you mean "nvml"?`},
 	}
 	for _, tc := range tests {
 		s, diags := LoadBytes("t.hcl", []byte(tc.src), LoadOptions{Environ: noEnv})

@@ -19,8 +19,8 @@ var samplerSchema = &hcl.BodySchema{
 // schema accepts them all so that a misplaced one gets a message naming the
 // kinds it belongs to rather than a bare "unsupported argument".
 var samplerAttrKinds = map[string][]SamplerKind{
-	"url":     {SamplerTriton, SamplerDCGM, SamplerPrometheus},
-	"model":   {SamplerTriton},
+	"url":     {SamplerTriton, SamplerDCGM, SamplerPrometheus, SamplerVLLM},
+	"model":   {SamplerTriton, SamplerVLLM},
 	"version": {SamplerTriton},
 	"devices": {SamplerNVML},
 }
@@ -34,7 +34,7 @@ func decodeSamplerBlock(block *hcl.Block, ctx *hcl.EvalContext) (*Sampler, hcl.D
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Unknown sampler kind",
-			Detail: fmt.Sprintf("%q is not a sampler kind; use nvml, triton, dcgm or prometheus.%s",
+			Detail: fmt.Sprintf("%q is not a sampler kind; use nvml, triton, dcgm, prometheus or vllm.%s",
 				sm.Kind, suggestSuffix(string(sm.Kind), kindNames())),
 			Subject: &r,
 		})

@@ -16,6 +16,7 @@ var targetSchema = &hcl.BodySchema{
 	},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "tls"}, {Type: "expect"}, {Type: "extract", LabelNames: []string{"name"}},
+		{Type: "stream"}, {Type: "slo"},
 	},
 }
 
@@ -43,6 +44,13 @@ func decodeTargetBlock(block *hcl.Block, ctx *hcl.EvalContext, baseDir string) (
 	seen := map[string]bool{}
 	extracts := newDefinitions("extract")
 	for _, b := range content.Blocks {
+		if b.Type == "stream" && once(b, seen, &diags) {
+			var d hcl.Diagnostics
+			t.Stream, d = decodeStreamBlock(b, ctx)
+			diags = append(diags, d...)
+		}
+	}
+	for _, b := range content.Blocks {
 		switch b.Type {
 		case "tls":
 			if once(b, seen, &diags) {
@@ -60,8 +68,15 @@ func decodeTargetBlock(block *hcl.Block, ctx *hcl.EvalContext, baseDir string) (
 			if extracts.claim(ex.Name, labelRange(b), &diags) {
 				t.Extracts = append(t.Extracts, ex)
 			}
+		case "slo":
+			if once(b, seen, &diags) {
+				var d hcl.Diagnostics
+				t.SLO, d = decodeSLOBlock(b, ctx, t.Stream != nil)
+				diags = append(diags, d...)
+			}
 		}
 	}
+	diags = append(diags, checkTargetStream(t)...)
 	return t, append(diags, a.diags...)
 }
 

@@ -57,7 +57,11 @@ type Target struct {
 	// ExpectStatus lists the statuses that count as success; empty means any 2xx.
 	ExpectStatus []int
 	Extracts     []*Extract
-	DeclRange    hcl.Range
+	// Stream is set when the response is a stream to time chunk by chunk.
+	Stream *Stream
+	// SLO holds per-request objectives; nil when the target has none.
+	SLO       *SLO
+	DeclRange hcl.Range
 }
 
 // TLS holds client TLS settings for a target or health check. Paths are
@@ -100,10 +104,11 @@ const (
 	SamplerTriton     SamplerKind = "triton"
 	SamplerDCGM       SamplerKind = "dcgm"
 	SamplerPrometheus SamplerKind = "prometheus"
+	SamplerVLLM       SamplerKind = "vllm"
 )
 
 // SamplerKinds lists the valid kinds in documentation order.
-var SamplerKinds = []SamplerKind{SamplerNVML, SamplerTriton, SamplerDCGM, SamplerPrometheus}
+var SamplerKinds = []SamplerKind{SamplerNVML, SamplerTriton, SamplerDCGM, SamplerPrometheus, SamplerVLLM}
 
 // Sampler is a `sampler "kind" "name"` block.
 type Sampler struct {

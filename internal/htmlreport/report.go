@@ -52,6 +52,11 @@ func Write(w io.Writer, inputs []Input, now time.Time) error {
 	if d.Capacity, err = capacityCharts(inputs); err != nil {
 		return err
 	}
+	sc, err := streamCharts(inputs)
+	if err != nil {
+		return err
+	}
+	d.Capacity = append(d.Capacity, sc...)
 	if d.Percentiles, err = percentileChart(inputs); err != nil {
 		return err
 	}

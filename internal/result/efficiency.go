@@ -13,8 +13,9 @@ type Efficiency struct {
 	// WattsPerRPS is the GPUs' mean power (the sum of each GPU's mean
 	// power_w) over the ok requests per second of the measured window.
 	WattsPerRPS *float64 `json:"watts_per_rps"`
-	// JoulesPerToken and TokensPerJoule need a token count, which only a
-	// streaming (LLM) target gives; until one exists they are always nil.
+	// JoulesPerToken is gpu.energy_j over the output tokens of the ok
+	// requests, and TokensPerJoule its inverse; nil unless the step's target
+	// streams (only a stream gives token counts).
 	JoulesPerToken *float64 `json:"joules_per_token"`
 	TokensPerJoule *float64 `json:"tokens_per_joule"`
 }
@@ -31,6 +32,11 @@ func StepEfficiency(s Step) *Efficiency {
 	if j := s.GPU.EnergyJ; j != nil {
 		e.JoulesPerRequest = ratio(*j, ok)
 		e.RequestsPerJoule = ratio(ok, *j)
+		if s.Stream != nil {
+			tokens := float64(s.Stream.TotalOutputTokens)
+			e.JoulesPerToken = ratio(*j, tokens)
+			e.TokensPerJoule = ratio(tokens, *j)
+		}
 	}
 	if w := meanPower(s); w != nil && s.Measured.DurationS > 0 {
 		e.WattsPerRPS = ratio(*w, ok/s.Measured.DurationS)

@@ -79,3 +79,34 @@ func show(p *float64) any {
 	}
 	return *p
 }
+
+// TestStepEfficiencyTokens: a streaming step's tokens give joules_per_token
+// and tokens_per_joule from gpu.energy_j; a step with energy but no stream,
+// or a stream with no tokens, leaves them unknown.
+func TestStepEfficiencyTokens(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		stream   *Stream
+		energy   *float64
+		jpt, tpj *float64
+	}{
+		{"streamed", &Stream{TotalOutputTokens: 12000}, f(3000), f(0.25), f(4)},
+		{"no stream", nil, f(3000), nil, nil},
+		{"no tokens", &Stream{}, f(3000), nil, nil},
+		{"energy unknown", &Stream{TotalOutputTokens: 12000}, nil, nil, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := gpuStep(600, 10, c.energy, f(300))
+			s.Stream = c.stream
+			e := StepEfficiency(s)
+			for _, x := range []struct {
+				name      string
+				got, want *float64
+			}{{"joules_per_token", e.JoulesPerToken, c.jpt}, {"tokens_per_joule", e.TokensPerJoule, c.tpj}} {
+				if (x.got == nil) != (x.want == nil) || (x.got != nil && math.Abs(*x.got-*x.want) > 1e-12) {
+					t.Errorf("%s = %v, want %v", x.name, show(x.got), show(x.want))
+				}
+			}
+		})
+	}
+}

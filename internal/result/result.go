@@ -141,8 +141,10 @@ type Step struct {
 	Latency     Latency               `json:"latency"`                // end-to-end, from the scheduled start (open) or the send (closed)
 	SendLatency *Latency              `json:"send_latency,omitempty"` // open model: from the actual send
 	StatusCodes map[string]int64      `json:"status_codes"`
-	Errors      map[string]ErrorClass `json:"errors,omitempty"` // by class: timeout, refused, reset, tls, dns, status, extract, other
+	Errors      map[string]ErrorClass `json:"errors,omitempty"` // by class: timeout, refused, reset, tls, dns, status, stream, extract, other
 	Extract     map[string]Extract    `json:"extract,omitempty"`
+	// Stream is set for a streaming target (one with a stream block).
+	Stream *Stream `json:"stream,omitempty"`
 	// RampRequests summarises the requests sent during the ramp (not measured).
 	RampRequests *Requests `json:"ramp_requests,omitempty"`
 
@@ -152,6 +154,7 @@ type Step struct {
 	GPU    *GPUStats `json:"gpu,omitempty"`
 	GPUs   []GPU     `json:"gpus,omitempty"`
 	Triton *Triton   `json:"triton,omitempty"`
+	VLLM   *VLLM     `json:"vllm,omitempty"`
 	// Efficiency is what the step's requests cost in energy; nil without a
 	// GPU sampler.
 	Efficiency *Efficiency `json:"efficiency,omitempty"`
@@ -182,8 +185,14 @@ type Requests struct {
 	RPS         float64  `json:"rps"`
 	SuccessRate *float64 `json:"success_rate"` // ok / total; nil when total = 0
 	ErrorRate   *float64 `json:"error_rate"`
-	BytesIn     int64    `json:"bytes_in,omitempty"`
-	BytesOut    int64    `json:"bytes_out,omitempty"`
+	// Goodput is the requests per second of the window that met every
+	// objective of their target's slo block; SLOAttainment is their share of
+	// the total. Without an slo they are RPS and SuccessRate. Nil in a file
+	// written before they existed.
+	Goodput       *float64 `json:"goodput,omitempty"`
+	SLOAttainment *float64 `json:"slo_attainment,omitempty"`
+	BytesIn       int64    `json:"bytes_in,omitempty"`
+	BytesOut      int64    `json:"bytes_out,omitempty"`
 }
 
 // Latency percentiles in milliseconds. Nil when no request succeeded.
@@ -294,6 +303,7 @@ type SamplerWindow struct {
 	GPU    *GPUStats              `json:"gpu,omitempty"`
 	GPUs   []GPU                  `json:"gpus,omitempty"`
 	Triton *Triton                `json:"triton,omitempty"`
+	VLLM   *VLLM                  `json:"vllm,omitempty"`
 	Series map[string]SeriesStats `json:"series,omitempty"`
 }
 
@@ -360,4 +370,5 @@ type Aggregates struct {
 	GPU      *GPUStats
 	GPUs     []GPU
 	Triton   *Triton
+	VLLM     *VLLM
 }

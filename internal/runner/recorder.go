@@ -208,6 +208,9 @@ func (rec *recorder) fill(st *result.Step, measuredEnd time.Time, final bool) er
 	st.StatusCodes = m.statusCodes()
 	st.Errors = m.errors()
 	st.Extract = m.extractResults()
+	if m.stream != nil {
+		st.Stream = m.stream.result(dur)
+	}
 	if st.Model == result.ModelOpen {
 		st.SendLatency = ptr(latency(m.send))
 	}

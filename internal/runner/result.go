@@ -34,6 +34,14 @@ type Result struct {
 	// Extracts holds one value per target extract, in declaration order;
 	// NaN marks a miss (field absent, not numeric, or body not JSON).
 	Extracts []float64
+	// Stream holds what a streamed response measured (a target with a
+	// stream block); nil otherwise. Its slices are reused with the Result.
+	Stream *StreamResult
+	// SLOMet says an ok request met every objective of its target's slo
+	// (any ok request, when the target has none).
+	SLOMet bool
+	// SLO says the request's target has an slo block.
+	SLO bool
 	// Dropped marks an open-model arrival that found max_in_flight requests
 	// already in flight: it was never sent, only counted.
 	Dropped bool

@@ -203,7 +203,7 @@ func (e *engine) closeStep(ctx context.Context, i int, rec *recorder, status res
 }
 
 func applyAggregates(st *result.Step, a result.Aggregates) {
-	st.Samplers, st.GPU, st.GPUs, st.Triton = a.Samplers, a.GPU, a.GPUs, a.Triton
+	st.Samplers, st.GPU, st.GPUs, st.Triton, st.VLLM = a.Samplers, a.GPU, a.GPUs, a.Triton, a.VLLM
 	st.Efficiency = result.StepEfficiency(*st)
 }
 

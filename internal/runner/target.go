@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/stream"
 )
 
 // keepCap is how much of a response body is kept for extraction; the rest is
@@ -32,6 +33,7 @@ type target struct {
 	expect  map[int]bool  // empty: any 2xx
 	extract *extractor
 	bufs    sync.Pool   // *bytes.Buffer for bodies kept for extraction
+	meters  sync.Pool   // *stream.Meter, for a target with a stream block
 	dialer  *net.Dialer // every connection of both clients
 
 	tlsPortOnce sync.Once
@@ -69,6 +71,10 @@ func newTarget(t *dsl.Target, cfg *tls.Config, version string) *target {
 		tg.extract = newExtractor(paths)
 	}
 	tg.bufs.New = func() any { return new(bytes.Buffer) }
+	if t.Stream != nil {
+		format := stream.Format(t.Stream.Format)
+		tg.meters.New = func() any { return stream.NewMeter(format) }
+	}
 	return tg
 }
 
@@ -84,8 +90,14 @@ func (tg *target) timeout() time.Duration {
 // do sends one request with c and fills r (Start, SendLatency, Latency
 // from r.Scheduled, Status, Class, Err, bytes, Extracts).
 func (tg *target) do(c client, r *Result) {
+	if tg.t.Stream != nil {
+		tg.doStream(c, r)
+		return
+	}
+	r.Stream = nil // a sender's Result may come from a streaming step
 	r.Status, r.Class, r.Err, r.BytesIn = 0, "", "", 0
 	r.BytesOut = int64(len(tg.t.Body))
+	r.SLO, r.SLOMet = tg.t.SLO != nil, false
 	var keep *bytes.Buffer
 	if tg.extract != nil {
 		keep = tg.bufs.Get().(*bytes.Buffer)
@@ -121,6 +133,7 @@ func (tg *target) do(c client, r *Result) {
 			tg.extract.extract(keep.Bytes(), r.Extracts)
 		}
 	}
+	r.SLOMet = tg.meetsSLO(r)
 }
 
 // atTLSPort reports whether the target is an http:// URL at a TLS server,

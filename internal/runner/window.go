@@ -27,6 +27,8 @@ const (
 
 func newLatencyHist() *hdr.Histogram { return hdr.New(latMin, latMax, sigFigs) }
 
+func newExtractHist() *hdr.Histogram { return hdr.New(1, extractMax, sigFigs) }
+
 // window aggregates the requests that started in one window (a step's ramp or
 // its measured window). It is not safe for concurrent use: recorder locks.
 type window struct {
@@ -36,12 +38,15 @@ type window struct {
 	codes    map[int]int64  // by status; keyed as text only in statusCodes
 	errs     map[string]*result.ErrorClass
 	extracts []*extractAgg
+	stream   *streamAgg // made by the first streamed request
+	sloMet   int64      // ok requests that met their target's slo
+	slo      bool       // some request was held to an slo
 }
 
 func newWindow(extractNames []string) *window {
 	w := &window{lat: newLatencyHist(), send: newLatencyHist(), codes: map[int]int64{}, errs: map[string]*result.ErrorClass{}}
 	for _, n := range extractNames {
-		w.extracts = append(w.extracts, &extractAgg{name: n, h: hdr.New(1, extractMax, sigFigs)})
+		w.extracts = append(w.extracts, &extractAgg{name: n, h: newExtractHist()})
 	}
 	return w
 }
@@ -52,6 +57,10 @@ func (w *window) add(r *Result) {
 		return
 	}
 	w.req.Total++
+	w.slo = w.slo || r.SLO
+	if r.Stream != nil && w.stream == nil {
+		w.stream = newStreamAgg() // a streaming target's window has a stream object, even with no ok request
+	}
 	w.req.BytesIn += r.BytesIn
 	w.req.BytesOut += r.BytesOut
 	if r.Late {
@@ -69,6 +78,12 @@ func (w *window) add(r *Result) {
 		return
 	}
 	w.req.OK++
+	if r.SLOMet {
+		w.sloMet++
+	}
+	if r.Stream != nil {
+		w.stream.add(r.Stream)
+	}
 	_ = w.lat.RecordValue(clampMicros(r.Latency))
 	_ = w.send.RecordValue(clampMicros(r.SendLatency))
 	for i, v := range r.Extracts {
@@ -115,6 +130,17 @@ func (w *window) requests(dur time.Duration) result.Requests {
 	if r.Total > 0 {
 		r.SuccessRate = ptr(float64(r.OK) / float64(r.Total))
 		r.ErrorRate = ptr(float64(r.Failed) / float64(r.Total))
+	}
+	r.Goodput, r.SLOAttainment = ptr(r.RPS), r.SuccessRate
+	if w.slo {
+		r.Goodput = ptr(0.0)
+		if dur > 0 {
+			r.Goodput = ptr(float64(w.sloMet) / dur.Seconds())
+		}
+		r.SLOAttainment = nil
+		if r.Total > 0 {
+			r.SLOAttainment = ptr(float64(w.sloMet) / float64(r.Total))
+		}
 	}
 	return r
 }

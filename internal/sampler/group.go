@@ -51,6 +51,8 @@ func NewGroup(cfgs []*dsl.Sampler, opts Options) (*Group, error) {
 			samplers[i] = newDCGM(c, opts)
 		case dsl.SamplerPrometheus:
 			samplers[i] = newProm(c, opts)
+		case dsl.SamplerVLLM:
+			samplers[i] = newVLLM(c, opts)
 		default:
 			return nil, fmt.Errorf("sampler %q: unknown kind %q (want one of %v)", c.Name, c.Kind, dsl.SamplerKinds)
 		}

@@ -19,14 +19,24 @@ import (
 // nvml and dcgm samplers by UUID (per field, the first sampler in file order
 // that has values, nvml before dcgm), or, when there are none, the triton
 // samplers' own GPU gauges; triton is the triton sampler, or all of them
-// summed (unknown if any of them is).
+// summed (unknown if any of them is); vllm likewise from the vllm samplers.
 func (g *Group) Window(start, end time.Time) result.Aggregates {
 	agg := result.Aggregates{Samplers: map[string]result.SamplerWindow{}}
 	var hw, tri []*gpuSeries
 	var sums []tritonSums
+	var vsums []vllmSums
 	hasHW := false
 	for _, m := range g.members {
-		sw, gpus, ts := m.window(m.st.window(start, end))
+		v := m.st.window(start, end)
+		sw, gpus, ts := m.window(v)
+		if m.cfg.Kind == dsl.SamplerVLLM {
+			var vs vllmSums // all unknown when it did not start
+			if m.started {
+				vs = vllmWindowSums(v)
+			}
+			sw.VLLM = vs.derive()
+			vsums = append(vsums, vs)
+		}
 		agg.Samplers[m.cfg.Name] = sw
 		switch m.cfg.Kind {
 		case dsl.SamplerNVML, dsl.SamplerDCGM:
@@ -53,6 +63,9 @@ func (g *Group) Window(start, end time.Time) result.Aggregates {
 	}
 	if len(sums) > 0 {
 		agg.Triton = addTritonSums(sums).derive()
+	}
+	if len(vsums) > 0 {
+		agg.VLLM = addVLLMSums(vsums).derive()
 	}
 	return agg
 }

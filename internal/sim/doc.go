@@ -18,6 +18,15 @@
 //	GET  /v2/models/efficient_fiqa/ready
 //	GET  /metrics                   Triton's Prometheus text
 //	GET  /dcgm/metrics              dcgm-exporter's Prometheus text
+//	POST /v1/chat/completions       OpenAI-compatible chat, streaming (SSE) or not
+//	POST /v1/completions            OpenAI-compatible completions, streaming or not
+//	GET  /v1/models                 the one LLM served
+//	GET  /vllm/metrics              vLLM v1's Prometheus text for the LLM engine
+//
+// The LLM endpoints are served by a continuous-batching engine (llm.go) on
+// the same simulated GPU: prefill time grows with prompt tokens, each decode
+// iteration with the running batch's context, and a KV-cache budget from the
+// card's memory bounds the running set (the rest wait; preemption happens).
 //
 // The GPU model: the batches of all model instances share one execution
 // engine, as kernels from several CUDA contexts share one GPU. Each instance

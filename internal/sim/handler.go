@@ -21,6 +21,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/v2/models/"+ModelName+"/versions/"+ModelVersion+"/ready", s.only(http.MethodGet, s.handleModelReady))
 	mux.HandleFunc("/metrics", s.only(http.MethodGet, s.handleMetrics(s.tritonMetrics)))
 	mux.HandleFunc("/dcgm/metrics", s.only(http.MethodGet, s.handleMetrics(s.dcgmMetrics)))
+	mux.HandleFunc("/v1/chat/completions", s.only(http.MethodPost, s.handleLLM(true)))
+	mux.HandleFunc("/v1/completions", s.only(http.MethodPost, s.handleLLM(false)))
+	mux.HandleFunc("/v1/models", s.only(http.MethodGet, s.handleModels))
+	mux.HandleFunc("/vllm/metrics", s.only(http.MethodGet, s.handleMetrics(s.vllmMetrics)))
 	return mux
 }
 

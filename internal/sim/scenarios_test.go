@@ -56,3 +56,40 @@ func TestDemoScenariosLoad(t *testing.T) {
 		})
 	}
 }
+
+// TestLLMDemoScenarioLoads loads scenarios/llm-demo.hcl as `harness demo
+// --workload llm [--fast]` will: under 4 minutes (under 1 with --fast), its
+// endpoints on the sim.
+func TestLLMDemoScenarioLoads(t *testing.T) {
+	const base = "http://127.0.0.1:45678"
+	for _, tc := range []struct {
+		name string
+		vars []string
+		max  time.Duration
+	}{
+		{"llm", nil, 4 * time.Minute},
+		{"llm --fast", []string{"baseline=5s", "ramp=2s", "hold=8s"}, time.Minute},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, diags := dsl.LoadFile("../../scenarios/llm-demo.hcl", dsl.LoadOptions{
+				Vars: append([]string{"base=" + base}, tc.vars...), Environ: func() []string { return nil },
+			})
+			if diags.HasErrors() {
+				t.Fatalf("diagnostics: %v", diags)
+			}
+			if p := plan.Build(s); p.Total > tc.max {
+				t.Errorf("total %v, want under %v", p.Total, tc.max)
+			}
+			tg := s.Targets[0]
+			if tg.URL != base+"/v1/chat/completions" || tg.Stream == nil || tg.SLO == nil {
+				t.Errorf("target %+v", tg)
+			}
+			want := map[string]string{"vllm": base + "/vllm/metrics", "dcgm": base + "/dcgm/metrics"}
+			for _, sm := range s.Samplers {
+				if sm.URL != want[string(sm.Kind)] {
+					t.Errorf("sampler %s %s: url %q", sm.Kind, sm.Name, sm.URL)
+				}
+			}
+		})
+	}
+}

@@ -33,6 +33,9 @@ type Server struct {
 	gpu   *gpuModel
 	stats *tritonStats
 	dice  *dice
+	llm   *llmEngine // the OpenAI-compatible endpoints' engine
+
+	started time.Time
 
 	crashed atomic.Bool // the crash fault fired
 	// instFree[i] is when instance i finishes its current batch; only
@@ -60,6 +63,9 @@ func New(cfg Config) *Server {
 	}
 	p := cfg.Profile
 	p.Instances, p.MaxBatch, p.InputSize = max(1, p.Instances), max(1, p.MaxBatch), max(1, p.InputSize)
+	if p.LLM.BlockTokens < 1 || p.LLM.BandwidthGBs <= 0 || p.LLM.ChunkTokens < 1 || p.LLM.MaxRunning < 1 {
+		p.LLM = Profiles()[0].LLM // a profile built without an LLM deployment gets the default one
+	}
 	cfg.Profile = p
 	s := &Server{
 		cfg: cfg, p: p,
@@ -68,11 +74,17 @@ func New(cfg Config) *Server {
 		dice:     newDice(cfg.Seed),
 		done:     make(chan struct{}),
 		instFree: make([]time.Time, p.Instances),
+		started:  time.Now(),
 	}
+	s.llm = newLLMEngine(p.LLM, p, s.gpu)
 	f := cfg.Faults
 	s.b = newBatcher(p, s.execute, int64(max(1, f.StallAfter)), f.Stall)
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go s.sampleLoop()
+	go func() {
+		defer s.wg.Done()
+		s.llm.run()
+	}()
 	return s
 }
 
@@ -104,6 +116,7 @@ func (s *Server) Close() error {
 		s.httpMu.Unlock()
 		close(s.done)
 		s.b.close()
+		s.llm.close()
 		s.wg.Wait()
 		if hs != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

@@ -1,0 +1,252 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/harness-gpu/harness/internal/result"
+	"github.com/harness-gpu/harness/internal/stream"
+)
+
+// ClassStream is a streamed response that failed in-band: an error object
+// or event, a malformed chunk, or (openai format) no [DONE] before the end.
+const ClassStream = "stream"
+
+// StreamResult is what a streamed request measured (Result.Stream); the
+// sender reuses it with its Result.
+type StreamResult struct {
+	// TTFT is from the send to the first chunk carrying output; HasTTFT is
+	// false when none did. TPOT likewise needs two output tokens.
+	TTFT, TPOT       time.Duration
+	HasTTFT, HasTPOT bool
+	OutputTokens     int64
+	InputTokens      int64 // -1 when the server reported none
+	Source           string
+	// Gaps are the raw gaps between output chunks; ITL the per-token
+	// inter-token latencies (a gap divided by the tokens its chunk carried).
+	Gaps, ITL []time.Duration
+}
+
+// streamExchanger is a client that can hand the response body to a meter as
+// it arrives; both of the runner's clients are. status says whether a status
+// is one the target expects: only such a response is metered.
+type streamExchanger interface {
+	streamExchange(m *stream.Meter, statusOK func(int) bool) (status int, bytesIn int64, err error)
+}
+
+func (s *stdClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (int, int64, error) {
+	tg := s.tg
+	if tg.reqErr != nil {
+		return 0, 0, tg.reqErr
+	}
+	req := new(http.Request)
+	*req = *tg.req
+	if req.GetBody != nil {
+		req.Body, _ = req.GetBody()
+	}
+	start := time.Now()
+	resp, err := s.c.Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer resp.Body.Close()
+	if !statusOK(resp.StatusCode) {
+		n, err := readBody(resp.Body, nil)
+		return resp.StatusCode, n, err
+	}
+	n, err := m.Read(resp.Body, time.Now)
+	// When Client.Timeout cuts a body mid-read, the read can end in a plain
+	// EOF (the connection closed under it) rather than the deadline error,
+	// which the meter would take for a stream that ended early: past the
+	// timeout, it is a timeout.
+	if err != nil && s.c.Timeout > 0 && time.Since(start) >= s.c.Timeout {
+		return resp.StatusCode, n, fmt.Errorf("%w (Client.Timeout while reading the stream)", context.DeadlineExceeded)
+	}
+	return resp.StatusCode, n, err
+}
+
+func (fc *fastClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (int, int64, error) {
+	p := fc.pairs.Get().(*fastPair)
+	defer fc.pairs.Put(p)
+	if err := fc.hc.DoTimeout(&p.req, &p.resp, fc.tg.timeout()); err != nil {
+		return 0, 0, err
+	}
+	status := p.resp.StatusCode()
+	body := p.resp.BodyStream()
+	if body == nil {
+		if !statusOK(status) {
+			return status, 0, nil
+		}
+		// A body fasthttp read whole (it does when the length is known and
+		// small): metered as one read.
+		b := p.resp.Body()
+		m.Feed(b, time.Now())
+		return status, int64(len(b)), m.Finish()
+	}
+	var n int64
+	var err error
+	if statusOK(status) {
+		n, err = m.Read(body, time.Now)
+	} else {
+		n, err = readBody(body, nil)
+	}
+	if cerr := p.resp.CloseBodyStream(); err == nil && cerr != nil {
+		err = cerr
+	}
+	return status, n, err
+}
+
+// doStream is do for a target with a stream block: the body goes through a
+// meter as it arrives instead of being kept for extraction.
+func (tg *target) doStream(c client, r *Result) {
+	r.Status, r.Class, r.Err, r.BytesIn = 0, "", "", 0
+	r.BytesOut = int64(len(tg.t.Body))
+	r.SLO, r.SLOMet = tg.t.SLO != nil, false
+	if r.Stream == nil {
+		r.Stream = &StreamResult{}
+	}
+	sr := r.Stream
+	m := tg.meters.Get().(*stream.Meter)
+	defer tg.meters.Put(m)
+	r.Start = time.Now()
+	m.Reset(r.Start)
+	var status int
+	var n int64
+	var err error
+	if sx, ok := c.(streamExchanger); ok {
+		status, n, err = sx.streamExchange(m, tg.statusOK)
+	} else {
+		// A client that can only read whole bodies: the meter sees the
+		// body at once, so its times are all the end's.
+		var keep bytes.Buffer
+		status, n, err = c.exchange(&keep)
+		if err == nil && tg.statusOK(status) {
+			m.Feed(keep.Bytes(), time.Now())
+			err = m.Finish()
+		}
+	}
+	end := time.Now()
+	r.Status, r.BytesIn = status, n
+	r.SendLatency = end.Sub(r.Start)
+	r.Latency = end.Sub(r.Scheduled)
+	sr.Gaps, sr.ITL = sr.Gaps[:0], sr.ITL[:0]
+	var se *stream.Error
+	switch {
+	case errors.As(err, &se):
+		r.Class, r.Err = ClassStream, se.Error()
+	case err != nil:
+		r.Class, r.Err = classify(err), err.Error()
+	case !tg.statusOK(status):
+		r.Class, r.Err = ClassStatus, "unexpected status "+strconv.Itoa(status)
+	}
+	if r.Class != "" {
+		return
+	}
+	st := m.Stats(func(raw, perToken time.Duration) {
+		sr.Gaps = append(sr.Gaps, raw)
+		if perToken >= 0 {
+			sr.ITL = append(sr.ITL, perToken)
+		}
+	})
+	sr.TTFT, sr.HasTTFT = st.TTFT, st.HasOutput
+	sr.TPOT, sr.HasTPOT = st.TPOT, st.HasTPOT
+	sr.OutputTokens, sr.InputTokens, sr.Source = st.OutputTokens, st.InputTokens, st.Source
+	r.SLOMet = tg.meetsSLO(r)
+}
+
+// meetsSLO says whether an ok request met every objective of its target's
+// slo: latency (end to end, as the latency namespace), ttft (a response
+// with no output misses it) and tpot (a response of fewer than two tokens
+// has none, and is not held to it).
+func (tg *target) meetsSLO(r *Result) bool {
+	slo := tg.t.SLO
+	if slo == nil || !r.OK() {
+		return r.OK()
+	}
+	if slo.Latency > 0 && r.Latency > slo.Latency {
+		return false
+	}
+	if sr := r.Stream; sr != nil && tg.t.Stream != nil {
+		if slo.TTFT > 0 && (!sr.HasTTFT || sr.TTFT > slo.TTFT) {
+			return false
+		}
+		if slo.TPOT > 0 && sr.HasTPOT && sr.TPOT > slo.TPOT {
+			return false
+		}
+	}
+	return true
+}
+
+// streamAgg aggregates the stream values of a window's ok requests.
+type streamAgg struct {
+	ttft, tpot, itl, gap, out, in *extractAgg
+	outTotal, inTotal             int64
+	chunksSource                  bool // some request's tokens were counted chunks
+	usageSource                   bool
+}
+
+func newStreamAgg() *streamAgg {
+	return &streamAgg{
+		ttft: newDistAgg(), tpot: newDistAgg(), itl: newDistAgg(),
+		gap: newDistAgg(), out: newDistAgg(), in: newDistAgg(),
+	}
+}
+
+func newDistAgg() *extractAgg { return &extractAgg{h: newExtractHist()} }
+
+func (a *streamAgg) add(sr *StreamResult) {
+	if sr.HasTTFT {
+		a.ttft.add(millis(sr.TTFT))
+	}
+	if sr.HasTPOT {
+		a.tpot.add(millis(sr.TPOT))
+	}
+	for _, d := range sr.Gaps {
+		a.gap.add(millis(d))
+	}
+	for _, d := range sr.ITL {
+		a.itl.add(millis(d))
+	}
+	a.out.add(float64(sr.OutputTokens))
+	a.outTotal += sr.OutputTokens
+	if sr.InputTokens >= 0 {
+		a.in.add(float64(sr.InputTokens))
+		a.inTotal += sr.InputTokens
+	}
+	if sr.Source == stream.SourceUsage {
+		a.usageSource = true
+	} else {
+		a.chunksSource = true
+	}
+}
+
+func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func (a *streamAgg) result(dur time.Duration) *result.Stream {
+	s := &result.Stream{
+		TTFT: dist(a.ttft), TPOT: dist(a.tpot), ITL: dist(a.itl), ChunkGap: dist(a.gap),
+		OutputTokens: dist(a.out), InputTokens: dist(a.in),
+		TotalOutputTokens: a.outTotal, TotalInputTokens: a.inTotal,
+	}
+	if dur > 0 && a.out.count > 0 {
+		s.TokensPerS = ptr(float64(a.outTotal) / dur.Seconds())
+	}
+	switch {
+	case a.chunksSource:
+		s.TokenSource = stream.SourceChunks
+	case a.usageSource:
+		s.TokenSource = stream.SourceUsage
+	}
+	return s
+}
+
+// dist is an extractAgg's summary as a result.Dist.
+func dist(e *extractAgg) result.Dist {
+	x := e.result()
+	return result.Dist{Count: x.Count, Min: x.Min, Mean: x.Mean, P50: x.P50, P90: x.P90, P95: x.P95, P99: x.P99, Max: x.Max}
+}
