@@ -15,7 +15,7 @@ var targetSchema = &hcl.BodySchema{
 		{Name: "body"}, {Name: "body_base64"}, {Name: "timeout"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
-		{Type: "tls"}, {Type: "expect"}, {Type: "extract", LabelNames: []string{"name"}},
+		{Type: "tls"}, {Type: "expect"}, {Type: "kserve"}, {Type: "extract", LabelNames: []string{"name"}},
 	},
 }
 
@@ -30,7 +30,15 @@ func decodeTargetBlock(block *hcl.Block, ctx *hcl.EvalContext, baseDir string) (
 	a := newAttrs(content.Attributes, ctx)
 	if u, ok := a.str("url"); ok {
 		t.URL = u
-		checkURL(a, "url", u)
+		switch {
+		case hasBlock(content.Blocks, "kserve"):
+			checkKServeURL(a, u)
+		case GRPC(u):
+			a.errorf("url", "gRPC needs a kserve block",
+				"url = %q is a gRPC URL; the request a gRPC target sends is a KServe v2 inference, described by a kserve { model = …, input \"NAME\" { … } } block.", u)
+		default:
+			checkURL(a, "url", u)
+		}
 	}
 	t.Headers, _ = a.strMap("headers")
 	t.Timeout = a.positiveDurationOr("timeout", DefaultTimeout)
@@ -58,6 +66,13 @@ func decodeTargetBlock(block *hcl.Block, ctx *hcl.EvalContext, baseDir string) (
 			diags = append(diags, d...)
 			diags = append(diags, uniqueExtract(t.Extracts, ex, b)...)
 			t.Extracts = append(t.Extracts, ex)
+		case "kserve":
+			if once(b, seen, &diags) {
+				var d hcl.Diagnostics
+				t.KServe, d = decodeKServeBlock(b, ctx, baseDir)
+				diags = append(diags, d...)
+				kserveConflicts(a, t)
+			}
 		}
 	}
 	return t, append(diags, a.diags...)
@@ -81,6 +96,26 @@ func decodeBody(a *attrs, t *Target) {
 		}
 		t.Body = b
 	}
+}
+
+func hasBlock(blocks hcl.Blocks, typ string) bool {
+	for _, b := range blocks {
+		if b.Type == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// kserveConflicts reports what a kserve block makes meaningless: it is the
+// request, sent with POST.
+func kserveConflicts(a *attrs, t *Target) {
+	for _, n := range []string{"body", "body_base64", "method"} {
+		if a.has(n) {
+			a.errorf(n, "Conflicting arguments", "A target with a kserve block sends the inference request the block describes; remove %s.", n)
+		}
+	}
+	t.Method, t.Body = "POST", nil
 }
 
 // checkURL reports a URL that is not absolute http(s).

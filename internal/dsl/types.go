@@ -56,7 +56,10 @@ type Target struct {
 	// ExpectStatus lists the statuses that count as success; empty means any 2xx.
 	ExpectStatus []int
 	Extracts     []*Extract
-	DeclRange    hcl.Range
+	// KServe is the kserve block: a KServe v2 inference request, over gRPC
+	// for a grpc(s):// URL; nil for a plain HTTP target.
+	KServe    *KServe
+	DeclRange hcl.Range
 }
 
 // TLS holds client TLS settings for a target or health check. Paths are

@@ -1,0 +1,73 @@
+scenario {
+  name = "kserve"
+}
+
+target "grpc_without_kserve" {
+  url = "grpc://127.0.0.1:8001" # ERROR: gRPC needs a kserve block
+}
+
+target "bad_tensors" {
+  url    = "grpc://127.0.0.1:8001/infer" # ERROR: Invalid gRPC URL
+  method = "GET" # ERROR: Conflicting arguments
+  kserve {
+    model = "" # ERROR: Empty model name
+    input "A" {
+      datatype = "FLOAT32" # ERROR: Unknown datatype
+      shape    = [1, 2]
+      data     = [1, 2]
+    }
+    input "B" {
+      datatype = "UINT8"
+      shape    = [1, 2, 2, 3]
+      data_base64 = base64encode("eleven byte") # ERROR: Tensor does not match its shape
+    }
+    input "C" {
+      datatype = "INT32"
+      shape    = [2]
+      data     = [1, 2.5] # ERROR: Invalid tensor data
+    }
+    input "D" {
+      datatype = "UINT8"
+      shape    = [-1, 3] # ERROR: Invalid dimension
+      data     = [1, 2, 3]
+    }
+    input "E" { # ERROR: Missing tensor data
+      datatype = "FP32"
+      shape    = [1]
+    }
+    input "F" {
+      datatype    = "UINT8"
+      shape       = [1]
+      data        = [1]
+      data_base64 = "AQ==" # ERROR: Conflicting arguments
+    }
+    input "G" {
+      datatype = "FP16"
+      shape    = [1]
+      data     = [1] # ERROR: Invalid tensor data
+    }
+    input "H" {
+      datatype = "FP32"
+      shape    = [2, 2]
+      data     = [[1, 2], [3]] # ERROR: Tensor does not match its shape
+    }
+    input "A" { # ERROR: Duplicate kserve input
+      datatype = "BOOL"
+      shape    = [1]
+      data     = [true]
+    }
+  }
+}
+
+target "no_inputs" {
+  url = "http://127.0.0.1:8000"
+  kserve { # ERROR: Missing input block
+    model = "m"
+  }
+}
+
+step "s" {
+  target   = "no_inputs"
+  users    = 1
+  duration = "1s"
+}
