@@ -48,7 +48,7 @@ func TestEncodingsGolden(t *testing.T) {
 	}
 	golden.Check(t, "testdata/simple.json", append(j, '\n'))
 
-	b, n, err := r.Binary()
+	b, n, err := r.BinaryBody()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestEncodingsGolden(t *testing.T) {
 func TestRoundTrip(t *testing.T) {
 	want := simple(t)
 	j, _ := want.JSON()
-	b, n, _ := want.Binary()
+	b, n, _ := want.BinaryBody()
 	fromJSON, err := ParseREST(j, "")
 	if err != nil {
 		t.Fatal(err)

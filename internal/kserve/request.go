@@ -129,10 +129,10 @@ func (r *Request) JSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// Binary is the REST body of the binary-data extension: the JSON header,
+// BinaryBody is the REST body of the binary-data extension: the JSON header,
 // whose length goes in the Inference-Header-Content-Length header, then
 // each input's raw bytes in order.
-func (r *Request) Binary() (body []byte, headerLen int, err error) {
+func (r *Request) BinaryBody() (body []byte, headerLen int, err error) {
 	h, err := json.Marshal(r.jsonHeader(true))
 	if err != nil {
 		return nil, 0, err

@@ -62,3 +62,19 @@ func (r *Response) Proto() *pb.ModelInferResponse {
 	}
 	return m
 }
+
+// ResponseFromProto reads a gRPC response whose data is in
+// raw_output_contents, as Triton sends it; an output without raw contents
+// is kept with empty data.
+func ResponseFromProto(m *pb.ModelInferResponse) *Response {
+	r := &Response{Model: m.GetModelName(), Version: m.GetModelVersion()}
+	raw := m.GetRawOutputContents()
+	for i, o := range m.GetOutputs() {
+		t := Tensor{Name: o.GetName(), Datatype: o.GetDatatype(), Shape: o.GetShape()}
+		if i < len(raw) {
+			t.Raw = raw[i]
+		}
+		r.Outputs = append(r.Outputs, t)
+	}
+	return r
+}

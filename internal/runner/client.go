@@ -38,6 +38,9 @@ const idleTimeout = 90 * time.Second
 // HTTP/2. maxConns bounds the connections: 1 for a closed-model user, the
 // step's max_in_flight for the open model.
 func (tg *target) newClient(maxConns int) client {
+	if tg.grpcReq != nil {
+		return tg.newGRPCClient(maxConns)
+	}
 	if tg.reqErr == nil && tg.req.URL.Scheme == "http" {
 		return tg.newFastClient(maxConns)
 	}
