@@ -43,6 +43,7 @@ func Functions(baseDir string, getenv func(string) (string, bool)) map[string]fu
 		"duration":   durationFunc,
 		"jpeg":       imageFunc(imageJPEG),
 		"png":        imageFunc(imagePNG),
+		"rgb":        imageFunc(imageRGB),
 
 		"base64encode": base64EncodeFunc,
 		"base64decode": base64DecodeFunc,

@@ -16,8 +16,9 @@ import (
 // over gRPC (grpc:// and grpcs:// URLs) or REST (http:// and https://).
 type KServe struct {
 	kserve.Request
-	// Binary: the REST request uses Triton's binary-data extension, because
-	// an input gave its raw bytes (data_base64 or file) rather than data.
+	// Binary: the REST request uses Triton's binary-data extension. It
+	// does when an input gave its raw bytes (data_base64 or file) rather
+	// than data, unless binary_data says otherwise.
 	Binary    bool
 	DeclRange hcl.Range
 }
@@ -29,7 +30,7 @@ func GRPC(u string) bool {
 
 var (
 	kserveSchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "model", Required: true}, {Name: "version"}},
+		Attributes: []hcl.AttributeSchema{{Name: "model", Required: true}, {Name: "version"}, {Name: "binary_data"}},
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "input", LabelNames: []string{"name"}},
 			{Type: "output", LabelNames: []string{"name"}},
@@ -83,6 +84,16 @@ func decodeKServeBlock(b *hcl.Block, ctx *hcl.EvalContext, baseDir string) (*KSe
 		k.Outputs = append(k.Outputs, kserve.Output{Name: name, Binary: bin})
 		diags = append(diags, d...)
 		diags = append(diags, oa.diags...)
+	}
+	if bin, ok := a.boolean("binary_data"); ok {
+		k.Binary = bin
+	}
+	if !k.Binary {
+		for _, in := range k.Inputs {
+			if in.Datatype == "FP16" || in.Datatype == "BF16" {
+				a.errorf("binary_data", "No JSON form", "Input %q is %s, which the JSON form cannot carry; leave binary_data unset or true.", in.Name, in.Datatype)
+			}
+		}
 	}
 	if len(k.Inputs) == 0 {
 		r := b.DefRange

@@ -110,3 +110,54 @@ func TestKServeDiagnosticPosition(t *testing.T) {
 		t.Errorf("diagnostics:\n%s", text)
 	}
 }
+
+// rgb() is the raw tensor of an image, and binary_data = false sends raw
+// bytes in the JSON form.
+func TestKServeRGBAndBinaryData(t *testing.T) {
+	s := mustLoad(t, `
+scenario { name = "k" }
+target "api" {
+  url = "http://127.0.0.1:8000"
+  kserve {
+    model       = "m"
+    binary_data = false
+    input "I" {
+      datatype    = "UINT8"
+      shape       = [1, 3, 2, 3]
+      data_base64 = rgb(2, 3)
+    }
+  }
+}
+step "s" {
+  users    = 1
+  duration = "1s"
+}
+assert "p95" { condition = latency.p95 < 500 }
+`, LoadOptions{})
+	k := s.Targets[0].KServe
+	if k.Binary || len(k.Inputs[0].Raw) != 18 {
+		t.Errorf("binary %v, %d bytes", k.Binary, len(k.Inputs[0].Raw))
+	}
+	_, diags := LoadBytes("k.hcl", []byte(`
+scenario { name = "k" }
+target "api" {
+  url = "http://127.0.0.1:8000"
+  kserve {
+    model       = "m"
+    binary_data = false
+    input "I" {
+      datatype    = "FP16"
+      shape       = [1]
+      data_base64 = "AAA="
+    }
+  }
+}
+`), LoadOptions{Environ: noEnv})
+	found := false
+	for _, d := range diags {
+		found = found || d.Summary == "No JSON form"
+	}
+	if !found {
+		t.Errorf("FP16 in JSON: %v", diags)
+	}
+}
