@@ -70,8 +70,46 @@ var demoSamples = map[dsl.SamplerKind]string{
 // 6 s) = 45 s instead of 2 min 45 s, the same plan otherwise.
 var fastDemoVars = []string{"baseline=5s", "ramp=2s", "hold=6s"}
 
+// demoProtocols are --protocol's values: the steps of scenarios/kserve.hcl
+// each runs. http is KServe v2 REST with JSON tensors, binary the same with
+// Triton's binary-data extension.
+var demoProtocols = map[string]string{
+	"http":    `["http"]`,
+	"binary":  `["binary"]`,
+	"grpc":    `["grpc"]`,
+	"compare": `["http", "binary", "grpc"]`,
+}
+
+// fastKServeVars shrink kserve.hcl for --fast: 1 s ramp + 5 s per protocol.
+var fastKServeVars = []string{"ramp=1s", "hold=5s"}
+
+// demoScenario picks the demo's scenario and its variables: demo.hcl, or
+// kserve.hcl for --protocol, which also serves the simulator's gRPC.
+func demoScenario(srv *sim.Server, url, protocol string, fast bool) (name, shown string, vars []string, err error) {
+	if protocol == "" {
+		vars = []string{"backend=" + url}
+		if fast {
+			vars = append(vars, fastDemoVars...)
+		}
+		return "demo.hcl", url, vars, nil
+	}
+	steps, ok := demoProtocols[protocol]
+	if !ok {
+		return "", "", nil, exitcode.Wrap(exitcode.Usage, fmt.Errorf("--protocol %q: use http, binary, grpc or compare", protocol))
+	}
+	grpcURL, err := srv.ServeGRPC("127.0.0.1:0")
+	if err != nil {
+		return "", "", nil, exitcode.Wrap(exitcode.Internal, err)
+	}
+	vars = []string{"backend=" + url, "grpc=" + grpcURL, "protocols=" + steps}
+	if fast {
+		vars = append(vars, fastKServeVars...)
+	}
+	return "kserve.hcl", url + " (gRPC " + grpcURL + ")", vars, nil
+}
+
 func newDemoCmd(a *app) *cobra.Command {
-	var gpu string
+	var gpu, protocol string
 	var fast bool
 	var o runOutputs
 	cmd := &cobra.Command{
@@ -80,7 +118,12 @@ func newDemoCmd(a *app) *cobra.Command {
 		Long: `demo starts the simulated Triton-like server (internal/sim) in-process on a free
 loopback port and runs the embedded scenarios/demo.hcl against it: the 1-to-200-user
 plan, scaled to about 3 minutes (--fast: 45 s, shorter windows of the same plan), with the triton and dcgm samplers
-reading the simulator's /metrics and /dcgm/metrics.`,
+reading the simulator's /metrics and /dcgm/metrics.
+
+--protocol runs scenarios/kserve.hcl instead: the simulator's model loaded
+directly over KServe v2, one step per protocol on the same image and load —
+http (REST, JSON tensors), binary (REST, Triton's binary-data extension), grpc,
+or compare (all three in turn, about 1 minute; --fast: 18 s).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			profile, err := sim.ProfileByName(gpu)
@@ -93,14 +136,13 @@ reading the simulator's /metrics and /dcgm/metrics.`,
 			}
 			defer srv.Close()
 
-			const name = "demo.hcl"
+			name, shown, vars, err := demoScenario(srv, url, protocol, fast)
+			if err != nil {
+				return err
+			}
 			src, err := scenarios.FS.ReadFile(name)
 			if err != nil {
 				return exitcode.Wrap(exitcode.Internal, err)
-			}
-			vars := []string{"backend=" + url}
-			if fast {
-				vars = append(vars, fastDemoVars...)
 			}
 			scn, diags := dsl.LoadBytes("scenarios/"+name, src, dsl.LoadOptions{Vars: vars})
 			if err := a.diagnosticsError(scn, diags); err != nil {
@@ -109,7 +151,7 @@ reading the simulator's /metrics and /dcgm/metrics.`,
 			if o.out == "" {
 				o.out = result.DefaultPath("demo-"+profile.Name, time.Now())
 			}
-			if err := demoIntro(a.stdout, profile.GPUName, url, scn, plan.Build(scn), o); err != nil {
+			if err := demoIntro(a.stdout, profile.GPUName, shown, scn, plan.Build(scn), o); err != nil {
 				return exitcode.Wrap(exitcode.Internal, err)
 			}
 			return a.execute(scn, o)
@@ -117,6 +159,7 @@ reading the simulator's /metrics and /dcgm/metrics.`,
 	}
 	cmd.Flags().StringVar(&gpu, "gpu", "rtx3060", "simulated GPU profile: rtx3060 or rtx5090")
 	cmd.Flags().BoolVar(&fast, "fast", false, "the short demo (under a minute)")
+	cmd.Flags().StringVar(&protocol, "protocol", "", "load the model over KServe v2 instead: http, binary, grpc or compare (all three)")
 	cmd.Flags().StringVarP(&o.out, "out", "o", "", "results file (default results/demo-<gpu>-<UTC time>.json)")
 	cmd.Flags().StringVar(&o.junit, "junit", "", "also write a JUnit XML report to this file")
 	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "no live table; only the summary")
