@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -248,6 +249,30 @@ func tensorData(a *attrs, dt string) []byte {
 		raw = []byte{}
 	}
 	return raw
+}
+
+// grpcCodes are the gRPC status code names, as the gRPC specification
+// writes them.
+var grpcCodes = []string{
+	"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+	"ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+	"ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+	"UNAUTHENTICATED",
+}
+
+// grpcStatusList reads `grpc_status`: gRPC code names.
+func grpcStatusList(a *attrs) []string {
+	names, ok := a.strs("grpc_status")
+	if !ok {
+		return nil
+	}
+	for _, n := range names {
+		if !slices.Contains(grpcCodes, n) {
+			a.errorf("grpc_status", "Invalid gRPC status", "grpc_status %q is not a gRPC status code: use %s.%s", n, strings.Join(grpcCodes, ", "), suggestSuffix(n, grpcCodes))
+			return nil
+		}
+	}
+	return names
 }
 
 // checkKServeURL accepts what a kserve target may load: grpc:// or

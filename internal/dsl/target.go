@@ -126,13 +126,22 @@ func checkURL(a *attrs, name, u string) {
 	}
 }
 
-var expectSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "status"}}}
+var expectSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "status"}, {Name: "grpc_status"}}}
 
-// decodeExpectBlock reads `expect { status = [...] }`.
+// decodeExpectBlock reads `expect { status = [...] }`, or for a gRPC
+// target `expect { grpc_status = ["OK", …] }`.
 func decodeExpectBlock(b *hcl.Block, ctx *hcl.EvalContext, t *Target) hcl.Diagnostics {
 	content, diags := bodyContent(b.Body, expectSchema)
 	a := newAttrs(content.Attributes, ctx)
 	t.ExpectStatus = statusList(a)
+	t.ExpectGRPC = grpcStatusList(a)
+	grpcURL := GRPC(t.URL)
+	switch {
+	case grpcURL && a.has("status"):
+		a.errorf("status", "HTTP status on a gRPC target", "A gRPC target's calls end in a gRPC status; expect it with grpc_status = [\"OK\", …].")
+	case !grpcURL && a.has("grpc_status"):
+		a.errorf("grpc_status", "gRPC status on an HTTP target", "grpc_status applies to grpc:// and grpcs:// targets; an HTTP target expects status = [200, …].")
+	}
 	return append(diags, a.diags...)
 }
 

@@ -55,7 +55,10 @@ type Target struct {
 	TLS     *TLS              // nil when no tls block
 	// ExpectStatus lists the statuses that count as success; empty means any 2xx.
 	ExpectStatus []int
-	Extracts     []*Extract
+	// ExpectGRPC lists the gRPC status codes ("OK", "NOT_FOUND") that count
+	// as success for a gRPC target; empty means OK.
+	ExpectGRPC []string
+	Extracts   []*Extract
 	// KServe is the kserve block: a KServe v2 inference request, over gRPC
 	// for a grpc(s):// URL; nil for a plain HTTP target.
 	KServe    *KServe

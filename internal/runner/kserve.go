@@ -77,13 +77,14 @@ type grpcClient struct {
 	tg    *target
 	conns []*grpc.ClientConn
 	stubs []pb.GRPCInferenceServiceClient
-	md    metadata.MD // the target's headers
-	err   error       // the connections could not be set up: every send fails with it
+	md    metadata.MD         // the target's headers
+	ok    map[codes.Code]bool // the codes that count as success: expect's grpc_status, or OK
+	err   error               // the connections could not be set up: every send fails with it
 	next  atomic.Uint32
 }
 
 func (tg *target) newGRPCClient(maxConns int) *grpcClient {
-	g := &grpcClient{tg: tg, md: grpcMetadata(tg.t.Headers)}
+	g := &grpcClient{tg: tg, md: grpcMetadata(tg.t.Headers), ok: expectedCodes(tg.t.ExpectGRPC)}
 	if tg.reqErr != nil {
 		g.err = tg.reqErr
 		return g
@@ -125,9 +126,10 @@ func (tg *target) newGRPCClient(maxConns int) *grpcClient {
 	return g
 }
 
-// exchange makes one ModelInfer call. A call whose gRPC status is OK
-// reports the HTTP/2 status it rode on, 200; any other gRPC status is an
-// error whose class names the code. bytesIn is the response message's
+// exchange makes one ModelInfer call. A call whose gRPC status is
+// expected (OK unless expect's grpc_status says otherwise) reports the
+// HTTP/2 status it rode on, 200; any other gRPC status is an error whose
+// class names the code, and an unexpected OK is class status. bytesIn is the response message's
 // encoded size; keep gets the response in the REST JSON form, its tensors'
 // data decoded, so an extract path such as "outputs.0.data.0" reads the
 // same value over gRPC as over REST.
@@ -145,8 +147,14 @@ func (g *grpcClient) exchange(keep *bytes.Buffer) (int, int64, error) {
 		ctx = metadata.NewOutgoingContext(ctx, g.md)
 	}
 	resp, err := g.stubs[i].ModelInfer(ctx, g.tg.grpcReq)
-	if err != nil {
+	code := status.Code(err)
+	switch {
+	case g.ok[code] && err != nil:
+		return 200, 0, nil // an expected failure, as a negative test wants
+	case err != nil:
 		return 0, 0, grpcError(err)
+	case !g.ok[codes.OK]:
+		return 0, 0, &grpcStatusError{class: ClassStatus, st: status.New(codes.OK, "the call succeeded, but expect lists only other codes")}
 	}
 	if keep != nil {
 		// An output whose data has no JSON form (FP16) leaves nothing to
@@ -156,6 +164,22 @@ func (g *grpcClient) exchange(keep *bytes.Buffer) (int, int64, error) {
 		}
 	}
 	return 200, int64(proto.Size(resp)), nil
+}
+
+// expectedCodes turns grpc_status names into codes; none means OK. dsl
+// has checked the names.
+func expectedCodes(names []string) map[codes.Code]bool {
+	ok := map[codes.Code]bool{}
+	for _, n := range names {
+		var c codes.Code
+		if err := c.UnmarshalJSON([]byte(strconv.Quote(n))); err == nil {
+			ok[c] = true
+		}
+	}
+	if len(ok) == 0 {
+		ok[codes.OK] = true
+	}
+	return ok
 }
 
 // grpcMetadata is the target's headers as gRPC metadata (an auth token,

@@ -240,3 +240,35 @@ func TestKServeREST(t *testing.T) {
 		}
 	}
 }
+
+// expect { grpc_status = [...] } decides which codes count as success.
+func TestGRPCExpectedCodes(t *testing.T) {
+	f := &fakeInference{}
+	url := startFakeGRPC(t, f)
+	tests := []struct {
+		expect []string
+		fail   error
+		status int
+		class  string
+	}{
+		{nil, nil, 200, ""},
+		{nil, status.Error(codes.NotFound, "no model"), 0, "not_found"},
+		{[]string{"NOT_FOUND"}, status.Error(codes.NotFound, "no model"), 200, ""},
+		{[]string{"NOT_FOUND"}, nil, 0, ClassStatus},
+		{[]string{"OK", "UNAVAILABLE"}, status.Error(codes.Unavailable, "busy"), 200, ""},
+		{[]string{"OK", "UNAVAILABLE"}, status.Error(codes.Internal, "boom"), 0, "internal"},
+	}
+	for _, tt := range tests {
+		f.mu.Lock()
+		f.fail = tt.fail
+		f.mu.Unlock()
+		tg := kserveTestTarget(url, kserveBlock(false), func(t *dsl.Target) { t.ExpectGRPC = tt.expect })
+		c := tg.newClient(1)
+		var r Result
+		tg.do(c, &r)
+		c.close()
+		if r.Status != tt.status || r.Class != tt.class {
+			t.Errorf("expect %v, server %v: status %d class %q (%s), want %d %q", tt.expect, tt.fail, r.Status, r.Class, r.Err, tt.status, tt.class)
+		}
+	}
+}

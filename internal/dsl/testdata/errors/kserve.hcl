@@ -64,6 +64,25 @@ target "no_inputs" {
   kserve { # ERROR: Missing input block
     model = "m"
   }
+  expect {
+    grpc_status = ["OK"] # ERROR: gRPC status on an HTTP target
+  }
+}
+
+target "grpc_expect" {
+  url = "grpc://127.0.0.1:8001"
+  kserve {
+    model = "m"
+    input "X" {
+      datatype = "BOOL"
+      shape    = [1]
+      data     = [false]
+    }
+  }
+  expect {
+    status      = [200] # ERROR: HTTP status on a gRPC target
+    grpc_status = ["OK", "NOT_FOUNDD"] # ERROR: Invalid gRPC status
+  }
 }
 
 step "s" {
