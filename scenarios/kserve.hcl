@@ -111,6 +111,12 @@ health "triton" {
   timeout = "10s"
 }
 
+health "triton_grpc" {
+  url     = var.grpc
+  model   = var.model # KServe ServerReady and ModelReady
+  timeout = "10s"
+}
+
 sampler "triton" "triton" {
   url      = "${var.backend}/metrics"
   model    = var.model

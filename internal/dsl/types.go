@@ -85,12 +85,15 @@ type Extract struct {
 
 // Health is a precondition polled before any load until it answers one of Status.
 type Health struct {
-	Name      string
-	URL       string
-	Method    string        // default "GET"
-	Status    []int         // default [200]
-	Timeout   time.Duration // default 30s: give up and exit 3
-	Interval  time.Duration // default 1s between polls
+	Name     string
+	URL      string
+	Method   string        // default "GET"
+	Status   []int         // default [200]
+	Timeout  time.Duration // default 30s: give up and exit 3
+	Interval time.Duration // default 1s between polls
+	// Model, for a grpc:// check, is the model whose KServe ModelReady must
+	// be true besides ServerReady; "" checks the server only.
+	Model     string
 	TLS       *TLS
 	DeclRange hcl.Range
 }

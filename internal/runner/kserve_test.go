@@ -19,6 +19,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/exitcode"
 	"github.com/harness-gpu/harness/internal/kserve"
 	"github.com/harness-gpu/harness/internal/kserve/pb"
 )
@@ -269,6 +270,49 @@ func TestGRPCExpectedCodes(t *testing.T) {
 		c.close()
 		if r.Status != tt.status || r.Class != tt.class {
 			t.Errorf("expect %v, server %v: status %d class %q (%s), want %d %q", tt.expect, tt.fail, r.Status, r.Class, r.Err, tt.status, tt.class)
+		}
+	}
+}
+
+// readyServer answers KServe's readiness calls: the server is ready, and
+// of the models only "m".
+type readyServer struct {
+	pb.UnimplementedGRPCInferenceServiceServer
+}
+
+func (readyServer) ServerReady(context.Context, *pb.ServerReadyRequest) (*pb.ServerReadyResponse, error) {
+	return &pb.ServerReadyResponse{Ready: true}, nil
+}
+
+func (readyServer) ModelReady(_ context.Context, r *pb.ModelReadyRequest) (*pb.ModelReadyResponse, error) {
+	return &pb.ModelReadyResponse{Ready: r.Name == "m"}, nil
+}
+
+func TestGRPCHealth(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := grpc.NewServer()
+	pb.RegisterGRPCInferenceServiceServer(s, readyServer{})
+	go func() { _ = s.Serve(ln) }()
+	t.Cleanup(s.Stop)
+	url := "grpc://" + ln.Addr().String()
+	tests := []struct {
+		model, want string
+	}{
+		{"", ""},
+		{"m", ""},
+		{"other", `ModelReady("other"): false`},
+	}
+	for _, tt := range tests {
+		h := &dsl.Health{Name: "g", URL: url, Model: tt.model, Timeout: 300 * time.Millisecond, Interval: 20 * time.Millisecond}
+		err := CheckHealth(t.Context(), []*dsl.Health{h}, ".", nil)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("model %q: %v", tt.model, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want) || exitcode.Of(err) != exitcode.Precondition):
+			t.Errorf("model %q: %v, want exit 3 with %q", tt.model, err, tt.want)
 		}
 	}
 }

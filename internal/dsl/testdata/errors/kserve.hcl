@@ -85,6 +85,17 @@ target "grpc_expect" {
   }
 }
 
+health "grpc_method" {
+  url    = "grpc://127.0.0.1:8001"
+  method = "GET" # ERROR: Conflicting arguments
+  model  = "m"
+}
+
+health "http_model" {
+  url   = "http://127.0.0.1:8000/v2/health/ready"
+  model = "m" # ERROR: model on an HTTP health check
+}
+
 step "s" {
   target   = "no_inputs"
   users    = 1
