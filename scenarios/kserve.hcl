@@ -73,7 +73,7 @@ target "http" {
     }
     output "OUTPUT__0" {}
   }
-  extract "score" { json = "outputs.0.data.0" }
+  extract "score" { output = "OUTPUT__0" }
 }
 
 target "binary" {
@@ -88,7 +88,7 @@ target "binary" {
     }
     output "OUTPUT__0" {}
   }
-  extract "score" { json = "outputs.0.data.0" }
+  extract "score" { output = "OUTPUT__0" }
 }
 
 target "grpc" {
@@ -103,7 +103,7 @@ target "grpc" {
     }
     output "OUTPUT__0" {}
   }
-  extract "score" { json = "outputs.0.data.0" }
+  extract "score" { output = "OUTPUT__0" }
 }
 
 health "triton" {

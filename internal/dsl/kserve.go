@@ -251,6 +251,51 @@ func tensorData(a *attrs, dt string) []byte {
 	return raw
 }
 
+// extractOutput reads an extract's `output`, the other form of `json`: it
+// reports whether the extract is one, having checked that it has exactly
+// one of the two.
+func extractOutput(a *attrs, ex *Extract, block hcl.Range) bool {
+	switch {
+	case a.has("json") && a.has("output"):
+		a.errorf("output", "Conflicting arguments", "An extract reads json = \"a.b.0\" or a kserve output = \"NAME\", not both.")
+		return true
+	case !a.has("json") && !a.has("output"):
+		a.required("json", "extract", block)
+		return true
+	case !a.has("output"):
+		return false
+	}
+	if name, ok := a.str("output"); ok {
+		ex.Output = name
+		ex.JSONPath = "output." + name
+		if name == "" || strings.Contains(name, ".") {
+			a.errorf("output", "Invalid output name", "output = %q: give the name of a kserve output, without dots.", name)
+		}
+	}
+	return true
+}
+
+// checkOutputExtracts reports an `output` extract on a target that has no
+// kserve block, or that names an output the block does not request.
+func checkOutputExtracts(t *Target) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, ex := range t.Extracts {
+		if ex.Output == "" || strings.Contains(ex.Output, ".") {
+			continue // none, or already reported
+		}
+		r := ex.DeclRange
+		switch {
+		case t.KServe == nil:
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "output extract without kserve",
+				Detail: "extract { output = … } reads a KServe output tensor; this target has no kserve block. Use json = \"a.b.0\".", Subject: &r})
+		case len(t.KServe.Outputs) > 0 && !slices.ContainsFunc(t.KServe.Outputs, func(o kserve.Output) bool { return o.Name == ex.Output }):
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Output not requested",
+				Detail: fmt.Sprintf("extract %q reads output %q, which the kserve block does not request; add output %q {} to it.", ex.Name, ex.Output, ex.Output), Subject: &r})
+		}
+	}
+	return diags
+}
+
 // grpcCodes are the gRPC status code names, as the gRPC specification
 // writes them.
 var grpcCodes = []string{

@@ -75,6 +75,7 @@ func decodeTargetBlock(block *hcl.Block, ctx *hcl.EvalContext, baseDir string) (
 			}
 		}
 	}
+	diags = append(diags, checkOutputExtracts(t)...)
 	return t, append(diags, a.diags...)
 }
 
@@ -160,13 +161,17 @@ func statusList(a *attrs) []int {
 	return codes
 }
 
-var extractSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "json", Required: true}}}
+var extractSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "json"}, {Name: "output"}}}
 
-// decodeExtractBlock reads `extract "name" { json = "a.b.0.c" }`.
+// decodeExtractBlock reads `extract "name" { json = "a.b.0.c" }`, or on a
+// kserve target `extract "name" { output = "NAME" }` (kserve.go).
 func decodeExtractBlock(b *hcl.Block, ctx *hcl.EvalContext) (*Extract, hcl.Diagnostics) {
 	ex := &Extract{Name: b.Labels[0], DeclRange: b.DefRange}
 	content, diags := bodyContent(b.Body, extractSchema)
 	a := newAttrs(content.Attributes, ctx)
+	if extractOutput(a, ex, b.DefRange) {
+		return ex, append(diags, a.diags...)
+	}
 	if p, ok := a.str("json"); ok {
 		ex.JSONPath = p
 		if p == "" || strings.HasPrefix(p, ".") || strings.HasSuffix(p, ".") || strings.Contains(p, "..") {

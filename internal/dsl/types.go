@@ -78,8 +78,11 @@ type TLS struct {
 
 // Extract reads a numeric field of a JSON response body by dot path ("a.b.0.c").
 type Extract struct {
-	Name      string
-	JSONPath  string
+	Name     string
+	JSONPath string
+	// Output names a kserve output whose first element is read; JSONPath
+	// is then its place in the response's extraction form.
+	Output    string
 	DeclRange hcl.Range
 }
 

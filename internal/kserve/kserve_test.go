@@ -158,3 +158,41 @@ func TestResponseREST(t *testing.T) {
 		t.Errorf("binary response = %q, %d, %v", body, n, err)
 	}
 }
+
+// A response reads back from its JSON and binary REST forms, and its
+// extraction form names each output's first element.
+func TestResponseExtractJSON(t *testing.T) {
+	fp, _ := EncodeNumbers("FP32", []float64{0.25, 2})
+	i64, _ := EncodeNumbers("INT64", []float64{-7})
+	r := &Response{Model: "m", Version: "1", Outputs: []Tensor{
+		{Name: "SCORE", Datatype: "FP32", Shape: []int64{1, 2}, Raw: fp},
+		{Name: "FLAG", Datatype: "BOOL", Shape: []int64{1}, Raw: []byte{1}},
+		{Name: "ID", Datatype: "INT64", Shape: []int64{1}, Raw: i64},
+		{Name: "LABEL", Datatype: "BYTES", Shape: []int64{1}, Raw: EncodeStrings([]string{"face"})},
+		{Name: "HALF", Datatype: "FP16", Shape: []int64{1}, Raw: []byte{0, 0x3c}},
+	}}
+	want := `{"model_name":"m","model_version":"1","outputs":[` +
+		`{"name":"SCORE","datatype":"FP32","shape":[1,2],"data":[0.25,2]},` +
+		`{"name":"FLAG","datatype":"BOOL","shape":[1],"data":[true]},` +
+		`{"name":"ID","datatype":"INT64","shape":[1],"data":[-7]},` +
+		`{"name":"LABEL","datatype":"BYTES","shape":[1],"data":["face"]},` +
+		`{"name":"HALF","datatype":"FP16","shape":[1]}],` +
+		`"output":{"SCORE":0.25,"FLAG":1,"ID":-7,"LABEL":"face","HALF":null}}`
+	if got := string(r.ExtractJSON()); got != want {
+		t.Errorf("ExtractJSON =\n%s\nwant\n%s", got, want)
+	}
+	// Over REST the FP16 output must come back binary; the rest either way.
+	for _, binOut := range []map[string]bool{{"HALF": true}, {"HALF": true, "SCORE": true, "LABEL": true}} {
+		body, _, err := r.REST(binOut)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseRESTResponse(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(back.ExtractJSON()); got != want {
+			t.Errorf("binary %v: ExtractJSON =\n%s\nwant\n%s", binOut, got, want)
+		}
+	}
+}

@@ -1,8 +1,10 @@
 package kserve
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/harness-gpu/harness/internal/kserve/pb"
 )
@@ -77,4 +79,114 @@ func ResponseFromProto(m *pb.ModelInferResponse) *Response {
 		r.Outputs = append(r.Outputs, t)
 	}
 	return r
+}
+
+// ParseRESTResponse reads a REST response body, JSON or with binary
+// outputs after its JSON header (whose end is found by reading the header,
+// so the Inference-Header-Content-Length header is not needed).
+func ParseRESTResponse(body []byte) (*Response, error) {
+	var j struct {
+		ModelName    string `json:"model_name"`
+		ModelVersion string `json:"model_version"`
+		Outputs      []struct {
+			Name       string          `json:"name"`
+			Datatype   string          `json:"datatype"`
+			Shape      []int64         `json:"shape"`
+			Parameters map[string]any  `json:"parameters"`
+			Data       json.RawMessage `json:"data"`
+		} `json:"outputs"`
+	}
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	if err := d.Decode(&j); err != nil {
+		return nil, fmt.Errorf("response JSON: %w", err)
+	}
+	rest := body[d.InputOffset():]
+	r := &Response{Model: j.ModelName, Version: j.ModelVersion}
+	for _, o := range j.Outputs {
+		t := Tensor{Name: o.Name, Datatype: o.Datatype, Shape: o.Shape}
+		if size, ok := o.Parameters["binary_data_size"]; ok {
+			n, err := strconv.Atoi(fmt.Sprint(size))
+			if err != nil || n < 0 || n > len(rest) {
+				return nil, fmt.Errorf("output %q: binary_data_size %v does not fit the %d bytes left", o.Name, size, len(rest))
+			}
+			t.Raw, rest = rest[:n], rest[n:]
+		} else if len(o.Data) > 0 {
+			raw, err := decodeJSONData(o.Datatype, o.Data)
+			if err != nil {
+				return nil, fmt.Errorf("output %q: %w", o.Name, err)
+			}
+			t.Raw = raw
+		}
+		r.Outputs = append(r.Outputs, t)
+	}
+	return r, nil
+}
+
+// ExtractJSON is the response as extraction reads it, whatever the
+// protocol: the REST JSON form with every output's data decoded, plus
+// "output", each output's first element by name (BOOL as 0 or 1; BYTES as
+// a string; null for an empty output or one with no JSON form).
+func (r *Response) ExtractJSON() []byte {
+	var b []byte
+	b = append(b, `{"model_name":`...)
+	b = appendQuoted(b, r.Model)
+	b = append(b, `,"model_version":`...)
+	b = appendQuoted(b, r.Version)
+	b = append(b, `,"outputs":[`...)
+	for i, o := range r.Outputs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"name":`...)
+		b = appendQuoted(b, o.Name)
+		b = append(b, `,"datatype":`...)
+		b = appendQuoted(b, o.Datatype)
+		sh, _ := json.Marshal(shapeOrEmpty(o.Shape))
+		b = append(b, `,"shape":`...)
+		b = append(b, sh...)
+		if d, err := appendJSONData(nil, o.Datatype, o.Raw); err == nil {
+			b = append(b, `,"data":`...)
+			b = append(b, d...)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, `],"output":{`...)
+	for i, o := range r.Outputs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendQuoted(b, o.Name)
+		b = append(b, ':')
+		b = append(b, firstElement(o)...)
+	}
+	return append(b, "}}"...)
+}
+
+func appendQuoted(b []byte, s string) []byte {
+	q, _ := json.Marshal(s)
+	return append(b, q...)
+}
+
+// firstElement is o's first element as JSON, or null.
+func firstElement(o Tensor) []byte {
+	size := sizes[o.Datatype]
+	if size > 0 && len(o.Raw) >= size {
+		if o.Datatype == "BOOL" {
+			return []byte{'0' + o.Raw[0]&1}
+		}
+		d, err := appendJSONData(nil, o.Datatype, o.Raw[:size])
+		if err == nil {
+			return d[1 : len(d)-1]
+		}
+	}
+	if o.Datatype == "BYTES" && len(o.Raw) >= 4 {
+		if d, err := appendJSONData(nil, "BYTES", o.Raw); err == nil {
+			var first []json.RawMessage
+			if json.Unmarshal(d, &first) == nil && len(first) > 0 {
+				return first[0]
+			}
+		}
+	}
+	return []byte("null")
 }

@@ -41,6 +41,9 @@ func (tg *target) newClient(maxConns int) client {
 	if tg.grpcReq != nil {
 		return tg.newGRPCClient(maxConns)
 	}
+	if tg.t.KServe != nil {
+		return tg.newKServeRESTClient(maxConns)
+	}
 	if tg.reqErr == nil && tg.req.URL.Scheme == "http" {
 		return tg.newFastClient(maxConns)
 	}

@@ -71,6 +71,41 @@ func kserveTarget(t *dsl.Target) (out *dsl.Target, req *pb.ModelInferRequest, er
 	return &c, nil, err
 }
 
+// kserveRESTClient is a REST kserve target's HTTP client, which hands
+// extraction the response in one form whatever the protocol and encoding:
+// the REST JSON form with binary outputs decoded, plus each output's first
+// element by name (kserve.Response.ExtractJSON), so `extract { output =
+// "NAME" }` and paths such as "outputs.0.data.0" read the same over REST
+// JSON, REST binary and gRPC.
+type kserveRESTClient struct {
+	client
+}
+
+func (tg *target) newKServeRESTClient(maxConns int) client {
+	var c client
+	if tg.reqErr == nil && tg.req.URL.Scheme == "http" {
+		c = tg.newFastClient(maxConns)
+	} else {
+		c = tg.newStdClient(maxConns)
+	}
+	return kserveRESTClient{c}
+}
+
+func (k kserveRESTClient) exchange(keep *bytes.Buffer) (int, int64, error) {
+	status, n, err := k.client.exchange(keep)
+	if keep == nil || err != nil {
+		return status, n, err
+	}
+	// An error body ({"error": …}) or a response cut at keepCap stays as
+	// it is, and extraction misses.
+	if resp, perr := kserve.ParseRESTResponse(keep.Bytes()); perr == nil && len(resp.Outputs) > 0 {
+		b := resp.ExtractJSON()
+		keep.Reset()
+		keep.Write(b[:min(len(b), keepCap)])
+	}
+	return status, n, err
+}
+
 // grpcClient sends ModelInfer calls over its own connections: one for a
 // closed-model user, a small pool for the open model.
 type grpcClient struct {
@@ -130,9 +165,8 @@ func (tg *target) newGRPCClient(maxConns int) *grpcClient {
 // expected (OK unless expect's grpc_status says otherwise) reports the
 // HTTP/2 status it rode on, 200; any other gRPC status is an error whose
 // class names the code, and an unexpected OK is class status. bytesIn is the response message's
-// encoded size; keep gets the response in the REST JSON form, its tensors'
-// data decoded, so an extract path such as "outputs.0.data.0" reads the
-// same value over gRPC as over REST.
+// encoded size; keep gets the response's extraction form (see
+// kserveRESTClient), as for REST.
 func (g *grpcClient) exchange(keep *bytes.Buffer) (int, int64, error) {
 	if g.err != nil {
 		return 0, 0, g.err
@@ -157,11 +191,8 @@ func (g *grpcClient) exchange(keep *bytes.Buffer) (int, int64, error) {
 		return 0, 0, &grpcStatusError{class: ClassStatus, st: status.New(codes.OK, "the call succeeded, but expect lists only other codes")}
 	}
 	if keep != nil {
-		// An output whose data has no JSON form (FP16) leaves nothing to
-		// extract from, which extraction reports as a miss.
-		if b, _, err := kserve.ResponseFromProto(resp).REST(nil); err == nil {
-			keep.Write(b[:min(len(b), keepCap)])
-		}
+		b := kserve.ResponseFromProto(resp).ExtractJSON()
+		keep.Write(b[:min(len(b), keepCap)])
 	}
 	return 200, int64(proto.Size(resp)), nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/harness-gpu/harness/internal/exitcode"
 	"github.com/harness-gpu/harness/internal/kserve"
 	"github.com/harness-gpu/harness/internal/kserve/pb"
+	"github.com/harness-gpu/harness/internal/sim"
 )
 
 // fakeInference is a loopback GRPCInferenceService: it answers ModelInfer
@@ -313,6 +314,57 @@ func TestGRPCHealth(t *testing.T) {
 			t.Errorf("model %q: %v", tt.model, err)
 		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want) || exitcode.Of(err) != exitcode.Precondition):
 			t.Errorf("model %q: %v, want exit 3 with %q", tt.model, err, tt.want)
+		}
+	}
+}
+
+// extract { output = "NAME" } and a JSON path read the same first element
+// over REST JSON, REST with binary tensors both ways, and gRPC, from the
+// simulated Triton.
+func TestKServeExtractOutputAcrossProtocols(t *testing.T) {
+	p, _ := sim.ProfileByName("rtx5090")
+	srv := sim.New(sim.Config{Profile: p, SampleInterval: time.Hour})
+	ts := httptest.NewServer(srv.Handler())
+	defer func() { ts.Close(); _ = srv.Close() }()
+	gurl, err := srv.ServeGRPC("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := make([]byte, p.InputSize*p.InputSize*3)
+	for i := range raw {
+		raw[i] = byte(i * 7 % 251)
+	}
+	block := func(binaryIn, binaryOut bool) *dsl.KServe {
+		return &dsl.KServe{Request: kserve.Request{
+			Model:   sim.ModelName,
+			Inputs:  []kserve.Tensor{{Name: sim.InputName, Datatype: "UINT8", Shape: []int64{1, int64(p.InputSize), int64(p.InputSize), 3}, Raw: raw}},
+			Outputs: []kserve.Output{{Name: sim.OutputName, Binary: binaryOut}},
+		}, Binary: binaryIn}
+	}
+	extracts := []*dsl.Extract{{Name: "a", JSONPath: "output." + sim.OutputName, Output: sim.OutputName}, {Name: "b", JSONPath: "outputs.0.data.0"}}
+	var first float64
+	for i, tc := range []struct {
+		name string
+		url  string
+		k    *dsl.KServe
+	}{
+		{"json", ts.URL, block(false, false)},
+		{"binary", ts.URL, block(true, false)},
+		{"binary out", ts.URL, block(true, true)},
+		{"grpc", gurl, block(true, false)},
+	} {
+		tg := kserveTestTarget(tc.url, tc.k, func(t *dsl.Target) { t.Extracts = extracts })
+		c := tg.newClient(1)
+		var r Result
+		tg.do(c, &r)
+		c.close()
+		if r.Class != "" || len(r.Extracts) != 2 || r.Extracts[0] != r.Extracts[1] || !(r.Extracts[0] > 0) {
+			t.Fatalf("%s: class %q (%s), extracts %v", tc.name, r.Class, r.Err, r.Extracts)
+		}
+		if i == 0 {
+			first = r.Extracts[0]
+		} else if r.Extracts[0] != first {
+			t.Errorf("%s: score %v, over JSON %v", tc.name, r.Extracts[0], first)
 		}
 	}
 }

@@ -69,6 +69,31 @@ target "no_inputs" {
   }
 }
 
+target "plain" {
+  url = "http://127.0.0.1:8000/api"
+  extract "score" { output = "OUTPUT__0" } # ERROR: output extract without kserve
+}
+
+target "outputs" {
+  url = "http://127.0.0.1:8000"
+  kserve {
+    model = "m"
+    input "X" {
+      datatype = "BOOL"
+      shape    = [1]
+      data     = [true]
+    }
+    output "Y" {}
+  }
+  extract "z" { output = "Z" } # ERROR: Output not requested
+  extract "dotted" { output = "a.b" } # ERROR: Invalid output name
+  extract "both" {
+    json   = "a"
+    output = "Y" # ERROR: Conflicting arguments
+  }
+  extract "neither" {} # ERROR: Missing required argument
+}
+
 target "grpc_expect" {
   url = "grpc://127.0.0.1:8001"
   kserve {
