@@ -39,7 +39,9 @@ func TestSimServesUntilCancelled(t *testing.T) {
 	var stdout, stderr syncBuffer
 	a := &app{stdout: &stdout, stderr: &stderr, ctx: ctx}
 	code := make(chan exitcode.Code, 1)
-	go func() { code <- a.run([]string{"sim", "--gpu", "rtx5090", "--addr", "127.0.0.1:0"}) }()
+	go func() {
+		code <- a.run([]string{"sim", "--gpu", "rtx5090", "--addr", "127.0.0.1:0", "--grpc-addr", "127.0.0.1:0"})
+	}()
 
 	urlRE := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
 	var url string
@@ -62,7 +64,7 @@ func TestSimServesUntilCancelled(t *testing.T) {
 			t.Errorf("GET %s = %d", path, resp.StatusCode)
 		}
 	}
-	for _, want := range []string{"rtx5090", "NVIDIA GeForce RTX 5090", "/api/ai-quality", "/dcgm/metrics", "Ctrl-C"} {
+	for _, want := range []string{"rtx5090", "NVIDIA GeForce RTX 5090", "/api/ai-quality", "/dcgm/metrics", "/v2/models/efficient_fiqa/infer", "gRPC grpc://127.0.0.1:", "Ctrl-C"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("banner lacks %q:\n%s", want, stdout.String())
 		}

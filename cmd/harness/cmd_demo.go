@@ -95,6 +95,9 @@ var demoWorkloads = map[string]demoWorkload{
 	"llm":    {"llm-demo.hcl", "llm-demo-", "base", "a simulated LLM server (OpenAI-compatible, vLLM-like", []string{"baseline=5s", "ramp=2s", "hold=8s"}},
 }
 
+// kserveWorkload is --protocol: the model over KServe v2 (demoKServe).
+var kserveWorkload = demoWorkload{"kserve.hcl", "demo-kserve-", "backend", "a simulated inference server (Triton-like", fastKServeVars}
+
 // searchWorkload is --search: the image model's capacity search.
 var searchWorkload = demoWorkload{"capacity-search.hcl", "demo-search-", "backend", "a simulated inference server (Triton-like", fastSearchVars}
 
@@ -105,8 +108,40 @@ var fastDemoVars = []string{"baseline=5s", "ramp=2s", "hold=6s"}
 // fastSearchVars shrink capacity-search.hcl's probes for --search --fast.
 var fastSearchVars = []string{"ramp=2s", "probe=4s"}
 
+// demoProtocols are --protocol's values: the steps of scenarios/kserve.hcl
+// each runs. http is KServe v2 REST with JSON tensors, binary the same with
+// Triton's binary-data extension.
+var demoProtocols = map[string]string{
+	"http":    `["http"]`,
+	"binary":  `["binary"]`,
+	"grpc":    `["grpc"]`,
+	"compare": `["http", "binary", "grpc"]`,
+}
+
+// fastKServeVars shrink kserve.hcl for --fast: 1 s ramp + 5 s per protocol.
+var fastKServeVars = []string{"ramp=1s", "hold=5s"}
+
+// demoKServe is --protocol's scenario, kserve.hcl, and its variables; it
+// also starts the simulator's gRPC server. shown is the address the first
+// screen names.
+func demoKServe(srv *sim.Server, url, protocol string, fast bool) (name, shown string, vars []string, err error) {
+	steps, ok := demoProtocols[protocol]
+	if !ok {
+		return "", "", nil, exitcode.Wrap(exitcode.Usage, fmt.Errorf("--protocol %q: use http, binary, grpc or compare", protocol))
+	}
+	grpcURL, err := srv.ServeGRPC("127.0.0.1:0")
+	if err != nil {
+		return "", "", nil, exitcode.Wrap(exitcode.Internal, err)
+	}
+	vars = []string{"backend=" + url, "grpc=" + grpcURL, "protocols=" + steps}
+	if fast {
+		vars = append(vars, fastKServeVars...)
+	}
+	return "kserve.hcl", url + " (gRPC " + grpcURL + ")", vars, nil
+}
+
 func newDemoCmd(a *app) *cobra.Command {
-	var gpu, workload string
+	var gpu, workload, protocol string
 	var fast, search bool
 	var o runOutputs
 	cmd := &cobra.Command{
@@ -120,7 +155,12 @@ reading the simulator's /metrics and /dcgm/metrics.
 --search runs the embedded scenarios/capacity-search.hcl instead: a capacity search
 that steps the users up until a probe breaks a limit, then bisects, and prints
 the capacity at SLO in one sentence (under 4 minutes; run it with --gpu rtx3060
-and --gpu rtx5090, then harness diff the two results files).`,
+and --gpu rtx5090, then harness diff the two results files).
+
+--protocol runs scenarios/kserve.hcl instead: the simulator's model loaded
+directly over KServe v2, one step per protocol on the same image and load —
+http (REST, JSON tensors), binary (REST, Triton's binary-data extension), grpc,
+or compare (all three in turn, about 1 minute; --fast: 18 s).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			profile, err := sim.ProfileByName(gpu)
@@ -137,20 +177,28 @@ and --gpu rtx5090, then harness diff the two results files).`,
 			}
 			defer srv.Close()
 
-			if search {
-				if workload != "triton" {
-					return exitcode.Wrap(exitcode.Usage, fmt.Errorf("--search runs the image model's capacity search; it does not combine with --workload %s", workload))
-				}
+			switch {
+			case (search || protocol != "") && workload != "triton":
+				return exitcode.Wrap(exitcode.Usage, fmt.Errorf("--search and --protocol load the image model; they do not combine with --workload %s", workload))
+			case search && protocol != "":
+				return exitcode.Wrap(exitcode.Usage, fmt.Errorf("--search and --protocol do not combine: the search loads the model through the backend"))
+			case search:
 				wl = searchWorkload
 			}
-			name := wl.file
-			src, err := scenarios.FS.ReadFile(name)
-			if err != nil {
-				return exitcode.Wrap(exitcode.Internal, err)
-			}
+			name, shown := wl.file, url
 			vars := []string{wl.urlVar + "=" + url}
 			if fast {
 				vars = append(vars, wl.fast...)
+			}
+			if protocol != "" {
+				wl = kserveWorkload
+				if name, shown, vars, err = demoKServe(srv, url, protocol, fast); err != nil {
+					return err
+				}
+			}
+			src, err := scenarios.FS.ReadFile(name)
+			if err != nil {
+				return exitcode.Wrap(exitcode.Internal, err)
 			}
 			scn, diags := dsl.LoadBytes("scenarios/"+name, src, dsl.LoadOptions{Vars: vars})
 			if err := a.diagnosticsError(scn, diags); err != nil {
@@ -159,7 +207,7 @@ and --gpu rtx5090, then harness diff the two results files).`,
 			if o.out == "" {
 				o.out = result.DefaultPath(wl.results+profile.Name, time.Now())
 			}
-			if err := demoIntro(a.stdout, wl.server, profile.GPUName, url, scn, plan.Build(scn), o); err != nil {
+			if err := demoIntro(a.stdout, wl.server, profile.GPUName, shown, scn, plan.Build(scn), o); err != nil {
 				return exitcode.Wrap(exitcode.Internal, err)
 			}
 			return a.execute(scn, o)
@@ -169,6 +217,7 @@ and --gpu rtx5090, then harness diff the two results files).`,
 	cmd.Flags().BoolVar(&fast, "fast", false, "the short demo (under a minute; with --search, shorter probes)")
 	cmd.Flags().StringVar(&workload, "workload", "triton", "what the simulated server serves: triton (an image model, scenarios/demo.hcl) or llm (streaming chat, scenarios/llm-demo.hcl)")
 	cmd.Flags().BoolVar(&search, "search", false, "run scenarios/capacity-search.hcl instead: the tool finds the highest number of users within the limits (under 4 minutes)")
+	cmd.Flags().StringVar(&protocol, "protocol", "", "load the model over KServe v2 instead: http, binary, grpc or compare (all three)")
 	cmd.Flags().StringVarP(&o.out, "out", "o", "", "results file (default results/demo-<gpu>-<UTC time>.json)")
 	cmd.Flags().StringVar(&o.junit, "junit", "", "also write a JUnit XML report to this file")
 	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "no live table; only the summary")

@@ -39,6 +39,7 @@ func Functions(baseDir string, getenv func(string) (string, bool)) map[string]fu
 		"jpeg":       imageFunc(imageJPEG),
 		"png":        imageFunc(imagePNG),
 		"words":      wordsFunc,
+		"rgb":        imageFunc(imageRGB),
 
 		"base64encode": base64EncodeFunc,
 		"base64decode": base64DecodeFunc,

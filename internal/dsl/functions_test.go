@@ -125,6 +125,7 @@ var funcCases = []struct {
 	{expr: `length(jpeg(16, 16)) > 100`, want: `true`},
 	{expr: `length(png(4, 4, 3)) > 10`, want: `true`},
 	{expr: `jpeg(16, 16) == jpeg(16, 16, 0)`, want: `true`},
+	{expr: `length(rgb(4, 2))`, want: `32`}, // 24 bytes, base64
 	{expr: `jpeg(0, 16)`, wantErr: `width must be between 1 and 8192, not 0`},
 	{expr: `png(16, "tall")`, wantErr: `Invalid value for "height" parameter: a number is required`},
 	// try / can

@@ -23,6 +23,9 @@ type imageKind string
 const (
 	imageJPEG imageKind = "jpeg"
 	imagePNG  imageKind = "png"
+	// imageRGB is the raw tensor of the image: height × width × 3 bytes,
+	// row-major RGB, as a KServe UINT8 [1, h, w, 3] input takes it.
+	imageRGB imageKind = "rgb"
 
 	// maxImageSide bounds width and height: 8192² RGBA is 256 MiB in memory.
 	maxImageSide = 8192
@@ -35,8 +38,9 @@ const (
 	maxImageCacheBytes = 256 << 20
 )
 
-// imageFunc is jpeg(width, height[, seed]) or png(width, height[, seed]): a
-// deterministic photo-like image, base64-encoded as filebase64 returns files.
+// imageFunc is jpeg(width, height[, seed]), png(…) or rgb(…): a
+// deterministic photo-like image, base64-encoded as filebase64 returns
+// files; rgb is its raw pixels, a tensor for a kserve input.
 func imageFunc(kind imageKind) function.Function {
 	return function.New(&function.Spec{
 		Description: fmt.Sprintf("Returns a synthetic photo-like %s image, base64-encoded.", kind),
@@ -114,9 +118,14 @@ func encodedImage(k imageKey) (string, error) {
 	img := synthImage(k.w, k.h, uint64(k.seed))
 	var buf bytes.Buffer
 	var err error
-	if k.kind == imagePNG {
+	switch k.kind {
+	case imagePNG:
 		err = png.Encode(&buf, img)
-	} else {
+	case imageRGB:
+		for i := 0; i < len(img.Pix); i += 4 {
+			buf.Write(img.Pix[i : i+3])
+		}
+	default:
 		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: jpegQuality})
 	}
 	if err != nil {

@@ -15,7 +15,7 @@ var targetSchema = &hcl.BodySchema{
 		{Name: "body"}, {Name: "body_base64"}, {Name: "timeout"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
-		{Type: "tls"}, {Type: "expect"}, {Type: "extract", LabelNames: []string{"name"}},
+		{Type: "tls"}, {Type: "expect"}, {Type: "kserve"}, {Type: "extract", LabelNames: []string{"name"}},
 		{Type: "stream"}, {Type: "slo"},
 	},
 }
@@ -31,7 +31,15 @@ func decodeTargetBlock(block *hcl.Block, ctx *hcl.EvalContext, baseDir string) (
 	a := newAttrs(content.Attributes, ctx)
 	if u, ok := a.str("url"); ok {
 		t.URL = u
-		checkURL(a, "url", u)
+		switch {
+		case hasBlock(content.Blocks, "kserve"):
+			checkKServeURL(a, u)
+		case GRPC(u):
+			a.errorf("url", "gRPC needs a kserve block",
+				"url = %q is a gRPC URL; the request a gRPC target sends is a KServe v2 inference, described by a kserve { model = …, input \"NAME\" { … } } block.", u)
+		default:
+			checkURL(a, "url", u)
+		}
 	}
 	t.Headers, _ = a.strMap("headers")
 	t.Timeout = a.positiveDurationOr("timeout", DefaultTimeout)
@@ -74,9 +82,17 @@ func decodeTargetBlock(block *hcl.Block, ctx *hcl.EvalContext, baseDir string) (
 				t.SLO, d = decodeSLOBlock(b, ctx, t.Stream != nil)
 				diags = append(diags, d...)
 			}
+		case "kserve":
+			if once(b, seen, &diags) {
+				var d hcl.Diagnostics
+				t.KServe, d = decodeKServeBlock(b, ctx, baseDir)
+				diags = append(diags, d...)
+				kserveConflicts(a, t)
+			}
 		}
 	}
 	diags = append(diags, checkTargetStream(t)...)
+	diags = append(diags, checkOutputExtracts(t)...)
 	return t, append(diags, a.diags...)
 }
 
@@ -100,6 +116,26 @@ func decodeBody(a *attrs, t *Target) {
 	}
 }
 
+func hasBlock(blocks hcl.Blocks, typ string) bool {
+	for _, b := range blocks {
+		if b.Type == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// kserveConflicts reports what a kserve block makes meaningless: it is the
+// request, sent with POST.
+func kserveConflicts(a *attrs, t *Target) {
+	for _, n := range []string{"body", "body_base64", "method"} {
+		if a.has(n) {
+			a.errorf(n, "Conflicting arguments", "A target with a kserve block sends the inference request the block describes; remove %s.", n)
+		}
+	}
+	t.Method, t.Body = "POST", nil
+}
+
 // checkURL reports a URL that is not absolute http(s).
 func checkURL(a *attrs, name, u string) {
 	p, err := url.Parse(u)
@@ -108,13 +144,22 @@ func checkURL(a *attrs, name, u string) {
 	}
 }
 
-var expectSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "status"}}}
+var expectSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "status"}, {Name: "grpc_status"}}}
 
-// decodeExpectBlock reads `expect { status = [...] }`.
+// decodeExpectBlock reads `expect { status = [...] }`, or for a gRPC
+// target `expect { grpc_status = ["OK", …] }`.
 func decodeExpectBlock(b *hcl.Block, ctx *hcl.EvalContext, t *Target) hcl.Diagnostics {
 	content, diags := bodyContent(b.Body, expectSchema)
 	a := newAttrs(content.Attributes, ctx)
 	t.ExpectStatus = statusList(a)
+	t.ExpectGRPC = grpcStatusList(a)
+	grpcURL := GRPC(t.URL)
+	switch {
+	case grpcURL && a.has("status"):
+		a.errorf("status", "HTTP status on a gRPC target", "A gRPC target's calls end in a gRPC status; expect it with grpc_status = [\"OK\", …].")
+	case !grpcURL && a.has("grpc_status"):
+		a.errorf("grpc_status", "gRPC status on an HTTP target", "grpc_status applies to grpc:// and grpcs:// targets; an HTTP target expects status = [200, …].")
+	}
 	return append(diags, a.diags...)
 }
 
@@ -133,13 +178,17 @@ func statusList(a *attrs) []int {
 	return codes
 }
 
-var extractSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "json", Required: true}}}
+var extractSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "json"}, {Name: "output"}}}
 
-// decodeExtractBlock reads `extract "name" { json = "a.b.0.c" }`.
+// decodeExtractBlock reads `extract "name" { json = "a.b.0.c" }`, or on a
+// kserve target `extract "name" { output = "NAME" }` (kserve.go).
 func decodeExtractBlock(b *hcl.Block, ctx *hcl.EvalContext) (*Extract, hcl.Diagnostics) {
 	ex := &Extract{Name: b.Labels[0], DeclRange: b.DefRange}
 	content, diags := bodyContent(b.Body, extractSchema)
 	a := newAttrs(content.Attributes, ctx)
+	if extractOutput(a, ex, b.DefRange) {
+		return ex, append(diags, a.diags...)
+	}
 	if p, ok := a.str("json"); ok {
 		ex.JSONPath = p
 		if p == "" || strings.HasPrefix(p, ".") || strings.HasSuffix(p, ".") || strings.Contains(p, "..") {

@@ -56,11 +56,17 @@ type Target struct {
 	TLS     *TLS              // nil when no tls block
 	// ExpectStatus lists the statuses that count as success; empty means any 2xx.
 	ExpectStatus []int
-	Extracts     []*Extract
+	// ExpectGRPC lists the gRPC status codes ("OK", "NOT_FOUND") that count
+	// as success for a gRPC target; empty means OK.
+	ExpectGRPC []string
+	Extracts   []*Extract
 	// Stream is set when the response is a stream to time chunk by chunk.
 	Stream *Stream
 	// SLO holds per-request objectives; nil when the target has none.
-	SLO       *SLO
+	SLO *SLO
+	// KServe is the kserve block: a KServe v2 inference request, over gRPC
+	// for a grpc(s):// URL; nil for a plain HTTP target.
+	KServe    *KServe
 	DeclRange hcl.Range
 }
 
@@ -79,19 +85,25 @@ type TLS struct {
 
 // Extract reads a numeric field of a JSON response body by dot path ("a.b.0.c").
 type Extract struct {
-	Name      string
-	JSONPath  string
+	Name     string
+	JSONPath string
+	// Output names a kserve output whose first element is read; JSONPath
+	// is then its place in the response's extraction form.
+	Output    string
 	DeclRange hcl.Range
 }
 
 // Health is a precondition polled before any load until it answers one of Status.
 type Health struct {
-	Name      string
-	URL       string
-	Method    string        // default "GET"
-	Status    []int         // default [200]
-	Timeout   time.Duration // default 30s: give up and exit 3
-	Interval  time.Duration // default 1s between polls
+	Name     string
+	URL      string
+	Method   string        // default "GET"
+	Status   []int         // default [200]
+	Timeout  time.Duration // default 30s: give up and exit 3
+	Interval time.Duration // default 1s between polls
+	// Model, for a grpc:// check, is the model whose KServe ModelReady must
+	// be true besides ServerReady; "" checks the server only.
+	Model     string
 	TLS       *TLS
 	DeclRange hcl.Range
 }

@@ -41,7 +41,10 @@ func classify(err error) string {
 	// Any error that says it is a timeout: net.Error and fasthttp.ErrTimeout
 	// (which is no net.Error) alike.
 	var timeoutErr interface{ Timeout() bool }
+	var classed interface{ errorClass() string } // a gRPC status (kserve.go)
 	switch {
+	case errors.As(err, &classed):
+		return classed.errorClass()
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &timeoutErr) && timeoutErr.Timeout(),
 		errors.Is(err, fasthttp.ErrDialTimeout):
 		return ClassTimeout

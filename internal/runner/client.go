@@ -37,6 +37,12 @@ const idleTimeout = 90 * time.Second
 // HTTP/2. maxConns bounds the connections: 1 for a closed-model user, the
 // step's max_in_flight for the open model.
 func (tg *target) newClient(maxConns int) client {
+	if tg.grpcReq != nil {
+		return tg.newGRPCClient(maxConns)
+	}
+	if tg.t.KServe != nil {
+		return tg.newKServeRESTClient(maxConns)
+	}
 	if tg.reqErr == nil && tg.req.URL.Scheme == "http" {
 		return tg.newFastClient(maxConns)
 	}

@@ -32,6 +32,10 @@ func CheckHealth(ctx context.Context, checks []*dsl.Health, baseDir string, logf
 		if err != nil {
 			return err
 		}
+		if dsl.GRPC(h.URL) {
+			g.Go(func() error { return pollGRPCHealth(gctx, h, cfg) })
+			continue
+		}
 		client := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg, ForceAttemptHTTP2: true}}
 		g.Go(func() error {
 			defer client.CloseIdleConnections()

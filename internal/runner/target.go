@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/kserve/pb"
 	"github.com/harness-gpu/harness/internal/stream"
 )
 
@@ -32,22 +33,27 @@ type target struct {
 	reqErr  error         // the method or URL can't make a request: every send fails with it
 	expect  map[int]bool  // empty: any 2xx
 	extract *extractor
-	bufs    sync.Pool   // *bytes.Buffer for bodies kept for extraction
-	meters  sync.Pool   // *stream.Meter, for a target with a stream block
-	dialer  *net.Dialer // every connection of both clients
+	bufs    sync.Pool             // *bytes.Buffer for bodies kept for extraction
+	meters  sync.Pool             // *stream.Meter, for a target with a stream block
+	dialer  *net.Dialer           // every connection of both clients
+	grpcReq *pb.ModelInferRequest // a kserve block over gRPC: the call each send makes (kserve.go)
 
 	tlsPortOnce sync.Once
 	tlsPort     bool // an http:// URL at a TLS server (asked on the first failure)
 }
 
 func newTarget(t *dsl.Target, cfg *tls.Config, version string) *target {
-	tg := &target{t: t, tls: cfg, expect: map[int]bool{}}
+	t, grpcReq, kerr := kserveTarget(t)
+	tg := &target{t: t, tls: cfg, expect: map[int]bool{}, grpcReq: grpcReq}
 	tg.dialer = &net.Dialer{Timeout: tg.timeout(), KeepAlive: 30 * time.Second}
 	var body io.Reader
 	if t.Body != nil {
 		body = bytes.NewReader(t.Body) // gives the template GetBody, which each send calls
 	}
 	tg.req, tg.reqErr = http.NewRequest(t.Method, t.URL, body)
+	if kerr != nil {
+		tg.reqErr = kerr
+	}
 	if tg.reqErr == nil {
 		tg.req.Header.Set("User-Agent", "harness/"+cmp.Or(version, "dev")) // unless the headers set one
 		for k, v := range t.Headers {

@@ -16,6 +16,11 @@
 //	GET  /v2/health/live            Triton liveness: 200 empty, 400 when not live
 //	GET  /v2/health/ready           Triton readiness: 200 empty, 400 when not ready
 //	GET  /v2/models/efficient_fiqa/ready
+//	POST /v2/models/efficient_fiqa[/versions/1]/infer
+//	                                KServe v2 inference, JSON or Triton's
+//	                                binary-data extension (infer.go)
+//	gRPC GRPCInferenceService       the same over KServe v2 gRPC, on its own
+//	                                port (Server.ServeGRPC)
 //	GET  /metrics                   Triton's Prometheus text
 //	GET  /dcgm/metrics              dcgm-exporter's Prometheus text
 //	POST /v1/chat/completions       OpenAI-compatible chat, streaming (SSE) or not

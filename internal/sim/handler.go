@@ -19,6 +19,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/v2/health/ready", s.only(http.MethodGet, s.handleReady))
 	mux.HandleFunc("/v2/models/"+ModelName+"/ready", s.only(http.MethodGet, s.handleModelReady))
 	mux.HandleFunc("/v2/models/"+ModelName+"/versions/"+ModelVersion+"/ready", s.only(http.MethodGet, s.handleModelReady))
+	mux.HandleFunc("/v2/models/{model}/infer", s.only(http.MethodPost, s.handleInfer))
+	mux.HandleFunc("/v2/models/{model}/versions/{version}/infer", s.only(http.MethodPost, s.handleInfer))
 	mux.HandleFunc("/metrics", s.only(http.MethodGet, s.handleMetrics(s.tritonMetrics)))
 	mux.HandleFunc("/dcgm/metrics", s.only(http.MethodGet, s.handleMetrics(s.dcgmMetrics)))
 	mux.HandleFunc("/v1/chat/completions", s.only(http.MethodPost, s.handleLLM(true)))

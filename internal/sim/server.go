@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"google.golang.org/grpc"
 )
 
 // Config configures a simulated server.
@@ -46,8 +48,9 @@ type Server struct {
 	wg        sync.WaitGroup
 	closeOnce sync.Once
 
-	httpMu  sync.Mutex
-	httpSrv *http.Server // set by Start
+	httpMu   sync.Mutex
+	httpSrv  *http.Server   // set by Start
+	grpcSrvs []*grpc.Server // added by ServeGRPC
 }
 
 // New builds a server and starts its batcher, model instances and GPU
@@ -112,12 +115,15 @@ func (s *Server) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
 		s.httpMu.Lock()
-		hs := s.httpSrv
+		hs, gss := s.httpSrv, s.grpcSrvs
 		s.httpMu.Unlock()
 		close(s.done)
 		s.b.close()
 		s.llm.close()
 		s.wg.Wait()
+		for _, gs := range gss {
+			stopGRPC(gs)
+		}
 		if hs != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()

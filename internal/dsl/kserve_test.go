@@ -1,0 +1,163 @@
+package dsl
+
+import (
+	"encoding/binary"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/harness-gpu/harness/internal/kserve"
+)
+
+const kserveScenario = `
+scenario { name = "k" }
+target "grpc" {
+  url = "grpc://127.0.0.1:8001"
+  kserve {
+    model   = "efficient_fiqa"
+    version = "1"
+    input "INPUT__0" {
+      datatype    = "UINT8"
+      shape       = [1, 2, 2, 3]
+      data_base64 = base64encode("twelve bytes")
+    }
+    output "OUTPUT__0" {}
+  }
+}
+target "json" {
+  url = "http://127.0.0.1:8000"
+  kserve {
+    model = "simple"
+    input "X" {
+      datatype = "FP32"
+      shape    = [2, 2]
+      data     = [[0.5, 1], [2, -3]]
+    }
+    input "N" {
+      datatype = "BYTES"
+      shape    = [2]
+      data     = ["a", "bc"]
+    }
+    input "F" {
+      datatype = "BOOL"
+      shape    = [3]
+      file     = "flags.raw"
+    }
+    output "Y" { binary = true }
+  }
+}
+step "s" {
+  target   = "grpc"
+  users    = 1
+  duration = "1s"
+}
+assert "p95" { condition = latency.p95 < 500 }
+`
+
+func TestKServeBlock(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "flags.raw"), []byte{1, 0, 1}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, diags := LoadBytes(filepath.Join(dir, "k.hcl"), []byte(kserveScenario), LoadOptions{Environ: noEnv})
+	if diags.HasErrors() {
+		t.Fatal(renderDiags(s, diags))
+	}
+	g, j := s.Targets[0], s.Targets[1]
+	if g.Method != "POST" || g.Body != nil || !GRPC(g.URL) || GRPC(j.URL) {
+		t.Errorf("grpc target: method %q body %q", g.Method, g.Body)
+	}
+	want := &KServe{Request: kserve.Request{
+		Model: "efficient_fiqa", Version: "1",
+		Inputs:  []kserve.Tensor{{Name: "INPUT__0", Datatype: "UINT8", Shape: []int64{1, 2, 2, 3}, Raw: []byte("twelve bytes")}},
+		Outputs: []kserve.Output{{Name: "OUTPUT__0"}},
+	}, Binary: true}
+	if diff := cmp.Diff(want.Request, g.KServe.Request); diff != "" || !g.KServe.Binary {
+		t.Errorf("grpc kserve (-want +got):\n%s", diff)
+	}
+	fp := make([]byte, 16)
+	for i, f := range []float32{0.5, 1, 2, -3} {
+		binary.LittleEndian.PutUint32(fp[4*i:], math.Float32bits(f))
+	}
+	wantJ := kserve.Request{
+		Model: "simple",
+		Inputs: []kserve.Tensor{
+			{Name: "X", Datatype: "FP32", Shape: []int64{2, 2}, Raw: fp},
+			{Name: "N", Datatype: "BYTES", Shape: []int64{2}, Raw: kserve.EncodeStrings([]string{"a", "bc"})},
+			{Name: "F", Datatype: "BOOL", Shape: []int64{3}, Raw: []byte{1, 0, 1}},
+		},
+		Outputs: []kserve.Output{{Name: "Y", Binary: true}},
+	}
+	if diff := cmp.Diff(wantJ, j.KServe.Request); diff != "" {
+		t.Errorf("json kserve (-want +got):\n%s", diff)
+	}
+	if !j.KServe.Binary {
+		t.Error("an input read from a file makes the REST request binary")
+	}
+}
+
+// A shape mismatch names the file, line and column of the data.
+func TestKServeDiagnosticPosition(t *testing.T) {
+	src := strings.Replace(kserveScenario, `shape       = [1, 2, 2, 3]`, `shape       = [1, 2, 2, 2]`, 1)
+	src = strings.Replace(src, `file     = "flags.raw"`, `data     = [true, false, true]`, 1)
+	s, diags := LoadBytes("k.hcl", []byte(src), LoadOptions{Environ: noEnv})
+	text := renderDiags(s, diags)
+	if !strings.Contains(text, "k.hcl:11:21") || !strings.Contains(text, "12 bytes of data, but shape [1 2 2 2] of UINT8 needs 8") {
+		t.Errorf("diagnostics:\n%s", text)
+	}
+}
+
+// rgb() is the raw tensor of an image, and binary_data = false sends raw
+// bytes in the JSON form.
+func TestKServeRGBAndBinaryData(t *testing.T) {
+	s := mustLoad(t, `
+scenario { name = "k" }
+target "api" {
+  url = "http://127.0.0.1:8000"
+  kserve {
+    model       = "m"
+    binary_data = false
+    input "I" {
+      datatype    = "UINT8"
+      shape       = [1, 3, 2, 3]
+      data_base64 = rgb(2, 3)
+    }
+  }
+}
+step "s" {
+  users    = 1
+  duration = "1s"
+}
+assert "p95" { condition = latency.p95 < 500 }
+`, LoadOptions{})
+	k := s.Targets[0].KServe
+	if k.Binary || len(k.Inputs[0].Raw) != 18 {
+		t.Errorf("binary %v, %d bytes", k.Binary, len(k.Inputs[0].Raw))
+	}
+	_, diags := LoadBytes("k.hcl", []byte(`
+scenario { name = "k" }
+target "api" {
+  url = "http://127.0.0.1:8000"
+  kserve {
+    model       = "m"
+    binary_data = false
+    input "I" {
+      datatype    = "FP16"
+      shape       = [1]
+      data_base64 = "AAA="
+    }
+  }
+}
+`), LoadOptions{Environ: noEnv})
+	found := false
+	for _, d := range diags {
+		found = found || d.Summary == "No JSON form"
+	}
+	if !found {
+		t.Errorf("FP16 in JSON: %v", diags)
+	}
+}
