@@ -53,12 +53,19 @@ type Step struct {
 	ExpectedRPS      float64 // over the measured window; 0 when Unbounded
 	Bound            Bound
 	ExpectedRequests int64 // over the measured window; 0 when Unbounded
+
+	// Segment is the part of the step this process sends (Split); the zero
+	// value is all of it. Whole is then the step's level before the split.
+	Segment Segment
+	Whole   Level
 }
 
 // Plan is the whole schedule.
 type Plan struct {
 	Steps []Step
 	Total time.Duration
+	// Segment is the part of the run this plan sends (Split); zero: all of it.
+	Segment Segment
 }
 
 // Build computes the plan of s. It assumes s passed dsl validation.
@@ -135,6 +142,9 @@ func expectedRPS(ps Step) (float64, Bound) {
 // UsersAt is the closed-model level at offset d into the step's ramp: linear
 // from FromUsers to Users, rounded down, and Users once the ramp is over.
 func (s Step) UsersAt(d time.Duration) int {
+	if !s.Segment.Whole() {
+		return s.usersAtSplit(d)
+	}
 	if s.Ramp <= 0 || d >= s.Ramp {
 		return s.Users
 	}

@@ -39,6 +39,44 @@ type File struct {
 	Steps      []Step        `json:"steps"`
 	Samplers   []SamplerInfo `json:"samplers,omitempty"`
 	Assertions []Assertion   `json:"assertions"`
+
+	// Segment marks a partial results file: the part of a split run it
+	// holds (harness run --segment). Nil for a whole or merged run.
+	Segment *Segment `json:"segment,omitempty"`
+	// StartAt is the --start-at time the run waited for; StartLateS is how
+	// many seconds after it the load began (0 when on time).
+	StartAt    *time.Time `json:"start_at,omitempty"`
+	StartLateS float64    `json:"start_late_s,omitempty"`
+	// Merge describes a results file merged from segments (harness merge).
+	Merge *Merge `json:"merge,omitempty"`
+}
+
+// Segment is one of Count parts of a split run; Index counts from 0.
+type Segment struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+}
+
+// Merge says which parts a merged results file was made of.
+type Merge struct {
+	Count int    `json:"count"` // segments the run was split into
+	Parts []Part `json:"parts"`
+	// Missing lists the segments absent from a merge allowed with --partial:
+	// the merged numbers then cover only part of the load.
+	Missing []int `json:"missing,omitempty"`
+	// Notes say what the merge chose, e.g. which part's samplers it kept.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Part is one segment's results file as merged.
+type Part struct {
+	Index      int       `json:"index"`
+	File       string    `json:"file"`
+	Host       string    `json:"host"`
+	StartedAt  time.Time `json:"started_at"`
+	StartLateS float64   `json:"start_late_s,omitempty"`
+	Verdict    Verdict   `json:"verdict"`
+	ExitCode   int       `json:"exit_code"`
 }
 
 // ScenarioInfo identifies the scenario that produced a results file.

@@ -25,6 +25,7 @@ type closedPool struct {
 	cur   atomic.Pointer[stepRun]
 	users []*user
 	wg    sync.WaitGroup // one per user until it has stopped
+	phase float64        // plan.Step.PhaseOffset: 0 unless the run is a segment
 }
 
 var _ LoadModel = (*closedPool)(nil)
@@ -56,7 +57,9 @@ func (p *closedPool) SetLevel(n int) {
 		u := &user{p: p}
 		p.users = append(p.users, u)
 		p.wg.Add(1)
-		u.wait(time.Duration(j) * pace / time.Duration(add))
+		// A segment of a split run (plan.Split) shifts its users by its
+		// phase, so the segments' users interleave as one pool's would.
+		u.wait(time.Duration(j)*pace/time.Duration(add) + time.Duration(p.phase*float64(pace)/float64(add)))
 	}
 }
 

@@ -24,7 +24,7 @@ type openModel struct {
 }
 
 func newOpenModel(c client, ps plan.Step, st *stepRun) *openModel {
-	p := NewRampPacer(ps)
+	p := stepSchedule(ps)
 	m := &openModel{client: c, pacer: p, due: p.Due, sem: make(chan struct{}, max(ps.MaxInFlight, 1)), st: st, done: make(chan struct{})}
 	m.pool.New = func() any { return new(Result) }
 	return m

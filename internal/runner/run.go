@@ -74,6 +74,9 @@ func newEngine(s *dsl.Scenario, p plan.Plan, opts Options) (*engine, error) {
 		targets: map[string]*target{}, open: map[*target]client{},
 		pool: &closedPool{}, live: newLiveStats(),
 	}
+	if len(p.Steps) > 0 {
+		e.pool.phase = p.Steps[0].PhaseOffset()
+	}
 	baseDir := filepath.Dir(s.File)
 	for _, t := range s.Targets {
 		cfg, err := tlsConfig(t.TLS, baseDir, fmt.Sprintf("target %q", t.Name), opts.logf)

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/harness-gpu/harness/internal/exitcode"
+	"github.com/harness-gpu/harness/internal/result"
+)
+
+// splitScenario has an open step of exactly 30 arrivals and a paced closed
+// step of 5 users, against url.
+func splitScenario(url string) string {
+	return `scenario {
+  name = "split"
+}
+target "t" {
+  url = "` + url + `"
+}
+step "open" {
+  rate     = 30
+  duration = "1s"
+}
+step "paced" {
+  users    = 5
+  pace     = "250ms"
+  duration = "1s"
+}
+assert "p95" {
+  condition = latency.p95 < 5000
+}
+`
+}
+
+// runSegments runs `harness run file --segment i/n` for every i at once, all
+// starting together (--start-at), and returns the parts' results paths.
+func runSegments(t *testing.T, file string, n int) []string {
+	t.Helper()
+	dir := t.TempDir()
+	start := time.Now().Add(700 * time.Millisecond).UTC().Format(time.RFC3339Nano)
+	paths := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		paths[i] = filepath.Join(dir, fmt.Sprintf("part-%d.json", i))
+		wg.Go(func() {
+			code, _, stderr := runHarness(t, "run", file, "--quiet", "--segment", fmt.Sprintf("%d/%d", i, n), "--start-at", start, "--out", paths[i])
+			if code != exitcode.OK {
+				t.Errorf("segment %d/%d: exit %d\n%s", i, n, code, stderr)
+			}
+		})
+	}
+	wg.Wait()
+	return paths
+}
+
+// TestSegmentsSumToServerCount: three segment processes together send what
+// the server counts, the open step's 30 arrivals exactly, each part marked
+// with its segment and start time.
+func TestSegmentsSumToServerCount(t *testing.T) {
+	t.Parallel()
+	srv, count := countingServer(t)
+	file := writeScenario(t, splitScenario(srv.URL))
+	paths := runSegments(t, file, 3)
+	var total, open int64
+	wantOpen := []int64{10, 10, 10}
+	wantUsers := []int{2, 2, 1}
+	for i, p := range paths {
+		f := readResults(t, p)
+		if f.Segment == nil || *f.Segment != (result.Segment{Index: i, Count: 3}) {
+			t.Errorf("part %d: segment = %+v, want {%d 3}", i, f.Segment, i)
+		}
+		if f.StartAt == nil {
+			t.Errorf("part %d: no start_at", i)
+		}
+		for _, st := range f.Steps {
+			total += st.Requests.Total + st.Requests.Dropped
+			if st.RampRequests != nil {
+				total += st.RampRequests.Total
+			}
+		}
+		if got := f.Steps[0].Requests.Total; got != wantOpen[i] {
+			t.Errorf("part %d: open step sent %d, want %d", i, got, wantOpen[i])
+		}
+		open += f.Steps[0].Requests.Total
+		if got := f.Steps[1].Users; got != wantUsers[i] {
+			t.Errorf("part %d: paced step users = %d, want %d", i, got, wantUsers[i])
+		}
+	}
+	if open != 30 {
+		t.Errorf("open step: parts sent %d together, want 30", open)
+	}
+	if got := count.Load(); got != total {
+		t.Errorf("server counted %d requests, parts recorded %d", got, total)
+	}
+}
+
+func TestSegmentFlagErrors(t *testing.T) {
+	t.Parallel()
+	srv, count := countingServer(t)
+	file := writeScenario(t, splitScenario(srv.URL))
+	past := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--segment", "3/3"}, "from 0 to 2"},
+		{[]string{"--segment", "1"}, "want I/N"},
+		{[]string{"--segment", "0/0"}, "N must be from 1"},
+		{[]string{"--start-at", "tomorrow"}, "RFC 3339"},
+		{[]string{"--start-at", past}, "in the past"},
+	} {
+		code, _, stderr := runHarness(t, append([]string{"run", file, "--quiet", "--out", filepath.Join(t.TempDir(), "r.json")}, tc.args...)...)
+		if code != exitcode.Usage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+	if n := count.Load(); n != 0 {
+		t.Errorf("server got %d requests from refused runs", n)
+	}
+}

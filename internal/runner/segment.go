@@ -1,0 +1,45 @@
+package runner
+
+import (
+	"time"
+
+	"github.com/harness-gpu/harness/internal/plan"
+)
+
+// schedule is an open-model pacer and the due time of its k-th arrival.
+type schedule interface {
+	Pacer
+	Due(k uint64) (time.Duration, bool)
+}
+
+// stepSchedule is the open model's schedule for ps: its RampPacer, or for a
+// segment of a split run (plan.Split) the whole step's RampPacer of which it
+// sends arrivals ps.ArrivalIndex(0), ps.ArrivalIndex(1), …, so the segments'
+// arrivals interleave into exactly the schedule one process would send.
+func stepSchedule(ps plan.Step) schedule {
+	if ps.Segment.Whole() {
+		return NewRampPacer(ps)
+	}
+	whole := RampPacer{From: ps.Whole.FromRate, Rate: ps.Whole.Rate, Ramp: ps.Ramp, Total: ps.Ramp + ps.Duration}
+	return segmentPacer{whole: whole, step: ps}
+}
+
+// segmentPacer is one segment's share of a whole step's schedule.
+type segmentPacer struct {
+	whole RampPacer
+	step  plan.Step
+}
+
+// Due is the whole schedule's due time of this segment's arrival k.
+func (p segmentPacer) Due(k uint64) (time.Duration, bool) {
+	return p.whole.Due(p.step.ArrivalIndex(k))
+}
+
+// Pace implements Pacer.
+func (p segmentPacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
+	due, ok := p.Due(hits)
+	if !ok {
+		return 0, true
+	}
+	return max(due-elapsed, 0), false
+}
