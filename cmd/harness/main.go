@@ -108,6 +108,7 @@ Triton sampling, and pass/fail assertions. It exits nonzero on any breach.`,
 		newSimCmd(a),
 		newDiffCmd(a),
 		newReportCmd(a),
+		newMergeCmd(a),
 		newVersionCmd(a),
 	)
 	return root

@@ -122,3 +122,78 @@ func TestSegmentFlagErrors(t *testing.T) {
 		t.Errorf("server got %d requests from refused runs", n)
 	}
 }
+
+// TestMergeSegments: three segment processes each fail an assertion on the
+// whole step's count (each sent a third), and their merge passes it, with
+// the merged counts equal to what the server received, as one run's would.
+func TestMergeSegments(t *testing.T) {
+	t.Parallel()
+	srv, count := countingServer(t)
+	file := writeScenario(t, splitScenario(srv.URL)+`
+assert "all_arrivals" {
+  steps     = ["open"]
+  condition = requests.total == 30 && step.rate == 30
+}
+`)
+	dir := t.TempDir()
+	start := time.Now().Add(700 * time.Millisecond).UTC().Format(time.RFC3339Nano)
+	paths := make([]string, 3)
+	var wg sync.WaitGroup
+	for i := range 3 {
+		paths[i] = filepath.Join(dir, fmt.Sprintf("part-%d.json", i))
+		wg.Go(func() {
+			// Each part sent 10 of the 30: its own verdict fails (exit 1).
+			code, _, stderr := runHarness(t, "run", file, "--quiet", "--segment", fmt.Sprintf("%d/3", i), "--start-at", start, "--out", paths[i])
+			if code != exitcode.Failed {
+				t.Errorf("segment %d: exit %d, want 1\n%s", i, code, stderr)
+			}
+		})
+	}
+	wg.Wait()
+	out, junit := filepath.Join(dir, "merged.json"), filepath.Join(dir, "junit.xml")
+	code, stdout, stderr := runHarness(t, append([]string{"merge", "--out", out, "--junit", junit}, paths...)...)
+	if code != exitcode.OK {
+		t.Fatalf("merge: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	f := readResults(t, out)
+	if f.Merge == nil || f.Merge.Count != 3 || len(f.Merge.Parts) != 3 || f.Segment != nil {
+		t.Errorf("merge info %+v, segment %+v", f.Merge, f.Segment)
+	}
+	a := findAssertion(t, f, "all_arrivals", "open")
+	if a.Status != result.StatusPass {
+		t.Errorf("all_arrivals on the merge: %s (%s)", a.Status, a.Message)
+	}
+	var total int64
+	for _, st := range f.Steps {
+		total += st.Requests.Total
+	}
+	if got := count.Load(); got != total {
+		t.Errorf("server counted %d requests, merge %d", got, total)
+	}
+	if f.Steps[1].Users != 5 || f.Steps[0].Rate != 30 {
+		t.Errorf("merged levels: users %d rate %g, want 5 and 30", f.Steps[1].Users, f.Steps[0].Rate)
+	}
+	if f.Verdict != result.VerdictPass || f.ExitCode != 0 {
+		t.Errorf("verdict %s exit %d", f.Verdict, f.ExitCode)
+	}
+
+	// Refusals exit 2 with the reason.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{paths[:2], "segment 2 of 3 missing"},
+		{[]string{paths[0], paths[1], paths[1], paths[2]}, "overlapping"},
+		{[]string{paths[0], out}, "merged results file"},
+	} {
+		code, _, stderr := runHarness(t, append([]string{"merge", "--out", filepath.Join(dir, "x.json")}, tc.args...)...)
+		if code != exitcode.Usage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("merge %v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+	// --partial merges what there is; the count no longer holds.
+	code, _, stderr = runHarness(t, "merge", "--partial", "--out", filepath.Join(dir, "p.json"), paths[0], paths[2])
+	if code != exitcode.Failed {
+		t.Errorf("partial merge: exit %d, want 1 (20 of 30 arrivals)\n%s", code, stderr)
+	}
+}

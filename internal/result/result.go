@@ -183,6 +183,8 @@ type Step struct {
 	// Histogram is the measured window's latency HDR histogram (µs), encoded by
 	// hdrhistogram-go's Encode (V2 compressed, base64), so runs merge exactly.
 	Histogram string `json:"histogram"`
+	// SendHistogram is SendLatency's histogram (open model), encoded the same way.
+	SendHistogram string `json:"send_histogram,omitempty"`
 	// Series is the per-second time series over the ramp and measured windows.
 	Series []Second `json:"series"`
 }
@@ -241,6 +243,9 @@ type Extract struct {
 	P99    *float64 `json:"p99"`
 	Max    *float64 `json:"max"`
 	Last   *float64 `json:"last"`
+	// Histogram holds the values ×1000 (so 0.001 is the finest step),
+	// encoded as Step.Histogram is, so that extracts merge exactly too.
+	Histogram string `json:"histogram,omitempty"`
 }
 
 // Stat aggregates a gauge over a window.

@@ -3,7 +3,10 @@ package runner
 import (
 	"time"
 
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
+
 	"github.com/harness-gpu/harness/internal/plan"
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // schedule is an open-model pacer and the due time of its k-th arrival.
@@ -42,4 +45,30 @@ func (p segmentPacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, b
 		return 0, true
 	}
 	return max(due-elapsed, 0), false
+}
+
+// encodeMergeable stores the send-latency and extract histograms of the
+// measured window in st, encoded as Step.Histogram is, so that harness
+// merge combines segments' values exactly.
+func (w *window) encodeMergeable(st *result.Step) error {
+	if st.Model == result.ModelOpen && w.send.TotalCount() > 0 {
+		enc, err := w.send.Encode(hdr.V2CompressedEncodingCookieBase)
+		if err != nil {
+			return err
+		}
+		st.SendHistogram = string(enc)
+	}
+	for _, e := range w.extracts {
+		x, ok := st.Extract[e.name]
+		if !ok || e.count == 0 {
+			continue
+		}
+		enc, err := e.h.Encode(hdr.V2CompressedEncodingCookieBase)
+		if err != nil {
+			return err
+		}
+		x.Histogram = string(enc)
+		st.Extract[e.name] = x
+	}
+	return nil
 }
