@@ -3,6 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +23,7 @@ func newMergeCmd(a *app) *cobra.Command {
 	var vf varFlags
 	var out, junit, scenario string
 	var partial bool
+	var wait time.Duration
 	cmd := &cobra.Command{
 		Use:   "merge PART.json… --out results.json",
 		Short: "Merge the results of a split run (run --segment) into one, re-evaluating the assertions",
@@ -33,6 +38,10 @@ their variables are reused, sensitive ones must be given again with --var.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return exitcode.Wrap(exitcode.Usage, fmt.Errorf("merge: --out FILE is required"))
+			}
+			args, err := a.waitForParts(args, wait, partial)
+			if err != nil {
+				return err
 			}
 			parts := make([]merge.Part, len(args))
 			for i, p := range args {
@@ -68,7 +77,44 @@ their variables are reused, sensitive ones must be given again with --var.`,
 	cmd.Flags().StringVar(&junit, "junit", "", "also write a JUnit XML report of the merged assertions")
 	cmd.Flags().StringVar(&scenario, "scenario", "", "the scenario file the parts ran (default: the path they recorded)")
 	cmd.Flags().BoolVar(&partial, "partial", false, "merge even when segments are missing (the results say which)")
+	cmd.Flags().DurationVar(&wait, "wait", 0, "wait up to this long for every PART file to appear (they are written whole, by rename), e.g. in a Kubernetes merge Job")
 	return cmd
+}
+
+// waitForParts waits until every path exists, at most limit (0: no wait),
+// and returns the paths to merge: all of them, or with partial those that
+// appeared in time. Results files appear whole (written to a temporary
+// file and renamed), so a file that exists is complete. A signal ends the
+// wait (exit 130).
+func (a *app) waitForParts(paths []string, limit time.Duration, partial bool) ([]string, error) {
+	if limit <= 0 {
+		return paths, nil
+	}
+	deadline := time.Now().Add(limit)
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		var missing []string
+		for _, p := range paths {
+			if _, err := os.Stat(p); err != nil {
+				missing = append(missing, p)
+			}
+		}
+		if len(missing) == 0 {
+			return paths, nil
+		}
+		if time.Now().After(deadline) {
+			if partial && len(missing) < len(paths) {
+				return slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return slices.Contains(missing, p) }), nil
+			}
+			return nil, exitcode.Wrap(exitcode.Usage, fmt.Errorf("merge: after waiting %s, still no %s", limit, strings.Join(missing, ", ")))
+		}
+		select {
+		case <-tick.C:
+		case <-a.ctx.Done():
+			return nil, exitcode.Wrap(exitcode.Interrupted, fmt.Errorf("merge: interrupted while waiting for %s", strings.Join(missing, ", ")))
+		}
+	}
 }
 
 // writeMerged writes the merged results (and JUnit), prints the summary

@@ -109,6 +109,7 @@ Triton sampling, and pass/fail assertions. It exits nonzero on any breach.`,
 		newDiffCmd(a),
 		newReportCmd(a),
 		newMergeCmd(a),
+		newK8sCmd(a),
 		newVersionCmd(a),
 	)
 	return root

@@ -197,3 +197,31 @@ assert "all_arrivals" {
 		t.Errorf("partial merge: exit %d, want 1 (20 of 30 arrivals)\n%s", code, stderr)
 	}
 }
+
+func TestK8sCommand(t *testing.T) {
+	t.Parallel()
+	file := writeScenario(t, splitScenario("http://127.0.0.1:9/"))
+	code, stdout, stderr := runHarness(t, "k8s", file, "--parallelism", "4", "--image", "harness:dev", "--namespace", "load")
+	if code != exitcode.OK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"completionMode: Indexed", "completions: 4", "$(JOB_COMPLETION_INDEX)/4", "/results/part-3.json", "namespace: load", "name: harness-split-merge"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("manifest lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--parallelism", "2"}, "--image is required"},
+		{[]string{"--image", "x"}, "--parallelism must be from 1"},
+		{[]string{"--image", "x", "-n", "2", "--start-in", "1s"}, "at least 10s"},
+		{[]string{"--image", "x", "-n", "2", "--name", "Not A Label"}, "DNS label"},
+	} {
+		code, _, stderr := runHarness(t, append([]string{"k8s", file}, tc.args...)...)
+		if code != exitcode.Usage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("k8s %v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
