@@ -57,9 +57,7 @@ func (p *closedPool) SetLevel(n int) {
 		u := &user{p: p}
 		p.users = append(p.users, u)
 		p.wg.Add(1)
-		// A segment of a split run (plan.Split) shifts its users by its
-		// phase, so the segments' users interleave as one pool's would.
-		u.wait(time.Duration(j)*pace/time.Duration(add) + time.Duration(p.phase*float64(pace)/float64(add)))
+		u.wait(startOffset(j, add, pace, p.phase))
 	}
 }
 

@@ -72,3 +72,15 @@ func (w *window) encodeMergeable(st *result.Step) error {
 	}
 	return nil
 }
+
+// startOffset is when user j of add users added at once makes its first
+// request: j·pace/add, shifted by phase (plan.Step.PhaseOffset) of one
+// user's spacing in a segment of a split run, so that N segments adding
+// add users each start them at the offsets one pool adding N·add would.
+func startOffset(j, add int, pace time.Duration, phase float64) time.Duration {
+	d := time.Duration(j) * pace / time.Duration(add)
+	if phase == 0 {
+		return d
+	}
+	return d + time.Duration(phase*float64(pace)/float64(add))
+}

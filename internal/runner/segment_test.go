@@ -71,3 +71,26 @@ func dues(s schedule) []time.Duration {
 		out = append(out, d)
 	}
 }
+
+// TestStartOffsetUnion: N segments adding the same number of paced users
+// start them, together, at the offsets of one pool adding all of them
+// (within a nanosecond of rounding), not in N bursts at the same instants.
+func TestStartOffsetUnion(t *testing.T) {
+	const pace = 2 * time.Second
+	for _, tc := range []struct{ n, add int }{{2, 5}, {3, 4}, {4, 1}, {7, 3}} {
+		var got []time.Duration
+		for i := 0; i < tc.n; i++ {
+			phase := plan.Step{Segment: plan.Segment{Index: i, Count: tc.n}}.PhaseOffset()
+			for j := 0; j < tc.add; j++ {
+				got = append(got, startOffset(j, tc.add, pace, phase))
+			}
+		}
+		slices.Sort(got)
+		for j, d := range got {
+			want := startOffset(j, tc.n*tc.add, pace, 0)
+			if diff := d - want; diff < -time.Nanosecond || diff > time.Nanosecond {
+				t.Errorf("N=%d add=%d: user %d starts at %v, one pool's at %v", tc.n, tc.add, j, d, want)
+			}
+		}
+	}
+}
