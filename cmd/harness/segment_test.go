@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -191,6 +193,12 @@ assert "all_arrivals" {
 			t.Errorf("merge %v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
 		}
 	}
+	// The scenario must be the file the parts ran.
+	other := writeScenario(t, splitScenario(srv.URL)+"\n# edited\n")
+	code, _, stderr = runHarness(t, "merge", "--scenario", other, "--out", filepath.Join(dir, "y.json"), paths[0], paths[1], paths[2])
+	if code != exitcode.Usage || !strings.Contains(stderr, "is not the file the parts ran") {
+		t.Errorf("merge with an edited scenario: exit %d, stderr %q", code, stderr)
+	}
 	// --partial merges what there is; the count no longer holds.
 	code, _, stderr = runHarness(t, "merge", "--partial", "--out", filepath.Join(dir, "p.json"), paths[0], paths[2])
 	if code != exitcode.Failed {
@@ -223,5 +231,46 @@ func TestK8sCommand(t *testing.T) {
 		if code != exitcode.Usage || !strings.Contains(stderr, tc.want) {
 			t.Errorf("k8s %v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
 		}
+	}
+}
+
+// TestStartAtLate: a part begun after --start-at runs, and records how late.
+func TestStartAtLate(t *testing.T) {
+	t.Parallel()
+	srv, _ := countingServer(t)
+	file := writeScenario(t, shortScenario(srv.URL, ""))
+	at := time.Now().Add(-3 * time.Second).UTC().Format(time.RFC3339Nano)
+	f, _ := runScenario(t, file, exitcode.OK, "--segment", "0/1", "--start-at", at)
+	if f.StartAt == nil || f.StartLateS < 3 || f.StartLateS > 60 {
+		t.Errorf("start_at %v, start_late_s %g: want about 3 s late", f.StartAt, f.StartLateS)
+	}
+	if !slices.ContainsFunc(f.Warnings, func(w string) bool { return strings.Contains(w, "after --start-at") }) {
+		t.Errorf("warnings %q lack the late start", f.Warnings)
+	}
+	if f.Segment == nil || f.Segment.Count != 1 {
+		t.Errorf("segment %+v, want 0/1", f.Segment)
+	}
+}
+
+// TestStartAtInterrupted: a signal during the wait for --start-at ends the
+// run with 130 and nothing sent.
+func TestStartAtInterrupted(t *testing.T) {
+	t.Parallel()
+	srv, count := countingServer(t)
+	file := writeScenario(t, shortScenario(srv.URL, ""))
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	var stdout, stderr syncBuffer
+	a := &app{stdout: &stdout, stderr: &stderr, ctx: ctx}
+	out := filepath.Join(t.TempDir(), "r.json")
+	code := a.run([]string{"run", file, "--quiet", "--out", out, "--start-at", time.Now().Add(time.Hour).UTC().Format(time.RFC3339)})
+	if code != exitcode.Interrupted || !strings.Contains(stderr.String(), "waiting for --start-at") {
+		t.Errorf("exit %d, stderr %q; want 130, interrupted while waiting", code, stderr.String())
+	}
+	if n := count.Load(); n != 0 {
+		t.Errorf("server got %d requests", n)
+	}
+	if f := readResults(t, out); f.Verdict != result.VerdictInterrupted {
+		t.Errorf("verdict %q, want interrupted", f.Verdict)
 	}
 }
