@@ -274,3 +274,20 @@ func TestStartAtInterrupted(t *testing.T) {
 		t.Errorf("verdict %q, want interrupted", f.Verdict)
 	}
 }
+
+// TestPlanSegment: plan --segment prints a part's share of every step.
+func TestPlanSegment(t *testing.T) {
+	t.Parallel()
+	file := writeScenario(t, splitScenario("http://127.0.0.1:9/"))
+	for _, tc := range []struct{ seg, users, rate string }{
+		{"0/3", "2 users", "10 req/s"}, {"2/3", "1 user", "10 req/s"},
+	} {
+		code, stdout, stderr := runHarness(t, "plan", file, "--segment", tc.seg)
+		if code != exitcode.OK || !strings.Contains(stdout, tc.users) || !strings.Contains(stdout, tc.rate) {
+			t.Errorf("plan --segment %s: exit %d, want %q and %q in\n%s%s", tc.seg, code, tc.users, tc.rate, stdout, stderr)
+		}
+	}
+	if code, _, stderr := runHarness(t, "plan", file, "--segment", "3/3"); code != exitcode.Usage || !strings.Contains(stderr, "from 0 to 2") {
+		t.Errorf("plan --segment 3/3: exit %d, %q", code, stderr)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/harness-gpu/harness/internal/dsl"
 )
 
 // MaxSegments caps N in --segment I/N: far more load machines than anyone
@@ -97,8 +99,15 @@ func Split(p Plan, s Segment) Plan {
 			// Rounded up, so the segments' caps together are never below the whole's.
 			ps.MaxInFlight = int(math.Ceil(float64(ps.MaxInFlight) / float64(s.Count)))
 		}
-		ps.ExpectedRPS, _ = expectedRPS(ps)
-		ps.ExpectedRequests = SplitCount(ps.ExpectedRequests, s)
+		var bound Bound
+		ps.ExpectedRPS, bound = expectedRPS(ps)
+		switch {
+		case ps.Model == dsl.Open:
+			// The part's share of the whole schedule's arrivals, dealt round robin.
+			ps.ExpectedRequests = SplitCount(ps.ExpectedRequests, s)
+		case bound != Unbounded:
+			ps.ExpectedRequests = int64(math.Round(ps.ExpectedRPS * ps.Duration.Seconds()))
+		}
 		out.Steps[i] = ps
 	}
 	return out
