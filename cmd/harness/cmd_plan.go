@@ -11,6 +11,7 @@ import (
 
 func newPlanCmd(a *app) *cobra.Command {
 	var vf varFlags
+	var segment string
 	cmd := &cobra.Command{
 		Use:   "plan FILE",
 		Short: "Print the expanded steps, expected load and total time, without sending anything",
@@ -19,6 +20,13 @@ model, level, ramp, measured duration, start offset, expected req/s and
 requests, then the total wall time. It is the schedule run will follow.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var seg plan.Segment
+			if segment != "" {
+				var err error
+				if seg, err = plan.ParseSegment(segment); err != nil {
+					return exitcode.Wrap(exitcode.Usage, err)
+				}
+			}
 			s, diags := dsl.LoadFile(args[0], vf.loadOptions(a))
 			if err := a.writeDiags(s.Files, diags); err != nil {
 				return exitcode.Wrap(exitcode.Internal, err)
@@ -26,12 +34,13 @@ requests, then the total wall time. It is the schedule run will follow.`,
 			if diags.HasErrors() {
 				return exitcode.Shown(exitcode.Usage)
 			}
-			if err := report.WritePlan(a.stdout, s, plan.Build(s)); err != nil {
+			if err := report.WritePlan(a.stdout, s, plan.Split(plan.Build(s), seg)); err != nil {
 				return exitcode.Wrap(exitcode.Internal, err)
 			}
 			return nil
 		},
 	}
 	vf.register(cmd)
+	cmd.Flags().StringVar(&segment, "segment", "", "print part I of N of every step, as run --segment I/N sends it")
 	return cmd
 }

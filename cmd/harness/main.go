@@ -108,6 +108,8 @@ Triton sampling, and pass/fail assertions. It exits nonzero on any breach.`,
 		newSimCmd(a),
 		newDiffCmd(a),
 		newReportCmd(a),
+		newMergeCmd(a),
+		newK8sCmd(a),
 		newVersionCmd(a),
 	)
 	return root

@@ -72,6 +72,11 @@ type Step struct {
 	ExpectedRPS      float64 // over the measured window; 0 when Unbounded
 	Bound            Bound
 	ExpectedRequests int64 // over the measured window; 0 when Unbounded
+
+	// Segment is the part of the step this process sends (Split); the zero
+	// value is all of it. Whole is then the step's level before the split.
+	Segment Segment
+	Whole   Level
 }
 
 // Plan is the whole schedule.
@@ -80,6 +85,8 @@ type Plan struct {
 	Total time.Duration // the steps' time; searches add up to WorstTotal
 	// Searches are the capacity searches, each placed after its After steps.
 	Searches []Search
+	// Segment is the part of the run this plan sends (Split); zero: all of it.
+	Segment Segment
 }
 
 // Build computes the plan of s. It assumes s passed dsl validation.
@@ -188,6 +195,9 @@ func expectedRPS(ps Step) (float64, Bound) {
 // UsersAt is the closed-model level at offset d into the step's ramp: linear
 // from FromUsers to Users, rounded down, and Users once the ramp is over.
 func (s Step) UsersAt(d time.Duration) int {
+	if !s.Segment.Whole() {
+		return s.usersAtSplit(d)
+	}
 	if s.Ramp <= 0 || d >= s.Ramp {
 		return s.Users
 	}

@@ -41,6 +41,44 @@ type File struct {
 	Assertions []Assertion   `json:"assertions"`
 	// Searches are the capacity searches' answers, in file order.
 	Searches []Search `json:"searches,omitempty"`
+
+	// Segment marks a partial results file: the part of a split run it
+	// holds (harness run --segment). Nil for a whole or merged run.
+	Segment *Segment `json:"segment,omitempty"`
+	// StartAt is the --start-at time the run waited for; StartLateS is how
+	// many seconds after it the load began (0 when on time).
+	StartAt    *time.Time `json:"start_at,omitempty"`
+	StartLateS float64    `json:"start_late_s,omitempty"`
+	// Merge describes a results file merged from segments (harness merge).
+	Merge *Merge `json:"merge,omitempty"`
+}
+
+// Segment is one of Count parts of a split run; Index counts from 0.
+type Segment struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+}
+
+// Merge says which parts a merged results file was made of.
+type Merge struct {
+	Count int    `json:"count"` // segments the run was split into
+	Parts []Part `json:"parts"`
+	// Missing lists the segments absent from a merge allowed with --partial:
+	// the merged numbers then cover only part of the load.
+	Missing []int `json:"missing,omitempty"`
+	// Notes say what the merge chose, e.g. which part's samplers it kept.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Part is one segment's results file as merged.
+type Part struct {
+	Index      int       `json:"index"`
+	File       string    `json:"file"`
+	Host       string    `json:"host"`
+	StartedAt  time.Time `json:"started_at"`
+	StartLateS float64   `json:"start_late_s,omitempty"`
+	Verdict    Verdict   `json:"verdict"`
+	ExitCode   int       `json:"exit_code"`
 }
 
 // ScenarioInfo identifies the scenario that produced a results file.
@@ -162,6 +200,8 @@ type Step struct {
 	// Histogram is the measured window's latency HDR histogram (µs), encoded by
 	// hdrhistogram-go's Encode (V2 compressed, base64), so runs merge exactly.
 	Histogram string `json:"histogram"`
+	// SendHistogram is SendLatency's histogram (open model), encoded the same way.
+	SendHistogram string `json:"send_histogram,omitempty"`
 	// Series is the per-second time series over the ramp and measured windows.
 	Series []Second `json:"series"`
 }
@@ -226,6 +266,9 @@ type Extract struct {
 	P99    *float64 `json:"p99"`
 	Max    *float64 `json:"max"`
 	Last   *float64 `json:"last"`
+	// Histogram holds the values ×1000 (so 0.001 is the finest step),
+	// encoded as Step.Histogram is, so that extracts merge exactly too.
+	Histogram string `json:"histogram,omitempty"`
 }
 
 // Stat aggregates a gauge over a window.

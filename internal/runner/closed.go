@@ -35,6 +35,7 @@ type closedPool struct {
 	made  uint64         // users made so far: a user's number seeds its draws
 	epoch time.Time      // users' planned starts are kept as offsets from it
 	wg    sync.WaitGroup // one per user until it has stopped
+	phase float64        // plan.Step.PhaseOffset: 0 unless the run is a segment
 }
 
 // MaxUsers is the most closed-model users one process runs: each is a
@@ -72,7 +73,7 @@ func (p *closedPool) SetLevel(stop <-chan struct{}, n int) {
 		p.made++
 		p.users = append(p.users, u)
 		p.wg.Add(1)
-		u.wait(time.Duration(j) * pace / time.Duration(add))
+		u.wait(startOffset(j, add, pace, p.phase))
 	}
 }
 
@@ -115,7 +116,9 @@ func (p *closedPool) rephase(pace time.Duration, now time.Time) {
 	r := int(math.Round(sum / float64(n) / spacing))
 	for k, q := range ps {
 		m := ((k+r)%n + n) % n
-		q.u.setPhase(now.Add(time.Duration(float64(m)*spacing)), now)
+		// A segment of a split run shifts its grid by its share of one
+		// spacing (phase), so the parts' grids interleave into one.
+		q.u.setPhase(now.Add(time.Duration((float64(m)+p.phase)*spacing)), now)
 	}
 }
 

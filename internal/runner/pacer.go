@@ -82,16 +82,26 @@ func (p RampPacer) At(n float64) (time.Duration, bool) {
 // exactly; Poisson's are exponential with mean 1; gamma's have shape
 // Burstiness and mean 1, so their variance, and the index of dispersion of
 // the counts, is 1/Burstiness.
+//
+// A segment of a split run (plan.Split) walks the whole step's schedule,
+// from the same seed, and sends only its own arrivals (the whole's k-th with
+// k ≡ Segment.Index mod Segment.Count), so the segments' arrivals interleave
+// into exactly the schedule one process would send.
 type schedule struct {
-	p   RampPacer
-	u   float64        // operational time of the next arrival
-	gap func() float64 // nil: uniform
+	p    RampPacer
+	u    float64        // operational time of the next arrival
+	gap  func() float64 // nil: uniform
+	k    uint64         // the whole schedule's index of the next arrival
+	part plan.Segment   // whole: every arrival is this process's
 }
 
 // newSchedule is the schedule of plan step ps: its rates, ramp and window,
 // its arrival process, drawn from a generator seeded with ps.Seed.
 func newSchedule(ps plan.Step) *schedule {
-	s := &schedule{p: NewRampPacer(ps)}
+	s := &schedule{p: NewRampPacer(ps), part: ps.Segment}
+	if !ps.Segment.Whole() {
+		s.p.From, s.p.Rate = ps.Whole.FromRate, ps.Whole.Rate
+	}
 	rng := rand.New(rand.NewPCG(ps.Seed, arrivalStream))
 	switch ps.Arrival {
 	case plan.Poisson:
@@ -124,16 +134,22 @@ const arrivalStream = 0x61727269 // "arri"
 
 // next is the offset of the next arrival; false when the schedule is over.
 func (s *schedule) next() (time.Duration, bool) {
-	d, ok := s.p.At(s.u)
-	if !ok {
-		return 0, false
+	for {
+		d, ok := s.p.At(s.u)
+		if !ok {
+			return 0, false
+		}
+		if s.gap == nil {
+			s.u++ // exact: integers are exact in float64 up to 2^53 arrivals
+		} else {
+			s.u += s.gap()
+		}
+		k := s.k
+		s.k++
+		if s.part.Whole() || k%uint64(s.part.Count) == uint64(s.part.Index) {
+			return d, true
+		}
 	}
-	if s.gap == nil {
-		s.u++ // exact: integers are exact in float64 up to 2^53 arrivals
-	} else {
-		s.u += s.gap()
-	}
-	return d, true
 }
 
 // gammaVariate draws from Gamma(shape, 1) by Marsaglia and Tsang's method

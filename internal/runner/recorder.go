@@ -236,5 +236,5 @@ func (rec *recorder) fill(st *result.Step, measuredEnd time.Time, final bool) er
 	// Encode's V2 compressed form is base64 text already (what
 	// result.DecodeHistogram and hdrhistogram.Decode read): store it as is.
 	st.Histogram = string(enc)
-	return nil
+	return m.encodeMergeable(st)
 }

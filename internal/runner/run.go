@@ -84,6 +84,9 @@ func newEngine(s *dsl.Scenario, p plan.Plan, opts Options) (*engine, error) {
 		live: newLiveStats(),
 	}
 	e.pool = &closedPool{opts: &e.opts, epoch: time.Now()}
+	if len(p.Steps) > 0 {
+		e.pool.phase = p.Steps[0].PhaseOffset()
+	}
 	baseDir := filepath.Dir(s.File)
 	for _, t := range s.Targets {
 		cfg, err := tlsConfig(t.TLS, baseDir, fmt.Sprintf("target %q", t.Name), opts.logf)

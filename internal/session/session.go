@@ -43,6 +43,14 @@ type Options struct {
 	// Getenv reads GOGC and NO_COLOR; nil reads nothing.
 	Getenv  func(string) string
 	Version string // harness version for the results file
+
+	// Segment is the part of a split run to send (plan.Split; docs/cli.md,
+	// "run --segment"); zero: the whole run. The results file records it.
+	Segment plan.Segment
+	// StartAt, when set, is when the load begins: after the preconditions
+	// the run waits for it (a signal ends the wait, exit 130), so that the
+	// segments on several machines start together.
+	StartAt time.Time
 }
 
 // Run runs scn end to end and returns its results file (nil when the run
@@ -66,7 +74,7 @@ func Run(ctx context.Context, scn *dsl.Scenario, o Options) (*result.File, error
 	stdout, stderr := red.Writer(o.Stdout), red.Writer(o.Stderr)
 	defer stdout.Flush()
 	defer stderr.Flush()
-	s := &session{ctx: ctx, scn: scn, o: o, p: plan.Build(scn), red: red,
+	s := &session{ctx: ctx, scn: scn, o: o, p: plan.Split(plan.Build(scn), o.Segment), red: red,
 		stderr: stderr, console: stdout, tty: isTerminal(o.Stdout)}
 	if s.o.Getenv == nil {
 		s.o.Getenv = func(string) string { return "" }
@@ -110,6 +118,7 @@ func (s *session) run() (*result.File, error) {
 	f, err := s.load(group)
 	if err != nil {
 		f = s.notRun(started, err)
+		s.markSegment(f)
 		f.Samplers = group.Infos()
 		s.red.File(f)
 		written, werr := s.writeOutputs(f)
@@ -121,6 +130,7 @@ func (s *session) run() (*result.File, error) {
 	}
 	f.Environment.GPUs = group.GPUs()
 	f.Samplers = group.Infos()
+	s.markSegment(f)
 	assert.Evaluate(s.scn, f)
 	s.red.File(f)
 	return f, s.finish(f)
@@ -156,12 +166,30 @@ func (s *session) load(group *sampler.Group) (*result.File, error) {
 	if !s.o.Quiet {
 		opts.OnTick = report.NewLive(s.console, s.tty).Tick
 	}
-	if len(s.p.Searches) > 0 {
-		fmt.Fprintf(s.console, "harness: running %q: %s, at most %s\n", s.scn.Name, plan.Count(len(s.p.Steps), len(s.p.Searches)), s.p.WorstTotal())
-		return s.runWithSearches(opts)
+	late, err := s.waitStart()
+	if err != nil {
+		return nil, err
 	}
-	fmt.Fprintf(s.console, "harness: running %q: %d steps, %s\n", s.scn.Name, len(s.p.Steps), s.p.Total)
-	return runner.Run(s.ctx, s.scn, s.p, opts)
+	var f *result.File
+	switch {
+	case len(s.p.Searches) > 0:
+		fmt.Fprintf(s.console, "harness: running %q: %s, at most %s\n", s.scn.Name, plan.Count(len(s.p.Steps), len(s.p.Searches)), s.p.WorstTotal())
+		f, err = s.runWithSearches(opts)
+	case s.o.Segment.Count == 0:
+		fmt.Fprintf(s.console, "harness: running %q: %d steps, %s\n", s.scn.Name, len(s.p.Steps), s.p.Total)
+		f, err = runner.Run(s.ctx, s.scn, s.p, opts)
+	default:
+		fmt.Fprintf(s.console, "harness: running %q, segment %s: %d steps, %s\n", s.scn.Name, s.o.Segment, len(s.p.Steps), s.p.Total)
+		f, err = runner.Run(s.ctx, s.scn, s.p, opts)
+	}
+	if f != nil && !s.o.StartAt.IsZero() {
+		at := s.o.StartAt.UTC()
+		f.StartAt, f.StartLateS = &at, late.Round(time.Millisecond).Seconds()
+		if late >= lateWarning {
+			addWarning(f, fmt.Sprintf("the load began %s after --start-at %s: this part's steps lag the others' by as much", late.Round(time.Millisecond), at.Format(time.RFC3339)))
+		}
+	}
+	return f, err
 }
 
 // preconditions starts the samplers and waits for the health checks; a

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/exitcode"
+	"github.com/harness-gpu/harness/internal/plan"
+)
+
+// startAtSlack is how far in the past --start-at may be: a part that starts
+// a moment late still runs (and records how late); an older time is a
+// mistake (a stale manifest, a wrong zone) and is refused.
+const startAtSlack = 10 * time.Second
+
+// errSegmentSearch refuses a split run of a capacity search: every part
+// would have to see each probe's verdict before the next probe, which
+// independent segments cannot.
+var errSegmentSearch = errors.New("--segment cannot split a scenario with a search block: each probe's verdict needs every part's results; run the search on one machine, or split fixed steps only")
+
+// splitFlags are run's --segment and --start-at (docs/cli.md, "Distributed runs").
+type splitFlags struct {
+	segment, startAt string
+}
+
+func (f *splitFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.segment, "segment", "", "run only part I of N of every step (I from 0 to N-1), for a run split across N machines; merge the parts with harness merge")
+	cmd.Flags().StringVar(&f.startAt, "start-at", "", "wait until this RFC 3339 time before sending load, so that all parts begin together")
+}
+
+// parse checks the flags (exit 2 on a bad value) against now.
+func (f *splitFlags) parse(now time.Time) (plan.Segment, time.Time, error) {
+	var seg plan.Segment
+	var at time.Time
+	if f.segment != "" {
+		s, err := plan.ParseSegment(f.segment)
+		if err != nil {
+			return seg, at, exitcode.Wrap(exitcode.Usage, err)
+		}
+		seg = s
+	}
+	if f.startAt != "" {
+		t, err := time.Parse(time.RFC3339, f.startAt)
+		if err != nil {
+			return seg, at, exitcode.Wrap(exitcode.Usage, fmt.Errorf("--start-at %q: want an RFC 3339 time such as 2026-01-02T15:04:05Z", f.startAt))
+		}
+		if past := now.Sub(t); past > startAtSlack {
+			return seg, at, exitcode.Wrap(exitcode.Usage, fmt.Errorf("--start-at %s is %s in the past (more than %s): give a time ahead of every part's start", f.startAt, past.Round(time.Second), startAtSlack))
+		}
+		at = t
+	}
+	return seg, at, nil
+}
+
+// checkSegmentable refuses a split run of a scenario that cannot be split:
+// one with a capacity search (errSegmentSearch), exit 2.
+func checkSegmentable(scn *dsl.Scenario, seg plan.Segment) error {
+	if seg.Count == 0 || scn == nil || len(scn.Searches) == 0 {
+		return nil
+	}
+	return exitcode.Wrap(exitcode.Usage, errSegmentSearch)
+}

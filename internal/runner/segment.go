@@ -1,0 +1,47 @@
+package runner
+
+import (
+	"time"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/harness-gpu/harness/internal/result"
+)
+
+// encodeMergeable stores the send-latency and extract histograms of the
+// measured window in st, encoded as Step.Histogram is, so that harness
+// merge combines segments' values exactly.
+func (w *window) encodeMergeable(st *result.Step) error {
+	if st.Model == result.ModelOpen && w.send.TotalCount() > 0 {
+		enc, err := w.send.Encode(hdr.V2CompressedEncodingCookieBase)
+		if err != nil {
+			return err
+		}
+		st.SendHistogram = string(enc)
+	}
+	for _, e := range w.extracts {
+		x, ok := st.Extract[e.name]
+		if !ok || e.count == 0 {
+			continue
+		}
+		enc, err := e.h.Encode(hdr.V2CompressedEncodingCookieBase)
+		if err != nil {
+			return err
+		}
+		x.Histogram = string(enc)
+		st.Extract[e.name] = x
+	}
+	return nil
+}
+
+// startOffset is when user j of add users added at once makes its first
+// request: j·pace/add, shifted by phase (plan.Step.PhaseOffset) of one
+// user's spacing in a segment of a split run, so that N segments adding
+// add users each start them at the offsets one pool adding N·add would.
+func startOffset(j, add int, pace time.Duration, phase float64) time.Duration {
+	d := time.Duration(j) * pace / time.Duration(add)
+	if phase == 0 {
+		return d
+	}
+	return d + time.Duration(phase*float64(pace)/float64(add))
+}
