@@ -26,7 +26,7 @@ func newK8sCmd(a *app) *cobra.Command {
 var files), a claim for the results, an Indexed Job of N pods where pod I runs
 harness run --segment I/N (all starting together at --start-in from now), and a
 Job that waits for the N parts and merges them (harness merge): its log holds
-the summary and its exit code the verdict. docs/kubernetes.md walks through it.`,
+the summary and its exit code the verdict. docs/distributed.md walks through it.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.Parallelism < 1 || o.Parallelism > plan.MaxSegments {
@@ -84,7 +84,7 @@ the summary and its exit code the verdict. docs/kubernetes.md walks through it.`
 #   kubectl apply -f THIS.yaml
 #   kubectl logs -f job/%s   # waits for the parts, then prints the merged summary
 #   kubectl get job %s -o jsonpath='{.status.succeeded}'   # 1: the run passed
-# docs/kubernetes.md: copying results.json and junit.xml out of the claim.
+# docs/distributed.md: copying results.json and junit.xml out of the claim.
 `, version, scn.Name, o.Parallelism, o.StartAt.Format(time.RFC3339), objs.Merge.Name, objs.Merge.Name)
 			_, err = fmt.Fprint(a.stdout, header+string(data))
 			return err

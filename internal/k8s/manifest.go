@@ -1,5 +1,5 @@
 // Package k8s builds the Kubernetes objects of a split run (`harness k8s`,
-// docs/kubernetes.md): a ConfigMap with the scenario, a claim for the
+// docs/distributed.md): a ConfigMap with the scenario, a claim for the
 // results, an Indexed Job whose pod I runs `harness run --segment I/N`, and
 // a Job that merges the parts. They are built from the Kubernetes API types
 // and written as one YAML stream, so what is printed is what the API
