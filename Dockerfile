@@ -1,4 +1,4 @@
-# The harness image for split runs on Kubernetes (docs/kubernetes.md):
+# The harness image for split runs on Kubernetes (docs/distributed.md):
 #   docker build -t harness:dev .
 # A static binary on distroless, run as a non-root user. Built with
 # CGO_ENABLED=0 it has no nvml sampler (that needs cgo and the node's
