@@ -4,7 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/harness-gpu/harness/internal/exitcode"
 )
@@ -191,5 +193,31 @@ func TestFmtStdin(t *testing.T) {
 func TestFmtNeedsAFile(t *testing.T) {
 	if code, _, _ := runFmt(t); code != exitcode.Usage {
 		t.Errorf("fmt with no FILE = %d, want 2", code)
+	}
+}
+
+// fmt refuses what is not a regular file, as run does: a named pipe would
+// block it forever and /dev/zero never ends.
+func TestFmtRefusesSpecialFiles(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "pipe.hcl")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	for _, path := range []string{fifo, "/dev/zero"} {
+		done := make(chan struct{})
+		var code exitcode.Code
+		var errOut string
+		go func() {
+			code, _, errOut = runFmt(t, "--check", path)
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("fmt %s still blocked after 10 s", path)
+		}
+		if code != exitcode.Usage || !strings.Contains(errOut, "not a regular file") {
+			t.Errorf("fmt %s = %d, %q; want 2 and 'not a regular file'", path, code, errOut)
+		}
 	}
 }

@@ -153,10 +153,12 @@ func (f *fmtRun) file(path string) error {
 
 func (f *fmtRun) read(path string) (string, []byte, error) {
 	if path == "-" {
-		src, err := io.ReadAll(f.stdin)
+		// One byte past the limit, so FormatFile can say it is too large
+		// without fmt reading an endless stream.
+		src, err := io.ReadAll(io.LimitReader(f.stdin, dsl.MaxScenarioSize+1))
 		return fmtStdinName, src, err
 	}
-	src, err := os.ReadFile(path)
+	src, err := dsl.ReadScenario(path)
 	return path, src, err
 }
 

@@ -249,3 +249,10 @@ var chainLink = map[hclsyntax.TokenType]bool{
 	hclsyntax.TokenStar: true, hclsyntax.TokenSlash: true, hclsyntax.TokenPercent: true,
 	hclsyntax.TokenQuestion: true, hclsyntax.TokenOBrack: true,
 }
+
+// ReadScenario reads a scenario file as LoadFile does: a regular file of at
+// most MaxScenarioSize bytes. harness fmt reads through it, so a named pipe
+// or /dev/zero given to fmt is refused as run refuses it.
+func ReadScenario(path string) ([]byte, error) {
+	return readInput(path, "scenario file", MaxScenarioSize)
+}
