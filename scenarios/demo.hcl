@@ -12,6 +12,11 @@
 # On the rtx3060 profile (capacity ~116 req/s with full batches) the 200-user
 # step runs the card near its knee: utilization high, batches grow, Triton
 # queue and inference time climb. On rtx5090 the same load leaves headroom.
+#
+# pace_jitter = 0.1: each user's interval is drawn in 1.8-2.2 s, as real
+# users' scripts drift. Perfectly even starts (no jitter) would hand the
+# batcher one request every 10 ms at 200 users, which never queue, and hide
+# the knee that real traffic meets.
 
 variable "backend" {
   type        = string
@@ -88,10 +93,11 @@ dynamic "step" {
   iterator = level
   labels   = ["users_${level.value}"]
   content {
-    users    = level.value
-    ramp     = var.ramp
-    pace     = "2s"
-    duration = var.hold
+    users       = level.value
+    ramp        = var.ramp
+    pace        = "2s"
+    pace_jitter = 0.1
+    duration    = var.hold
   }
 }
 
