@@ -19,6 +19,25 @@ type CapacityDiff struct {
 	// Mark is improved or regressed beyond the threshold, else unchanged; a
 	// lower capacity beyond it counts as a regression.
 	Mark string `json:"mark"`
+	// BaseJoulesPerRequest and NewJoulesPerRequest are what a request cost
+	// at each run's capacity (the passing probe at that level); nil when
+	// unknown: no GPU energy, or no probe passed.
+	BaseJoulesPerRequest *float64 `json:"base_joules_per_request"`
+	NewJoulesPerRequest  *float64 `json:"new_joules_per_request"`
+}
+
+// joulesAtCapacity is efficiency.joules_per_request of the last passing
+// probe of s at its capacity; nil when there is none or it is unknown.
+func joulesAtCapacity(f *result.File, s result.Search) *float64 {
+	var j *float64
+	for _, st := range f.Steps {
+		p := st.Probe
+		if p == nil || p.Search != s.Name || p.Level != s.Capacity || p.Outcome != "pass" || st.Efficiency == nil {
+			continue
+		}
+		j = st.Efficiency.JoulesPerRequest
+	}
+	return j
 }
 
 // compareSearches compares the searches both files ran, by name.
@@ -29,7 +48,8 @@ func (r *Report) compareSearches(base, cur *result.File) {
 				continue
 			}
 			cd := CapacityDiff{Search: b.Name, Unit: n.Unit, Base: b.Capacity, New: n.Capacity,
-				BaseStatus: b.Status, NewStatus: n.Status}
+				BaseStatus: b.Status, NewStatus: n.Status,
+				BaseJoulesPerRequest: joulesAtCapacity(base, b), NewJoulesPerRequest: joulesAtCapacity(cur, n)}
 			if b.Capacity != 0 {
 				p := (n.Capacity - b.Capacity) / b.Capacity * 100
 				cd.DeltaPct = &p
@@ -66,7 +86,18 @@ func (c CapacityDiff) Sentence() string {
 	if c.Mark == MarkRegressed || c.Mark == MarkImproved {
 		s += ": " + c.Mark
 	}
+	if c.BaseJoulesPerRequest != nil || c.NewJoulesPerRequest != nil {
+		s += "; J per request at capacity " + joules(c.BaseJoulesPerRequest) + " → " + joules(c.NewJoulesPerRequest)
+	}
 	return s
+}
+
+// joules renders an energy per request, "–" when unknown.
+func joules(j *float64) string {
+	if j == nil {
+		return "–"
+	}
+	return result.FormatMeasure(*j)
 }
 
 // probeSteps names the probe steps of f: compared through their search's

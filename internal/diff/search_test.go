@@ -52,3 +52,32 @@ func TestCapacityLeadsAndGates(t *testing.T) {
 		})
 	}
 }
+
+// The capacity line says what a request cost at each capacity: the energy
+// per request of the passing probe at that level, not of another probe.
+func TestCapacityEnergy(t *testing.T) {
+	withEnergy := func(f *result.File, jpr map[float64]float64) *result.File {
+		for i := range f.Steps {
+			if j, ok := jpr[f.Steps[i].Probe.Level]; ok {
+				f.Steps[i].Efficiency = &result.Efficiency{JoulesPerRequest: &j}
+			}
+		}
+		return f
+	}
+	// The probe at 15 ran after the one at 20 (bisecting): still 20's.
+	base := withEnergy(searchFile(20, 10, 20, 15), map[float64]float64{10: 2.1, 20: 1.48, 15: 1.7})
+	cur := withEnergy(searchFile(40, 10, 20, 40), map[float64]float64{10: 4, 20: 3, 40: 2.59})
+	r := Compare("a.json", base, "b.json", cur, 0.05)
+	var b bytes.Buffer
+	if err := WriteText(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if want := "capacity 20 → 40 users, +100 %: improved; J per request at capacity 1.48 → 2.59"; !strings.Contains(b.String(), want) {
+		t.Errorf("text lacks %q:\n%s", want, b.String())
+	}
+	// Without GPU energy the line says nothing of it.
+	r = Compare("a.json", searchFile(20, 20), "b.json", searchFile(40, 40), 0.05)
+	if c := r.Capacity[0]; c.BaseJoulesPerRequest != nil || strings.Contains(c.Sentence(), "J per request") {
+		t.Errorf("no energy: %+v, %q", c, c.Sentence())
+	}
+}
