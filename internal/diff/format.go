@@ -8,12 +8,12 @@ import (
 	"github.com/harness-gpu/harness/internal/result"
 )
 
-// num formats a value for tables: "–" when unknown, else up to three
+// num formats a value for tables: result.Unknown when unknown, else up to three
 // significant decimals without trailing zeros, so 0.5 ms and 612.4 ms
 // both read naturally.
 func num(v *float64) string {
 	if v == nil {
-		return "–"
+		return result.Unknown
 	}
 	return result.FormatMeasure(*v)
 }
@@ -21,7 +21,7 @@ func num(v *float64) string {
 // signed formats a delta with an explicit sign.
 func signed(v *float64) string {
 	if v == nil {
-		return "–"
+		return result.Unknown
 	}
 	s := result.FormatMeasure(*v)
 	if *v > 0 {
@@ -33,7 +33,7 @@ func signed(v *float64) string {
 // pct formats a delta percentage.
 func pct(v *float64) string {
 	if v == nil {
-		return "–"
+		return result.Unknown
 	}
 	s := strconv.FormatFloat(*v, 'f', 1, 64) + "%"
 	if *v > 0 {

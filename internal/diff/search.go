@@ -92,10 +92,10 @@ func (c CapacityDiff) Sentence() string {
 	return s
 }
 
-// joules renders an energy per request, "–" when unknown.
+// joules renders an energy per request, result.Unknown when unknown.
 func joules(j *float64) string {
 	if j == nil {
-		return "–"
+		return result.Unknown
 	}
 	return result.FormatMeasure(*j)
 }

@@ -211,7 +211,7 @@ func TestMatrixCells(t *testing.T) {
 	if cells[0].Outcome != result.OutcomeWarn || cells[1].Outcome != result.OutcomeFail {
 		t.Errorf("outcomes %v, %v; want warn, fail", cells[0].Outcome, cells[1].Outcome)
 	}
-	if want := "latency.p95 = ?, requests.success_rate = 0.99995"; cells[0].Observed != want {
+	if want := "latency.p95 = –, requests.success_rate = 0.99995"; cells[0].Observed != want {
 		t.Errorf("observed %q, want %q", cells[0].Observed, want)
 	}
 	if want := "latency.p95 = 12345.6"; cells[1].Observed != want {

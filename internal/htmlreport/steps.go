@@ -58,7 +58,7 @@ func energyNote(source string) string {
 // or a dash when unknown; note, when set, is its tooltip and an asterisk.
 func numCell(v *float64, note string) g.Node {
 	if v == nil {
-		return h.Td(h.Class("na"), g.Text("–"))
+		return h.Td(h.Class("na"), g.Text(result.Unknown))
 	}
 	return h.Td(h.Class("num"), g.Text(shortNum(*v)), g.If(note != "", h.Span(h.Title(note), g.Text("*"))))
 }

@@ -141,7 +141,7 @@ func (l *Live) Tick(t result.Tick) {
 		}
 	}
 	for _, c := range cols {
-		cell := "-"
+		cell := result.Unknown
 		if v, ok := t.Samples[c.key]; ok && !math.IsNaN(v) && !math.IsInf(v, 0) {
 			cell = c.format(v)
 			if slices.ContainsFunc(c.samplers, func(n string) bool { return slices.Contains(stale, n) }) {

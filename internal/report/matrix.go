@@ -268,12 +268,13 @@ func hasMissing(obs map[string]any) bool {
 	return false
 }
 
-// formatObservedValue renders an observed value; nil (no data) is "?", a
+// formatObservedValue renders an observed value; nil (no data) is
+// result.Unknown, a
 // map or list (the whole status_codes map) is JSON.
 func formatObservedValue(v any) string {
 	switch x := v.(type) {
 	case nil:
-		return "?"
+		return result.Unknown
 	case float64:
 		return result.FormatNumber(x)
 	case string:

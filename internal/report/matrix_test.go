@@ -162,7 +162,7 @@ func TestObservedLines(t *testing.T) {
 		"step.name":      "warm",
 		"requests.total": 0.99995,
 	})
-	want := []string{`latency.p95 = 612.4`, `latency.p99 = ?`, `requests.total = 0.99995`,
+	want := []string{`latency.p95 = 612.4`, `latency.p99 = –`, `requests.total = 0.99995`,
 		`status_codes = {"200":120,"503":3}`, `step.name = "warm"`}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("ObservedLines = %q, want %q", got, want)

@@ -97,25 +97,25 @@ func summaryLoad(st result.Step) string {
 	return fmt.Sprintf("%d users", st.Users)
 }
 
-// oneDecimal prints a table value with one decimal, "-" when unknown (the
-// summary and the live console).
+// oneDecimal prints a table value with one decimal, result.Unknown when
+// unknown (the summary and the live console).
 func oneDecimal(p *float64) string {
 	if p == nil {
-		return "-"
+		return result.Unknown
 	}
 	return fmt.Sprintf("%.1f", *p)
 }
 
 func summaryPercent(p *float64) string {
 	if p == nil {
-		return "-"
+		return result.Unknown
 	}
 	return fmt.Sprintf("%.1f", *p*100)
 }
 
 func summaryDash(s string) string {
 	if s == "" {
-		return "-"
+		return result.Unknown
 	}
 	return s
 }

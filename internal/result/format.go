@@ -22,6 +22,10 @@ func FormatNumber(f float64) string {
 	return trimZeros(strconv.FormatFloat(f, 'f', 3, 64))
 }
 
+// Unknown is how every output (console, live line, diff, HTML) shows a
+// value that is unknown: no data behind it (JSON null in the results file).
+const Unknown = "–"
+
 // FormatRounded renders f rounded to decimals places in its shortest form
 // (2.50 → "2.5", never "-0"): planned rates and axis ticks.
 func FormatRounded(f float64, decimals int) string {
