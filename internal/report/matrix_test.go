@@ -108,7 +108,7 @@ func TestWriteMatrixColor(t *testing.T) {
 	if err := WriteMatrix(&colored, assertFixture(), true); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{sgrGreen + "✓ 212.3" + sgrReset, sgrRed + "✗ 612.4" + sgrReset, sgrYellow + "⚠ 23.5" + sgrReset, sgrRed + "! ?" + sgrReset} {
+	for _, want := range []string{sgrGreen + "✓ 212.3" + sgrReset, sgrRed + "✗ 612.4" + sgrReset, sgrYellow + "⚠ 23.5" + sgrReset, sgrRed + "! –" + sgrReset} {
 		if !strings.Contains(colored.String(), want) {
 			t.Errorf("coloured matrix lacks %q:\n%s", want, colored.String())
 		}
