@@ -25,7 +25,7 @@ const (
 )
 
 // inferError is a failed inference, with the Triton error code that the
-// REST path turns into a status (FORMATS' mapping: NOT_FOUND 404,
+// REST path turns into a status (Triton's mapping: NOT_FOUND 404,
 // UNAVAILABLE 503, INTERNAL 500, the rest 400) and gRPC sends as is.
 type inferError struct {
 	code codes.Code
