@@ -74,17 +74,8 @@ func (r *searchRun) join(part *result.File) {
 		r.f.Verdict, r.f.Reason = part.Verdict, part.Reason
 	}
 	for _, w := range part.Warnings {
-		r.f.Warnings = appendNew(r.f.Warnings, w)
+		addWarning(r.f, w)
 	}
-}
-
-func appendNew(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	return append(list, s)
 }
 
 // part is the plan of steps [from, to), its offsets from its own start and
@@ -189,7 +180,7 @@ func (r *searchRun) search(sr plan.Search) error {
 		}
 	}
 	if res.NonMonotonic {
-		r.f.Warnings = appendNew(r.f.Warnings, fmt.Sprintf("search %s: a level passed above one that failed (non-monotonic); the capacity is the highest passing level below the lowest failing one", sr.Name))
+		addWarning(r.f, fmt.Sprintf("search %s: a level passed above one that failed (non-monotonic); the capacity is the highest passing level below the lowest failing one", sr.Name))
 	}
 	res.DurationS = time.Since(started).Seconds()
 	r.f.Searches = append(r.f.Searches, res)
