@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -45,16 +44,14 @@ the summary and its exit code the verdict. docs/distributed.md walks through it.
 			if err := checkSegmentable(scn, plan.Segment{Count: o.Parallelism}); err != nil {
 				return err
 			}
-			if o.Scenario, err = os.ReadFile(args[0]); err != nil {
-				return exitcode.Wrap(exitcode.Usage, err)
-			}
+			// The ConfigMap carries the bytes the load just read and checked
+			// (a load without errors parsed the scenario and each --var-file
+			// into scn.Files), not a second read that could differ from them.
+			o.Scenario = scn.Files[args[0]].Bytes
 			o.ScenarioName, o.ScenarioFile = scn.Name, filepath.Base(args[0])
 			o.VarFiles = map[string][]byte{}
 			for _, f := range vf.files {
-				data, err := os.ReadFile(f)
-				if err != nil {
-					return exitcode.Wrap(exitcode.Usage, err)
-				}
+				data := scn.Files[f].Bytes
 				base := filepath.Base(f)
 				if _, dup := o.VarFiles[base]; dup {
 					return exitcode.Wrap(exitcode.Usage, fmt.Errorf("k8s: two --var-file named %s: they share one ConfigMap; rename one", base))

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -247,6 +248,26 @@ func TestK8sCommand(t *testing.T) {
 		code, _, stderr := runHarness(t, append([]string{"k8s", file}, tc.args...)...)
 		if code != exitcode.Usage || !strings.Contains(stderr, tc.want) {
 			t.Errorf("k8s %v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+// TestK8sCarriesFiles: the ConfigMap holds the scenario and each --var-file
+// as the load read them.
+func TestK8sCarriesFiles(t *testing.T) {
+	t.Parallel()
+	file := writeScenario(t, strings.Replace(splitScenario("http://127.0.0.1:9/"), "step \"open\"", "variable \"rate\" {\n  default = 30\n}\nstep \"open\"", 1))
+	vars := filepath.Join(t.TempDir(), "load.hcl")
+	if err := os.WriteFile(vars, []byte("rate = 12 # from the var file\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runHarness(t, "k8s", file, "--parallelism", "2", "--image", "harness:dev", "--var-file", vars)
+	if code != exitcode.OK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"rate = 12 # from the var file", `variable "rate" {`, "load.hcl: |", "/scenario/load.hcl"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("manifest lacks %q:\n%s", want, stdout)
 		}
 	}
 }
