@@ -79,10 +79,6 @@ func powerJoules(ts []time.Time, w []float64) *float64 {
 // the GPU has two counter samples in the window, else the integral of its
 // power samples, else unknown.
 func addEnergy(v view, gs []*gpuSeries) {
-	by := make(map[string]*gpuSeries, len(gs))
-	for _, g := range gs {
-		by[g.info.UUID] = g
-	}
 	counter := map[string]int{}
 	power := map[string]int{}
 	for i, k := range v.cols {
@@ -96,7 +92,8 @@ func addEnergy(v view, gs []*gpuSeries) {
 			power[k.entity] = i
 		}
 	}
-	for uuid, g := range by {
+	for _, g := range gs {
+		uuid := g.info.UUID
 		if i, ok := counter[uuid]; ok {
 			if _, mj := v.timedColumn(i); len(mj) >= 2 {
 				g.energy = gpuEnergy{j: counterJoules(mj), source: energyCounter}
