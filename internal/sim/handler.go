@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -61,28 +62,38 @@ func (s *Server) handleQuality(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	score := qualityScore(preprocess(img, s.p.InputSize))
-	req := newRequest(time.Now(), s.dice.hit(s.cfg.Faults.ErrorRate))
-	if err := s.admit(req); err != nil {
-		writeError(w, http.StatusServiceUnavailable, err)
-		return
-	}
-	var o outcome
-	select {
-	case o = <-req.done:
-	case <-r.Context().Done():
-		return // the client left; the batch still runs and is counted
-	}
+	o, err := s.await(r.Context())
 	switch {
-	case errors.Is(o.err, errBackend):
-		writeError(w, http.StatusInternalServerError, o.err)
-	case o.err != nil:
-		writeError(w, http.StatusServiceUnavailable, o.err)
-	default:
+	case err == nil:
 		writeJSON(w, http.StatusOK, qualityResponse{
 			QualityScore:    score,
 			InferenceTimeMs: ms(o.input + o.infer + o.output),
 			QueueTimeMs:     ms(o.queue),
 		})
+	case errors.Is(err, errBackend):
+		writeError(w, http.StatusInternalServerError, err)
+	case r.Context().Err() != nil:
+		return // the client left; the batch still runs and is counted
+	default:
+		writeError(w, http.StatusServiceUnavailable, err)
+	}
+}
+
+// await queues one request, with the error fault drawn for it, and waits
+// for its batch: every protocol's inference ends here. The error is the
+// queue's (full: Triton's REJECTED), the batch's (errBackend, a shutdown)
+// or ctx's when the client left first; that request's batch still runs and
+// is counted.
+func (s *Server) await(ctx context.Context) (outcome, error) {
+	req := newRequest(time.Now(), s.dice.hit(s.cfg.Faults.ErrorRate))
+	if err := s.admit(req); err != nil {
+		return outcome{}, err
+	}
+	select {
+	case o := <-req.done:
+		return o, o.err
+	case <-ctx.Done():
+		return outcome{}, ctx.Err()
 	}
 }
 

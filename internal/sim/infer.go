@@ -10,7 +10,6 @@ import (
 	"math"
 	"net/http"
 	"slices"
-	"time"
 
 	"google.golang.org/grpc/codes"
 
@@ -73,21 +72,14 @@ func (s *Server) infer(ctx context.Context, model, version string, req *kserve.R
 		}
 	}
 	score := qualityScore(img)
-	r := newRequest(time.Now(), s.dice.hit(s.cfg.Faults.ErrorRate))
-	if err := s.admit(r); err != nil {
+	if _, err := s.await(ctx); err != nil {
+		switch {
+		case errors.Is(err, errBackend):
+			return nil, inferErrorf(codes.Internal, "%v", err)
+		case ctx.Err() != nil:
+			return nil, inferErrorf(codes.Canceled, "%v", err)
+		}
 		return nil, inferErrorf(codes.Unavailable, "%v", err)
-	}
-	var o outcome
-	select {
-	case o = <-r.done:
-	case <-ctx.Done():
-		return nil, inferErrorf(codes.Canceled, "%v", ctx.Err()) // the batch still runs and is counted
-	}
-	switch {
-	case errors.Is(o.err, errBackend):
-		return nil, inferErrorf(codes.Internal, "%v", o.err)
-	case o.err != nil:
-		return nil, inferErrorf(codes.Unavailable, "%v", o.err)
 	}
 	out := binary.LittleEndian.AppendUint32(nil, math.Float32bits(float32(score)))
 	return &kserve.Response{Model: ModelName, Version: ModelVersion, Outputs: []kserve.Tensor{
