@@ -81,32 +81,39 @@ var demoSamples = map[dsl.SamplerKind]string{
 
 // demoWorkload is one of the demo's embedded scenarios: its file, the
 // prefix of its default results name, the variable that takes the server's
-// URL, what the server is (for the first screen), and the variables --fast
-// sets.
+// URL, what the server is (for the first screen), the variables --fast
+// sets, other variables it needs, and whether it also loads the model over
+// the simulator's gRPC server (its address in the variable grpc).
 type demoWorkload struct {
 	file, results, urlVar, server string
-	fast                          []string
+	fast, vars                    []string
+	grpc                          bool
 }
 
 // demoWorkloads are the demo's scenarios by --workload: the Triton-like
 // image model, or the LLM engine's streaming chat.
 var demoWorkloads = map[string]demoWorkload{
-	"triton": {"demo.hcl", "demo-", "backend", "a simulated inference server (Triton-like", fastDemoVars},
-	"llm":    {"llm-demo.hcl", "llm-demo-", "base", "a simulated LLM server (OpenAI-compatible, vLLM-like", []string{"baseline=5s", "ramp=2s", "hold=8s"}},
+	"triton": {file: "demo.hcl", results: "demo-", urlVar: "backend", server: imageServer, fast: fastDemoVars},
+	"llm": {file: "llm-demo.hcl", results: "llm-demo-", urlVar: "base", server: "a simulated LLM server (OpenAI-compatible, vLLM-like",
+		fast: []string{"baseline=5s", "ramp=2s", "hold=8s"}},
 }
 
-// kserveWorkload is --protocol: the model over KServe v2 (demoKServe).
-var kserveWorkload = demoWorkload{"kserve.hcl", "demo-kserve-", "backend", "a simulated inference server (Triton-like", fastKServeVars}
+// imageServer is how the first screen names the image-model simulator.
+const imageServer = "a simulated inference server (Triton-like"
 
-// searchWorkload is --search: the image model's capacity search.
-var searchWorkload = demoWorkload{"capacity-search.hcl", "demo-search-", "backend", "a simulated inference server (Triton-like", fastSearchVars}
+// searchWorkload is --search: the image model's capacity search; its
+// probes shrink for --fast.
+var searchWorkload = demoWorkload{file: "capacity-search.hcl", results: "demo-search-", urlVar: "backend", server: imageServer,
+	fast: []string{"ramp=2s", "probe=4s"}}
+
+// kserveWorkload is --protocol: the model over KServe v2, 1 s ramp + 5 s
+// per protocol with --fast.
+var kserveWorkload = demoWorkload{file: "kserve.hcl", results: "demo-kserve-", urlVar: "backend", server: imageServer,
+	fast: []string{"ramp=1s", "hold=5s"}, grpc: true}
 
 // fastDemoVars shrink demo.hcl's windows for --fast: 5 s + 5 × (2 s ramp +
 // 6 s) = 45 s instead of 2 min 45 s, the same plan otherwise.
 var fastDemoVars = []string{"baseline=5s", "ramp=2s", "hold=6s"}
-
-// fastSearchVars shrink capacity-search.hcl's probes for --search --fast.
-var fastSearchVars = []string{"ramp=2s", "probe=4s"}
 
 // demoProtocols are --protocol's values: the steps of scenarios/kserve.hcl
 // each runs. http is KServe v2 REST with JSON tensors, binary the same with
@@ -118,26 +125,30 @@ var demoProtocols = map[string]string{
 	"compare": `["http", "binary", "grpc"]`,
 }
 
-// fastKServeVars shrink kserve.hcl for --fast: 1 s ramp + 5 s per protocol.
-var fastKServeVars = []string{"ramp=1s", "hold=5s"}
-
-// demoKServe is --protocol's scenario, kserve.hcl, and its variables; it
-// also starts the simulator's gRPC server. shown is the address the first
-// screen names.
-func demoKServe(srv *sim.Server, url, protocol string, fast bool) (name, shown string, vars []string, err error) {
-	steps, ok := demoProtocols[protocol]
-	if !ok {
-		return "", "", nil, exitcode.Wrap(exitcode.Usage, fmt.Errorf("--protocol %q: use http, binary, grpc or compare", protocol))
+// chooseDemo picks the scenario from --workload, --search and --protocol
+// (exit 2 for a combination that means nothing): --search and --protocol
+// load the image model, so they need --workload triton, and exclude each
+// other.
+func chooseDemo(workload string, search bool, protocol string) (demoWorkload, error) {
+	wl, ok := demoWorkloads[workload]
+	switch {
+	case !ok:
+		return wl, exitcode.Wrap(exitcode.Usage, fmt.Errorf("unknown workload %q (known: triton, llm)", workload))
+	case (search || protocol != "") && workload != "triton":
+		return wl, exitcode.Wrap(exitcode.Usage, fmt.Errorf("--search and --protocol load the image model; they do not combine with --workload %s", workload))
+	case search && protocol != "":
+		return wl, exitcode.Wrap(exitcode.Usage, fmt.Errorf("--search and --protocol do not combine: the search loads the model through the backend"))
+	case search:
+		return searchWorkload, nil
+	case protocol != "":
+		steps, ok := demoProtocols[protocol]
+		if !ok {
+			return wl, exitcode.Wrap(exitcode.Usage, fmt.Errorf("--protocol %q: use http, binary, grpc or compare", protocol))
+		}
+		wl = kserveWorkload
+		wl.vars = []string{"protocols=" + steps}
 	}
-	grpcURL, err := srv.ServeGRPC("127.0.0.1:0")
-	if err != nil {
-		return "", "", nil, exitcode.Wrap(exitcode.Internal, err)
-	}
-	vars = []string{"backend=" + url, "grpc=" + grpcURL, "protocols=" + steps}
-	if fast {
-		vars = append(vars, fastKServeVars...)
-	}
-	return "kserve.hcl", url + " (gRPC " + grpcURL + ")", vars, nil
+	return wl, nil
 }
 
 func newDemoCmd(a *app) *cobra.Command {
@@ -167,9 +178,9 @@ or compare (all three in turn, about 1 minute; --fast: 18 s).`,
 			if err != nil {
 				return exitcode.Wrap(exitcode.Usage, err)
 			}
-			wl, ok := demoWorkloads[workload]
-			if !ok {
-				return exitcode.Wrap(exitcode.Usage, fmt.Errorf("unknown workload %q (known: triton, llm)", workload))
+			wl, err := chooseDemo(workload, search, protocol)
+			if err != nil {
+				return err
 			}
 			srv, url, err := sim.Start(a.ctx, "127.0.0.1:0", sim.Config{Profile: profile})
 			if err != nil {
@@ -177,30 +188,24 @@ or compare (all three in turn, about 1 minute; --fast: 18 s).`,
 			}
 			defer srv.Close()
 
-			switch {
-			case (search || protocol != "") && workload != "triton":
-				return exitcode.Wrap(exitcode.Usage, fmt.Errorf("--search and --protocol load the image model; they do not combine with --workload %s", workload))
-			case search && protocol != "":
-				return exitcode.Wrap(exitcode.Usage, fmt.Errorf("--search and --protocol do not combine: the search loads the model through the backend"))
-			case search:
-				wl = searchWorkload
+			shown := url
+			vars := append([]string{wl.urlVar + "=" + url}, wl.vars...)
+			if wl.grpc {
+				grpcURL, err := srv.ServeGRPC("127.0.0.1:0")
+				if err != nil {
+					return exitcode.Wrap(exitcode.Internal, err)
+				}
+				vars = append(vars, "grpc="+grpcURL)
+				shown += " (gRPC " + grpcURL + ")"
 			}
-			name, shown := wl.file, url
-			vars := []string{wl.urlVar + "=" + url}
 			if fast {
 				vars = append(vars, wl.fast...)
 			}
-			if protocol != "" {
-				wl = kserveWorkload
-				if name, shown, vars, err = demoKServe(srv, url, protocol, fast); err != nil {
-					return err
-				}
-			}
-			src, err := scenarios.FS.ReadFile(name)
+			src, err := scenarios.FS.ReadFile(wl.file)
 			if err != nil {
 				return exitcode.Wrap(exitcode.Internal, err)
 			}
-			scn, diags := dsl.LoadBytes("scenarios/"+name, src, dsl.LoadOptions{Vars: vars})
+			scn, diags := dsl.LoadBytes("scenarios/"+wl.file, src, dsl.LoadOptions{Vars: vars})
 			if err := a.diagnosticsError(scn, diags); err != nil {
 				return err
 			}

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/exitcode"
 	"github.com/harness-gpu/harness/internal/plan"
 	"github.com/harness-gpu/harness/scenarios"
 )
@@ -82,6 +84,38 @@ func TestDemoSearchIntro(t *testing.T) {
 	} {
 		if !strings.Contains(b.String(), w) {
 			t.Errorf("the intro lacks %q:\n%s", w, b.String())
+		}
+	}
+}
+
+// chooseDemo maps --workload, --search and --protocol to one scenario, and
+// refuses (exit 2) the combinations that mean nothing.
+func TestChooseDemo(t *testing.T) {
+	for _, c := range []struct {
+		workload, protocol string
+		search             bool
+		file, vars, err    string
+	}{
+		{workload: "triton", file: "demo.hcl"},
+		{workload: "llm", file: "llm-demo.hcl"},
+		{workload: "triton", search: true, file: "capacity-search.hcl"},
+		{workload: "triton", protocol: "compare", file: "kserve.hcl", vars: `protocols=["http", "binary", "grpc"]`},
+		{workload: "triton", protocol: "grpc", file: "kserve.hcl", vars: `protocols=["grpc"]`},
+		{workload: "tgi", err: `unknown workload "tgi"`},
+		{workload: "llm", search: true, err: "do not combine with --workload llm"},
+		{workload: "llm", protocol: "http", err: "do not combine with --workload llm"},
+		{workload: "triton", search: true, protocol: "http", err: "--search and --protocol do not combine"},
+		{workload: "triton", protocol: "smtp", err: "use http, binary, grpc or compare"},
+	} {
+		wl, err := chooseDemo(c.workload, c.search, c.protocol)
+		if c.err != "" {
+			if exitcode.Of(err) != exitcode.Usage || !strings.Contains(fmt.Sprint(err), c.err) {
+				t.Errorf("%+v: error %v (exit %d), want exit 2 and %q", c, err, exitcode.Of(err), c.err)
+			}
+			continue
+		}
+		if err != nil || wl.file != c.file || strings.Join(wl.vars, " ") != c.vars || wl.grpc != (c.protocol != "") {
+			t.Errorf("%+v: got %+v, %v; want file %s, vars %q", c, wl, err, c.file, c.vars)
 		}
 	}
 }
