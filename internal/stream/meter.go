@@ -98,7 +98,7 @@ func NewMeter(format Format) *Meter {
 
 // Reset starts a new request sent at start.
 func (m *Meter) Reset(start time.Time) {
-	m.parser = NewParser(m.event)
+	m.parser.Reset()
 	m.start = start
 	m.chunks, m.untimed = m.chunks[:0], 0
 	m.events = 0

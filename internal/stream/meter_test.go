@@ -253,3 +253,22 @@ func TestMeterChunkCap(t *testing.T) {
 		t.Errorf("kept %d chunk times", cap(m.chunks))
 	}
 }
+
+// TestMeterReuseAllocs: a warm meter measures the next request of an sse
+// stream without allocating; Reset keeps the parser's buffers.
+func TestMeterReuseAllocs(t *testing.T) {
+	body := []byte(strings.Repeat("event: message\ndata: a chunk of text\ndata: its second line\n\n", 8))
+	m := NewMeter(FormatSSE)
+	request := func() {
+		m.Reset(t0)
+		m.Feed(body[:10], t0.Add(time.Millisecond))
+		m.Feed(body[10:], t0.Add(2*time.Millisecond))
+		if err := m.Finish(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	request()
+	if n := testing.AllocsPerRun(100, request); n != 0 {
+		t.Errorf("a warm meter allocates %g times a request, want 0", n)
+	}
+}

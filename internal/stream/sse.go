@@ -56,6 +56,12 @@ func NewParser(handle func(Event) error) *Parser {
 	return &Parser{handle: handle}
 }
 
+// Reset readies the parser for a new stream, keeping its buffers, so that a
+// parser reused request after request stops allocating.
+func (ps *Parser) Reset() {
+	*ps = Parser{handle: ps.handle, line: ps.line[:0], data: ps.data[:0], name: ps.name[:0]}
+}
+
 // Feed parses p, which arrived at at.
 func (ps *Parser) Feed(p []byte, at time.Time) error {
 	for len(p) > 0 {
@@ -139,5 +145,19 @@ func (ps *Parser) dispatch() error {
 	if !ps.hasData {
 		return nil
 	}
-	return ps.handle(Event{Name: string(ps.name), Data: ps.data, At: ps.eventAt})
+	return ps.handle(Event{Name: eventName(ps.name), Data: ps.data, At: ps.eventAt})
+}
+
+// eventName is name as a string, without allocating for the names streams
+// send with every event.
+func eventName(name []byte) string {
+	switch string(name) {
+	case "":
+		return ""
+	case "message":
+		return "message"
+	case "error":
+		return "error"
+	}
+	return string(name)
 }
