@@ -84,8 +84,8 @@ func Build(o Options) (Objects, error) {
 	}
 	name := o.Name
 	if name == "" {
-		name = DNSName("harness-" + o.ScenarioName)
-	} else if DNSName(name) != name {
+		name = dnsName("harness-" + o.ScenarioName)
+	} else if dnsName(name) != name {
 		return Objects{}, fmt.Errorf("--name %q: must be a DNS label (lower-case letters, digits and '-', at most %d characters)", name, maxName)
 	}
 	if o.AccessMode == "" {
@@ -131,7 +131,7 @@ func Build(o Options) (Objects, error) {
 		"--out", path.Join(resultsDir, "part-$("+indexEnv+").json"),
 		"--quiet",
 	}, varArgs...)
-	cpu, mem := PodResources(o.Plan, n)
+	cpu, mem := podResources(o.Plan, n)
 	// The Job gives up 10 minutes after the load should have ended; the
 	// merge waits as long for the parts.
 	deadline := max(o.StartAt.Sub(o.Now), 0) + o.Plan.Total + 10*time.Minute
@@ -239,13 +239,13 @@ func podSpec(name string, o Options, container string, args []string, cpu, mem r
 	}
 }
 
-// PodResources sizes one segment's pod from the whole plan's busiest step:
+// podResources sizes one segment's pod from the whole plan's busiest step:
 // a quarter core plus one core per 2,000 requests/s it sends, and 128 MiB
 // plus 64 KiB per request it may have in flight (a connection's buffers):
 // its users, or for an open step one second of arrivals (capped by
 // max_in_flight). Rough on purpose: enough that the scheduler does not pack
 // load pods onto a busy node; each pod's own numbers are in its results.
-func PodResources(p plan.Plan, n int) (cpu, mem resource.Quantity) {
+func podResources(p plan.Plan, n int) (cpu, mem resource.Quantity) {
 	var rps, inflight float64
 	for _, st := range p.Steps {
 		rps = math.Max(rps, st.ExpectedRPS)
@@ -271,9 +271,9 @@ const maxName = 40
 
 var notDNS = regexp.MustCompile(`[^a-z0-9-]+`)
 
-// DNSName turns s into a DNS label: lower case, runs of other characters
+// dnsName turns s into a DNS label: lower case, runs of other characters
 // as '-', at most maxName characters, no leading or trailing '-'.
-func DNSName(s string) string {
+func dnsName(s string) string {
 	s = notDNS.ReplaceAllString(strings.ToLower(s), "-")
 	if len(s) > maxName {
 		s = s[:maxName]

@@ -173,8 +173,8 @@ func TestDNSName(t *testing.T) {
 		"--x__y--":              "x-y",
 		strings.Repeat("a", 70): strings.Repeat("a", maxName),
 	} {
-		if got := DNSName(in); got != want {
-			t.Errorf("DNSName(%q) = %q, want %q", in, got, want)
+		if got := dnsName(in); got != want {
+			t.Errorf("dnsName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
