@@ -163,6 +163,10 @@ loopback port and runs the embedded scenarios/demo.hcl against it: the 1-to-200-
 plan, scaled to about 3 minutes (--fast: 45 s, shorter windows of the same plan), with the triton and dcgm samplers
 reading the simulator's /metrics and /dcgm/metrics.
 
+--workload llm runs the embedded scenarios/llm-demo.hcl instead: streaming chat
+from the simulator's continuous-batching LLM engine, with TTFT and TPOT
+objectives and the vllm and dcgm samplers (about 2 min 30 s).
+
 --search runs the embedded scenarios/capacity-search.hcl instead: a capacity search
 that steps the users up until a probe breaks a limit, then bisects, and prints
 the capacity at SLO in one sentence (under 4 minutes; run it with --gpu rtx3060
