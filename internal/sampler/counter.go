@@ -31,14 +31,19 @@ func (v view) increase(i int) (delta float64, ok bool) {
 			continue
 		}
 		seen = true
-		if cur >= prev {
-			delta += cur - prev
-		} else {
-			delta += cur
-		}
+		delta += counterStep(prev, cur)
 		prev = cur
 	}
 	return delta, seen
+}
+
+// counterStep is how much a counter grew from prev to cur: cur-prev, or,
+// after a drop (a reset: the counter restarted from zero), cur.
+func counterStep(prev, cur float64) float64 {
+	if cur >= prev {
+		return cur - prev
+	}
+	return cur
 }
 
 // sumIncrease sums increase over every counter column of field f (every

@@ -42,20 +42,18 @@ func (v view) timedColumn(i int) ([]time.Time, []float64) {
 // counterJoules is the growth of a cumulative mJ counter over its samples,
 // in J: the sum of the increases between consecutive samples. A drop is a
 // reset (the driver or Triton reloaded and the counter restarted from 0),
-// so that step counts the new value, never a negative amount. Unknown with
-// fewer than two samples: one reading of a counter says nothing about a
-// window.
+// so that step counts the new value, never a negative amount (counterStep,
+// as increase). Unlike increase, the first sample is only a baseline, even
+// for a GPU that appears mid-window: the counter holds mJ since the driver
+// loaded, not since the series began. Unknown with fewer than two samples:
+// one reading of a counter says nothing about a window.
 func counterJoules(mj []float64) *float64 {
 	if len(mj) < 2 {
 		return nil
 	}
 	var sum float64
 	for i := 1; i < len(mj); i++ {
-		if d := mj[i] - mj[i-1]; d >= 0 {
-			sum += d
-		} else {
-			sum += mj[i]
-		}
+		sum += counterStep(mj[i-1], mj[i])
 	}
 	return ptr(sum / 1000)
 }
