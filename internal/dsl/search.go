@@ -296,20 +296,22 @@ func errorAt(r *hcl.Range, summary, detail string) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: r}
 }
 
-// searchResultType is one search.NAME in a condition.
-var searchResultType = cty.Object(map[string]cty.Type{
+// SearchResultType is one search.NAME in a condition; breached holds the
+// names of the assertions that failed at first_failing.
+var SearchResultType = cty.Object(map[string]cty.Type{
 	"capacity": cty.Number, "first_failing": cty.Number, "status": cty.String,
-	"probes": cty.Number, "unstable_probes": cty.Number, "throughput_at_capacity": cty.Number,
+	"probes": cty.Number, "unstable_probes": cty.Number, "breached": cty.List(cty.String),
+	"throughput_at_capacity": cty.Number,
 })
 
 // SearchResultFields are the fields of search.NAME, in documentation order.
-var SearchResultFields = []string{"capacity", "first_failing", "status", "probes", "unstable_probes", "throughput_at_capacity"}
+var SearchResultFields = []string{"capacity", "first_failing", "status", "probes", "unstable_probes", "breached", "throughput_at_capacity"}
 
 // searchType is the `search` namespace of s: one object per search.
 func searchType(s *Scenario) cty.Type {
 	m := map[string]cty.Type{}
 	for _, sr := range s.Searches {
-		m[sr.Name] = searchResultType
+		m[sr.Name] = SearchResultType
 	}
 	return cty.Object(m)
 }
