@@ -243,3 +243,46 @@ assert "ok" { condition = requests.success_rate == 1 }
 		t.Errorf("extracts = %+v", ex)
 	}
 }
+
+// TestKServeInputFileErrors: a kserve input `file` that is not a regular
+// file, or is over the limit, is refused under its own name.
+func TestKServeInputFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.raw")
+	if err := os.WriteFile(big, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, MaxFileSize+1); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ file, want string }{
+		{"big.raw", "limit for a kserve input file"},
+		{"/dev/null", "a kserve input file must be a regular file"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			src := `
+scenario { name = "k" }
+target "api" {
+  url = "http://127.0.0.1:8000"
+  kserve {
+    model = "m"
+    input "I" {
+      datatype = "UINT8"
+      shape    = [1]
+      file     = "` + tc.file + `"
+    }
+  }
+}
+step "s" {
+  users    = 1
+  duration = "1s"
+}
+assert "p95" { condition = latency.p95 < 500 }
+`
+			s, diags := LoadBytes(filepath.Join(dir, "k.hcl"), []byte(src), LoadOptions{Environ: noEnv})
+			if text := renderDiags(s, diags); !strings.Contains(text, tc.want) {
+				t.Errorf("diagnostics do not say %q:\n%s", tc.want, text)
+			}
+		})
+	}
+}
