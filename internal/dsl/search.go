@@ -2,7 +2,6 @@ package dsl
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -185,22 +184,12 @@ func (l *loader) checkSearches() hcl.Diagnostics {
 			names = append(names, a.Name)
 		}
 	}
-	targets := make([]string, 0, len(l.s.Targets))
-	for _, t := range l.s.Targets {
-		targets = append(targets, t.Name)
-	}
+	targets := l.targetNames()
 	for _, s := range l.s.Searches {
 		r := l.searchRanges[s]
 		at := func(name string) *hcl.Range { return rangeOr(r[name], s.DeclRange) }
-		switch {
-		case s.Target == "" && len(targets) == 1:
-			s.Target = targets[0]
-		case s.Target == "" && len(targets) > 1:
-			diags = append(diags, errorAt(at("target"), "Missing search target",
-				fmt.Sprintf("The scenario has %d targets, so search %q must name one: target = %q.", len(targets), s.Name, targets[0])))
-		case s.Target != "" && !slices.Contains(targets, s.Target):
-			diags = append(diags, errorAt(at("target"), "Unknown target",
-				fmt.Sprintf("Search %q names target %q, which is not declared; the targets are %s.%s", s.Name, s.Target, orList(targets), suggestSuffix(s.Target, targets))))
+		if d := l.resolveTarget("search", s.Name, &s.Target, r["target"], s.DeclRange, targets); d != nil {
+			diags = append(diags, d)
 		}
 		if !s.AssertsSet {
 			for _, a := range l.s.Asserts {
