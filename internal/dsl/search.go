@@ -80,25 +80,12 @@ func decodeSearchBlock(block *hcl.Block, ctx *hcl.EvalContext, after int) (*Sear
 	if model == "rate" {
 		s.Model = Open
 	}
-	if model == "users" {
-		if a.has("pace") && a.has("think") {
-			a.errorf("think", "Conflicting arguments",
-				"A user either starts a request every pace or waits think after each response, not both; remove one.")
-		}
-		if !a.has("pace") && !a.has("think") && a.has("model") {
-			a.errorf("model", "Search without pace or think",
-				"A users search needs pace (each user starts a request every pace) or think (each user waits think after each response): "+
-					"without either, users send back to back and the level says nothing about the load; add pace = \"2s\".")
-		}
+	if model == "users" && !a.has("pace") && !a.has("think") && a.has("model") {
+		a.errorf("model", "Search without pace or think",
+			"A users search needs pace (each user starts a request every pace) or think (each user waits think after each response): "+
+				"without either, users send back to back and the level says nothing about the load; add pace = \"2s\".")
 	}
-	for _, name := range []string{"pace", "think"} {
-		if a.has(name) && model == "rate" {
-			a.errorf(name, "Argument not allowed with rate",
-				"%s paces users; a rate search sends arrivals on its own schedule, so remove %s.", name, name)
-		}
-	}
-	s.Pace, _ = a.positiveDuration("pace")
-	s.Think, _ = a.duration("think")
+	s.Pace, s.Think = decodePacing(a, model == "rate", "a rate search")
 	readLevel := func(name string) (float64, bool) { return a.perSecond(name, "requests") }
 	if model == "users" {
 		readLevel = func(name string) (float64, bool) {
