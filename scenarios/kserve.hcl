@@ -58,52 +58,37 @@ scenario {
 
 locals {
   image = rgb(224, 224) # the model's input tensor, raw RGB bytes
+
+  # One target per protocol, alike but for where they send and how REST
+  # carries the tensor: binary_data = false sends the same bytes as a JSON
+  # array of numbers; null leaves it to the default (binary, as data_base64
+  # gives raw bytes), which is also the only form gRPC has.
+  protocols = [
+    { name = "http", url = var.backend, binary_data = false },
+    { name = "binary", url = var.backend, binary_data = null },
+    { name = "grpc", url = var.grpc, binary_data = null },
+  ]
 }
 
-target "http" {
-  url     = var.backend
-  timeout = "10s"
-  kserve {
-    model       = var.model
-    binary_data = false # the same bytes, as a JSON array of numbers
-    input "INPUT__0" {
-      datatype    = "UINT8"
-      shape       = [1, 224, 224, 3]
-      data_base64 = local.image
+dynamic "target" {
+  for_each = local.protocols
+  iterator = protocol
+  labels   = [protocol.value.name]
+  content {
+    url     = protocol.value.url
+    timeout = "10s"
+    kserve {
+      model       = var.model
+      binary_data = protocol.value.binary_data
+      input "INPUT__0" {
+        datatype    = "UINT8"
+        shape       = [1, 224, 224, 3]
+        data_base64 = local.image
+      }
+      output "OUTPUT__0" {}
     }
-    output "OUTPUT__0" {}
+    extract "score" { output = "OUTPUT__0" }
   }
-  extract "score" { output = "OUTPUT__0" }
-}
-
-target "binary" {
-  url     = var.backend
-  timeout = "10s"
-  kserve {
-    model = var.model
-    input "INPUT__0" {
-      datatype    = "UINT8"
-      shape       = [1, 224, 224, 3]
-      data_base64 = local.image
-    }
-    output "OUTPUT__0" {}
-  }
-  extract "score" { output = "OUTPUT__0" }
-}
-
-target "grpc" {
-  url     = var.grpc
-  timeout = "10s"
-  kserve {
-    model = var.model
-    input "INPUT__0" {
-      datatype    = "UINT8"
-      shape       = [1, 224, 224, 3]
-      data_base64 = local.image
-    }
-    output "OUTPUT__0" {}
-  }
-  extract "score" { output = "OUTPUT__0" }
 }
 
 health "triton" {

@@ -95,11 +95,7 @@ func SearchValues(s *dsl.Scenario, results []result.Search) cty.Value {
 		}
 		fields := map[string]cty.Value{}
 		for _, f := range dsl.SearchResultFields {
-			if f == "status" {
-				fields[f] = cty.UnknownVal(cty.String)
-			} else {
-				fields[f] = cty.UnknownVal(cty.Number)
-			}
+			fields[f] = cty.UnknownVal(dsl.SearchResultType.AttributeType(f))
 		}
 		if r != nil {
 			fields["capacity"] = numF(r.Capacity)
@@ -107,11 +103,25 @@ func SearchValues(s *dsl.Scenario, results []result.Search) cty.Value {
 			fields["status"] = cty.StringVal(r.Status)
 			fields["probes"] = numF(float64(r.Probes))
 			fields["unstable_probes"] = numF(float64(r.UnstableProbes))
+			fields["breached"] = breachedNames(r.Breached)
 			fields["throughput_at_capacity"] = num(r.ThroughputAtCapacity)
 		}
 		m[sr.Name] = cty.ObjectVal(fields)
 	}
 	return cty.ObjectVal(m)
+}
+
+// breachedNames is search.NAME.breached: the names of the assertions that
+// failed at first_failing, in the order the results file lists them.
+func breachedNames(as []result.Assertion) cty.Value {
+	if len(as) == 0 {
+		return cty.ListValEmpty(cty.String)
+	}
+	names := make([]cty.Value, len(as))
+	for i, a := range as {
+		names[i] = cty.StringVal(a.Name)
+	}
+	return cty.ListVal(names)
 }
 
 // Breach renders a failed probe assertion in a few words, the comparison as

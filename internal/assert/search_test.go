@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/result"
 )
@@ -117,5 +119,37 @@ func TestBreach(t *testing.T) {
 		if got := Breach(tc.a); got != tc.want {
 			t.Errorf("Breach(%s) = %q, want %q", tc.a.Condition, got, tc.want)
 		}
+	}
+}
+
+// TestSearchValuesBreached: search.NAME.breached lists the names of the
+// assertions that failed at first_failing (empty when none did), and is
+// unknown when the search did not run.
+func TestSearchValuesBreached(t *testing.T) {
+	s := loadSearch(t)
+	cases := []struct {
+		name     string
+		searches []result.Search
+		want     string
+	}{
+		{"two breached", []result.Search{{Name: "max_users", Breached: []result.Assertion{{Name: "p95"}, {Name: "temp"}}}}, `["p95","temp"]`},
+		{"none breached", []result.Search{{Name: "max_users", Status: result.SearchAboveMax}}, `[]`},
+		{"did not run", nil, "unknown"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			v := SearchValues(s, tc.searches).GetAttr("max_users").GetAttr("breached")
+			got := "unknown"
+			if v.IsKnown() {
+				b, err := ctyjson.Marshal(v, v.Type())
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = string(b)
+			}
+			if got != tc.want {
+				t.Errorf("breached = %s, want %s", got, tc.want)
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -84,32 +85,40 @@ func (l *loader) checkRequiredBlocks() hcl.Diagnostics {
 // required with several, and always the name of a declared target.
 func (l *loader) resolveTargets() hcl.Diagnostics {
 	var diags hcl.Diagnostics
+	names := l.targetNames()
+	for _, st := range l.s.Steps {
+		if d := l.resolveTarget("step", st.Name, &st.Target, l.targetRange[st], st.DeclRange, names); d != nil {
+			diags = append(diags, d)
+		}
+	}
+	return diags
+}
+
+func (l *loader) targetNames() []string {
 	names := make([]string, 0, len(l.s.Targets))
 	for _, t := range l.s.Targets {
 		names = append(names, t.Name)
 	}
-	for _, st := range l.s.Steps {
-		switch {
-		case st.Target == "" && len(names) == 1:
-			st.Target = names[0]
-		case st.Target == "" && len(names) > 1:
-			r := st.DeclRange
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Missing step target",
-				Detail:   fmt.Sprintf("The scenario has %d targets, so step %q must name one: target = %q.", len(names), st.Name, names[0]),
-				Subject:  &r,
-			})
-		case st.Target != "" && !l.first[blockTarget].has(st.Target):
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Unknown target",
-				Detail:   fmt.Sprintf("Step %q names target %q, which is not declared; the targets are %s.%s", st.Name, st.Target, orList(names), suggestSuffix(st.Target, names)),
-				Subject:  rangeOr(l.targetRange[st], st.DeclRange),
-			})
-		}
+	return names
+}
+
+// resolveTarget resolves the target of a step or search (kind) called
+// name: *target is filled when the scenario has one target and none is
+// named. at is where target is written (zero when it is not), decl the
+// block's range.
+func (l *loader) resolveTarget(kind, name string, target *string, at, decl hcl.Range, names []string) *hcl.Diagnostic {
+	switch {
+	case *target == "" && len(names) == 1:
+		*target = names[0]
+	case *target == "" && len(names) > 1:
+		return errorAt(&decl, "Missing "+kind+" target",
+			fmt.Sprintf("The scenario has %d targets, so %s %q must name one: target = %q.", len(names), kind, name, names[0]))
+	case *target != "" && !l.first[blockTarget].has(*target):
+		return errorAt(rangeOr(at, decl), "Unknown target",
+			fmt.Sprintf("%s %q names target %q, which is not declared; the targets are %s.%s",
+				strings.ToUpper(kind[:1])+kind[1:], name, *target, orList(names), suggestSuffix(*target, names)))
 	}
-	return diags
+	return nil
 }
 
 // checkAssert checks an assert's steps and the names its condition reads.

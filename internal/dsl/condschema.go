@@ -48,14 +48,14 @@ func vllmObject() cty.Type {
 	return cty.Object(m)
 }
 
-// StreamDists are the `stream` fields that summarise a distribution.
-var StreamDists = []string{"ttft", "tpot", "itl", "chunk_gap", "output_tokens", "input_tokens"}
+// streamDists are the `stream` fields that summarise a distribution.
+var streamDists = []string{"ttft", "tpot", "itl", "chunk_gap", "output_tokens", "input_tokens"}
 
 // streamObject is the `stream` namespace of a streaming target.
 func streamObject() cty.Type {
 	dist := cty.Object(numbers("min", "mean", "p50", "p90", "p95", "p99", "max"))
 	m := map[string]cty.Type{"tokens_per_s": cty.Number, "token_source": cty.String}
-	for _, name := range StreamDists {
+	for _, name := range streamDists {
 		m[name] = dist
 	}
 	return cty.Object(m)

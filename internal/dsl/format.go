@@ -25,13 +25,7 @@ func Format(src []byte) []byte {
 // tokens and would happily "format" a broken file into a different broken
 // file.
 func FormatFile(filename string, src []byte) ([]byte, hcl.Diagnostics) {
-	if diags := tooLarge(filename, src); diags != nil {
-		return nil, diags
-	}
-	if diags := notUTF8(filename, src); diags != nil {
-		return nil, diags
-	}
-	if diags := checkNesting(src, filename, false); diags != nil {
+	if diags := checkSource(filename, src); diags != nil {
 		return nil, diags
 	}
 	if _, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos); diags.HasErrors() {

@@ -110,7 +110,7 @@ func fileFunc(baseDir string, asBase64 bool) function.Function {
 		Params:      []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:        function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			data, err := readScenarioFile(baseDir, args[0].AsString())
+			data, err := readScenarioFile(baseDir, args[0].AsString(), "file read by file() or filebase64()")
 			if err != nil {
 				return cty.UnknownVal(cty.String), function.NewArgError(0, err)
 			}
@@ -128,13 +128,14 @@ func fileFunc(baseDir string, asBase64 bool) function.Function {
 }
 
 // readScenarioFile reads path (relative to baseDir unless absolute) as
-// readInput does: a regular file of at most MaxFileSize bytes.
-func readScenarioFile(baseDir, path string) ([]byte, error) {
+// readInput does: a regular file of at most MaxFileSize bytes. what names
+// the file in errors.
+func readScenarioFile(baseDir, path, what string) ([]byte, error) {
 	resolved := path
 	if !filepath.IsAbs(path) {
 		resolved = filepath.Join(baseDir, path)
 	}
-	data, err := readInput(resolved, "file read by file() or filebase64()", MaxFileSize)
+	data, err := readInput(resolved, what, MaxFileSize)
 	if os.IsNotExist(err) {
 		return nil, fmt.Errorf("no file %q (resolved to %s)", path, resolved)
 	}

@@ -133,6 +133,19 @@ func tooLarge(filename string, src []byte) hcl.Diagnostics {
 	}}
 }
 
+// checkSource is what every HCL source (scenario file, --var-file, a file
+// to format) passes before the parser sees it: at most MaxScenarioSize
+// bytes, UTF-8, nested at most MaxNesting deep.
+func checkSource(filename string, src []byte) hcl.Diagnostics {
+	if diags := tooLarge(filename, src); diags != nil {
+		return diags
+	}
+	if diags := notUTF8(filename, src); diags != nil {
+		return diags
+	}
+	return checkNesting(src, filename, false)
+}
+
 // notUTF8 reports the first byte of src that is not UTF-8. HCL source is
 // UTF-8; the lexer folds a stray byte into the token beside it, so such a
 // file would load with a name no one wrote and format into different
@@ -150,7 +163,7 @@ func notUTF8(filename string, src []byte) hcl.Diagnostics {
 			return hcl.Diagnostics{{
 				Severity: hcl.DiagError,
 				Summary:  "Invalid character encoding",
-				Detail:   fmt.Sprintf("Byte 0x%02x is not UTF-8. A scenario file must be UTF-8 text; for binary data use filebase64().", src[i]),
+				Detail:   fmt.Sprintf("Byte 0x%02x is not UTF-8. A scenario file or --var-file must be UTF-8 text; for binary data use filebase64().", src[i]),
 				Subject:  &hcl.Range{Filename: filename, Start: pos, End: end},
 			}}
 		}

@@ -174,7 +174,7 @@ func decodeKServeInput(b *hcl.Block, ctx *hcl.EvalContext, baseDir string) (kser
 		}
 	case "file":
 		if p, ok := a.str("file"); ok {
-			raw, err := readScenarioFile(baseDir, p)
+			raw, err := readScenarioFile(baseDir, p, "kserve input file")
 			if err != nil {
 				a.errorf("file", "Cannot read tensor file", "%v.", err)
 			}

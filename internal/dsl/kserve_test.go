@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -159,5 +160,129 @@ target "api" {
 	}
 	if !found {
 		t.Errorf("FP16 in JSON: %v", diags)
+	}
+}
+
+// TestKServeProtocolTargets pins what scenarios/kserve.hcl's one
+// `dynamic "target"` expands to: the three protocol targets in list order,
+// each with its URL and REST form (binary_data = null leaves the default).
+func TestKServeProtocolTargets(t *testing.T) {
+	s, diags := LoadFile("../../scenarios/kserve.hcl", LoadOptions{Environ: noEnv})
+	if diags.HasErrors() {
+		t.Fatal(renderDiags(s, diags))
+	}
+	want := []struct {
+		name, url string
+		binary    bool
+	}{
+		{"http", "http://127.0.0.1:8000", false},
+		{"binary", "http://127.0.0.1:8000", true},
+		{"grpc", "grpc://127.0.0.1:8001", true},
+	}
+	if len(s.Targets) != len(want) {
+		t.Fatalf("%d targets, want %d", len(s.Targets), len(want))
+	}
+	for i, w := range want {
+		tg := s.Targets[i]
+		if tg.KServe == nil {
+			t.Fatalf("target %d (%s) has no kserve block", i, tg.Name)
+		}
+		if tg.Name != w.name || tg.URL != w.url || tg.KServe.Binary != w.binary {
+			t.Errorf("target %d = %s %s binary %v, want %+v", i, tg.Name, tg.URL, tg.KServe.Binary, w)
+			continue
+		}
+		in := tg.KServe.Inputs
+		if len(in) != 1 || in[0].Name != "INPUT__0" || len(in[0].Raw) != 224*224*3 ||
+			len(tg.Extracts) != 1 || tg.Extracts[0].Output != "OUTPUT__0" || tg.Timeout != 10*time.Second {
+			t.Errorf("target %s: inputs %d, extracts %+v, timeout %v", tg.Name, len(in), tg.Extracts, tg.Timeout)
+		}
+	}
+}
+
+// TestKServeNestedDynamic: blocks inside a target expand with `dynamic` too,
+// as docs/scenario-language.md says, and a null attribute is unset.
+func TestKServeNestedDynamic(t *testing.T) {
+	s, diags := LoadBytes("k.hcl", []byte(`
+scenario { name = "k" }
+target "m" {
+  url = "grpc://localhost:8001"
+  kserve {
+    model       = "m"
+    binary_data = null
+    dynamic "input" {
+      for_each = ["A", "B"]
+      labels   = [input.value]
+      content {
+        datatype = "INT32"
+        shape    = [1]
+        data     = [1]
+      }
+    }
+    output "OUT" {}
+  }
+  dynamic "extract" {
+    for_each = ["OUT"]
+    labels   = ["e_${extract.value}"]
+    content { output = extract.value }
+  }
+}
+step "s" {
+  users    = 1
+  duration = "1s"
+}
+assert "ok" { condition = requests.success_rate == 1 }
+`), LoadOptions{Environ: noEnv})
+	if diags.HasErrors() {
+		t.Fatal(renderDiags(s, diags))
+	}
+	k := s.Targets[0].KServe
+	if len(k.Inputs) != 2 || k.Inputs[0].Name != "A" || k.Inputs[1].Name != "B" || k.Binary {
+		t.Errorf("kserve = %+v", k)
+	}
+	if ex := s.Targets[0].Extracts; len(ex) != 1 || ex[0].Name != "e_OUT" || ex[0].Output != "OUT" {
+		t.Errorf("extracts = %+v", ex)
+	}
+}
+
+// TestKServeInputFileErrors: a kserve input `file` that is not a regular
+// file, or is over the limit, is refused under its own name.
+func TestKServeInputFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.raw")
+	if err := os.WriteFile(big, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, MaxFileSize+1); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ file, want string }{
+		{"big.raw", "limit for a kserve input file"},
+		{"/dev/null", "a kserve input file must be a regular file"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			src := `
+scenario { name = "k" }
+target "api" {
+  url = "http://127.0.0.1:8000"
+  kserve {
+    model = "m"
+    input "I" {
+      datatype = "UINT8"
+      shape    = [1]
+      file     = "` + tc.file + `"
+    }
+  }
+}
+step "s" {
+  users    = 1
+  duration = "1s"
+}
+assert "p95" { condition = latency.p95 < 500 }
+`
+			s, diags := LoadBytes(filepath.Join(dir, "k.hcl"), []byte(src), LoadOptions{Environ: noEnv})
+			if text := renderDiags(s, diags); !strings.Contains(text, tc.want) {
+				t.Errorf("diagnostics do not say %q:\n%s", tc.want, text)
+			}
+		})
 	}
 }

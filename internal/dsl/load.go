@@ -57,13 +57,7 @@ func LoadFile(path string, opts LoadOptions) (*Scenario, hcl.Diagnostics) {
 func LoadBytes(filename string, src []byte, opts LoadOptions) (*Scenario, hcl.Diagnostics) {
 	sum := sha256.Sum256(src)
 	s := &Scenario{File: filename, SHA256: hex.EncodeToString(sum[:]), Files: map[string]*hcl.File{}}
-	if diags := tooLarge(filename, src); diags != nil {
-		return s, diags
-	}
-	if diags := notUTF8(filename, src); diags != nil {
-		return s, diags
-	}
-	if diags := checkNesting(src, filename, false); diags != nil {
+	if diags := checkSource(filename, src); diags != nil {
 		return s, diags
 	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)

@@ -339,6 +339,9 @@ step "one" {
 }
 
 // TestVariableErrors covers what goes wrong with values given outside the file.
+// notUTF8VarFile stands for a var-file TestVariableErrors writes.
+const notUTF8VarFile = "<not UTF-8>"
+
 func TestVariableErrors(t *testing.T) {
 	src := base + `
 variable "users" { type = number }
@@ -357,6 +360,16 @@ step "one" {
 		{"not a number", LoadOptions{Vars: []string{"users=many"}}, "Invalid value for variable"},
 		{"no equals", LoadOptions{Vars: []string{"users"}}, "Invalid --var option"},
 		{"missing file", LoadOptions{Vars: []string{"users=1"}, VarFiles: []string{"/nonexistent/vars.hcl"}}, "Cannot read variables file"},
+		// Latin-1 in a comment: HCL reads it without a word.
+		{"var-file not UTF-8", LoadOptions{VarFiles: []string{notUTF8VarFile}}, "vars.hcl:1:16: error: Invalid character encoding"},
+	}
+	dir := t.TempDir()
+	for i := range tests {
+		if tests[i].opts.VarFiles != nil && tests[i].opts.VarFiles[0] == notUTF8VarFile {
+			path := filepath.Join(dir, "vars.hcl")
+			writeFile(t, path, "users = 1 # caf\xe9\n")
+			tests[i].opts.VarFiles = []string{path}
+		}
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,7 +2,6 @@ package dsl
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -81,25 +80,12 @@ func decodeSearchBlock(block *hcl.Block, ctx *hcl.EvalContext, after int) (*Sear
 	if model == "rate" {
 		s.Model = Open
 	}
-	if model == "users" {
-		if a.has("pace") && a.has("think") {
-			a.errorf("think", "Conflicting arguments",
-				"A user either starts a request every pace or waits think after each response, not both; remove one.")
-		}
-		if !a.has("pace") && !a.has("think") && a.has("model") {
-			a.errorf("model", "Search without pace or think",
-				"A users search needs pace (each user starts a request every pace) or think (each user waits think after each response): "+
-					"without either, users send back to back and the level says nothing about the load; add pace = \"2s\".")
-		}
+	if model == "users" && !a.has("pace") && !a.has("think") && a.has("model") {
+		a.errorf("model", "Search without pace or think",
+			"A users search needs pace (each user starts a request every pace) or think (each user waits think after each response): "+
+				"without either, users send back to back and the level says nothing about the load; add pace = \"2s\".")
 	}
-	for _, name := range []string{"pace", "think"} {
-		if a.has(name) && model == "rate" {
-			a.errorf(name, "Argument not allowed with rate",
-				"%s paces users; a rate search sends arrivals on its own schedule, so remove %s.", name, name)
-		}
-	}
-	s.Pace, _ = a.positiveDuration("pace")
-	s.Think, _ = a.duration("think")
+	s.Pace, s.Think = decodePacing(a, model == "rate", "a rate search")
 	readLevel := func(name string) (float64, bool) { return a.perSecond(name, "requests") }
 	if model == "users" {
 		readLevel = func(name string) (float64, bool) {
@@ -185,22 +171,12 @@ func (l *loader) checkSearches() hcl.Diagnostics {
 			names = append(names, a.Name)
 		}
 	}
-	targets := make([]string, 0, len(l.s.Targets))
-	for _, t := range l.s.Targets {
-		targets = append(targets, t.Name)
-	}
+	targets := l.targetNames()
 	for _, s := range l.s.Searches {
 		r := l.searchRanges[s]
 		at := func(name string) *hcl.Range { return rangeOr(r[name], s.DeclRange) }
-		switch {
-		case s.Target == "" && len(targets) == 1:
-			s.Target = targets[0]
-		case s.Target == "" && len(targets) > 1:
-			diags = append(diags, errorAt(at("target"), "Missing search target",
-				fmt.Sprintf("The scenario has %d targets, so search %q must name one: target = %q.", len(targets), s.Name, targets[0])))
-		case s.Target != "" && !slices.Contains(targets, s.Target):
-			diags = append(diags, errorAt(at("target"), "Unknown target",
-				fmt.Sprintf("Search %q names target %q, which is not declared; the targets are %s.%s", s.Name, s.Target, orList(targets), suggestSuffix(s.Target, targets))))
+		if d := l.resolveTarget("search", s.Name, &s.Target, r["target"], s.DeclRange, targets); d != nil {
+			diags = append(diags, d)
 		}
 		if !s.AssertsSet {
 			for _, a := range l.s.Asserts {
@@ -296,20 +272,22 @@ func errorAt(r *hcl.Range, summary, detail string) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: r}
 }
 
-// searchResultType is one search.NAME in a condition.
-var searchResultType = cty.Object(map[string]cty.Type{
+// SearchResultType is one search.NAME in a condition; breached holds the
+// names of the assertions that failed at first_failing.
+var SearchResultType = cty.Object(map[string]cty.Type{
 	"capacity": cty.Number, "first_failing": cty.Number, "status": cty.String,
-	"probes": cty.Number, "unstable_probes": cty.Number, "throughput_at_capacity": cty.Number,
+	"probes": cty.Number, "unstable_probes": cty.Number, "breached": cty.List(cty.String),
+	"throughput_at_capacity": cty.Number,
 })
 
 // SearchResultFields are the fields of search.NAME, in documentation order.
-var SearchResultFields = []string{"capacity", "first_failing", "status", "probes", "unstable_probes", "throughput_at_capacity"}
+var SearchResultFields = []string{"capacity", "first_failing", "status", "probes", "unstable_probes", "breached", "throughput_at_capacity"}
 
 // searchType is the `search` namespace of s: one object per search.
 func searchType(s *Scenario) cty.Type {
 	m := map[string]cty.Type{}
 	for _, sr := range s.Searches {
-		m[sr.Name] = searchResultType
+		m[sr.Name] = SearchResultType
 	}
 	return cty.Object(m)
 }

@@ -50,6 +50,35 @@ step "after" {
 	}
 }
 
+// TestSearchResultFields: every field of search.NAME is readable in a
+// condition with its type, breached as a list of assertion names.
+func TestSearchResultFields(t *testing.T) {
+	const search = `search "max_users" {
+  model = "users"
+  pace  = "2s"
+  start = 10
+  max   = 2000
+}
+`
+	for _, cond := range []string{
+		`search.max_users.capacity >= 100`,
+		`search.max_users.first_failing > 0`,
+		`search.max_users.status == "found"`,
+		`search.max_users.probes < 20`,
+		`search.max_users.unstable_probes == 0`,
+		`!contains(search.max_users.breached, "p95")`,
+		`length(search.max_users.breached) == 0`,
+		`search.max_users.throughput_at_capacity > 10`,
+	} {
+		t.Run(cond, func(t *testing.T) {
+			mustLoad(t, base+"assert \"floor\" { condition = "+cond+" }\n"+search, LoadOptions{})
+		})
+	}
+	if len(SearchResultFields) != len(SearchResultType.AttributeTypes()) {
+		t.Errorf("SearchResultFields %v does not list every field of SearchResultType", SearchResultFields)
+	}
+}
+
 // TestSearchOnly: a scenario may hold a search and no step.
 func TestSearchOnly(t *testing.T) {
 	s := mustLoad(t, searchBase+`search "max_users" {

@@ -1,6 +1,8 @@
 package dsl
 
 import (
+	"time"
+
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -48,6 +50,24 @@ func decodeStepBlock(block *hcl.Block, ctx, actx *hcl.EvalContext, files map[str
 	return st, append(diags, a.diags...)
 }
 
+// decodePacing reads pace and think, of which a user has at most one, and
+// which an open model (what names it in errors) may not have.
+func decodePacing(a *attrs, open bool, what string) (pace, think time.Duration) {
+	if a.has("pace") && a.has("think") {
+		a.errorf("think", "Conflicting arguments",
+			"A user either starts a request every pace or waits think after each response, not both; remove one.")
+	}
+	for _, name := range []string{"pace", "think"} {
+		if a.has(name) && open {
+			a.errorf(name, "Argument not allowed with rate",
+				"%s paces users; %s sends arrivals on its own schedule, so remove %s.", name, what, name)
+		}
+	}
+	pace, _ = a.positiveDuration("pace")
+	think, _ = a.duration("think")
+	return pace, think
+}
+
 // decodeStepModel reads the load model: exactly one of users/rate, at most
 // one of ramp/ramp_rate, and pace or think for users only.
 func decodeStepModel(a *attrs, st *Step, blockRange hcl.Range) {
@@ -82,18 +102,7 @@ func decodeStepModel(a *attrs, st *Step, blockRange hcl.Range) {
 	}
 	st.Ramp, _ = a.duration("ramp")
 	st.RampRate, _ = a.perSecond("ramp_rate", unit)
-	if a.has("pace") && a.has("think") {
-		a.errorf("think", "Conflicting arguments",
-			"A user either starts a request every pace or waits think after each response, not both; remove one.")
-	}
-	for _, name := range []string{"pace", "think"} {
-		if a.has(name) && a.has("rate") && !a.has("users") {
-			a.errorf(name, "Argument not allowed with rate",
-				"%s paces users; an open (rate) step sends arrivals on its own schedule, so remove %s.", name, name)
-		}
-	}
-	st.Pace, _ = a.positiveDuration("pace")
-	st.Think, _ = a.duration("think")
+	st.Pace, st.Think = decodePacing(a, st.Model == Open && !a.has("users"), "an open (rate) step")
 	if a.has("max_in_flight") {
 		if st.Model != Open {
 			a.errorf("max_in_flight", "Argument not allowed with users",

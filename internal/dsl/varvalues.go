@@ -165,7 +165,7 @@ func applyVarFile(byName map[string]*Variable, path string, files map[string]*hc
 // applyVarFileBytes applies the name = value attributes of a var-file's
 // contents src; path names it in diagnostics.
 func applyVarFileBytes(byName map[string]*Variable, path string, src []byte, files map[string]*hcl.File) hcl.Diagnostics {
-	if diags := checkNesting(src, path, false); diags != nil {
+	if diags := checkSource(path, src); diags != nil {
 		return diags
 	}
 	f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
