@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -286,7 +285,7 @@ func mergeStep(parts []Part, i int, src Part) (result.Step, error) {
 	}
 	st.Histogram = enc
 	if lat != nil {
-		st.Latency = latency(lat)
+		st.Latency = result.HistogramLatency(lat)
 	}
 	if st.Model == result.ModelOpen {
 		send, enc, err := mergeHistograms(steps, func(s result.Step) string { return s.SendHistogram })
@@ -295,7 +294,7 @@ func mergeStep(parts []Part, i int, src Part) (result.Step, error) {
 		}
 		l := result.Latency{}
 		if send != nil {
-			l = latency(send)
+			l = result.HistogramLatency(send)
 		}
 		st.SendLatency, st.SendHistogram = &l, enc
 	}
@@ -429,21 +428,6 @@ func mergeHistograms(steps []result.Step, get func(result.Step) string) (*hdr.Hi
 	return all, string(enc), nil
 }
 
-// latency derives the percentiles (ms) from a µs histogram, as a single
-// run does (docs/results.md).
-func latency(h *hdr.Histogram) result.Latency {
-	ms := func(v float64) *float64 { v /= 1000; return &v }
-	at := func(q float64) *float64 { return ms(float64(h.ValueAtQuantile(q))) }
-	return result.Latency{
-		Min: ms(float64(h.Min())), Max: ms(float64(h.Max())),
-		Mean: ms(h.Mean()), Stddev: ms(h.StdDev()),
-		P50: at(50), P90: at(90), P95: at(95), P99: at(99), P999: at(99.9),
-	}
-}
-
-// extractScale is the runner's: extract histograms hold value ×1000.
-const extractScale = 1000
-
 // mergeExtracts sums counts and misses, keeps the extremes, weights the
 // means, takes the last value of the part whose window ended last, and
 // merges the histograms for the percentiles (unknown unless every part
@@ -493,11 +477,8 @@ func mergeExtracts(steps []result.Step) (map[string]result.Extract, error) {
 				return nil, fmt.Errorf("extract %q: %w", name, err)
 			}
 			if h != nil && h.TotalCount() == x.Count {
-				q := func(p float64) *float64 {
-					v := math.Min(math.Max(float64(h.ValueAtQuantile(p))/extractScale, *x.Min), *x.Max)
-					return &v
-				}
-				x.P50, x.P90, x.P95, x.P99, x.Histogram = q(50), q(90), q(95), q(99), enc
+				x.SetPercentiles(h)
+				x.Histogram = enc
 			}
 		}
 		out[name] = x

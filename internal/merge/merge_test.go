@@ -86,7 +86,7 @@ func fileOf(t *testing.T, ss []sample, seg *result.Segment, skew time.Duration) 
 		sum += s.tokens
 	}
 	st.Requests.RPS = float64(st.Requests.Total) / 5
-	st.Latency = latency(lat)
+	st.Latency = result.HistogramLatency(lat)
 	st.Histogram = mustEncode(t, lat)
 	st.SendHistogram = st.Histogram
 	if x.Count > 0 {
