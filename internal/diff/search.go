@@ -32,7 +32,7 @@ func joulesAtCapacity(f *result.File, s result.Search) *float64 {
 	var j *float64
 	for _, st := range f.Steps {
 		p := st.Probe
-		if p == nil || p.Search != s.Name || p.Level != s.Capacity || p.Outcome != "pass" || st.Efficiency == nil {
+		if p == nil || p.Search != s.Name || p.Level != s.Capacity || p.Outcome != result.ProbePass || st.Efficiency == nil {
 			continue
 		}
 		j = st.Efficiency.JoulesPerRequest
