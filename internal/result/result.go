@@ -298,6 +298,12 @@ type GPUStats struct {
 	EnergySource string   `json:"energy_source,omitempty"`
 }
 
+// GPUStats.EnergySource values.
+const (
+	EnergyCounter       = "counter"        // energy counter deltas
+	EnergyPowerIntegral = "power_integral" // power samples integrated over time
+)
+
 // GPU is one entry of `gpus`.
 type GPU struct {
 	Index int    `json:"index"`
