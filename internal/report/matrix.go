@@ -93,7 +93,7 @@ func outcomeColor(o result.Outcome) string {
 // likewise, and the verdict. ANSI colour only when
 // color is true (the caller decides: a terminal, no NO_COLOR).
 func WriteMatrix(w io.Writer, f *result.File, color bool) error {
-	ew := &errWriter{w: w}
+	ew := NewErrWriter(w)
 	p := matrixPainter(color)
 	m := buildMatrix(f)
 	fmt.Fprintf(ew, "%s\n\n", p(sgrBold, fmt.Sprintf("Assertions: %s", f.Scenario.Name)))
@@ -104,7 +104,7 @@ func WriteMatrix(w io.Writer, f *result.File, color bool) error {
 	}
 	writeMatrixProblems(ew, f, p)
 	writeMatrixVerdict(ew, f, p)
-	return ew.err
+	return ew.Err()
 }
 
 // writeMatrixGrid lays the grid out in columns padded by visible width, so that
