@@ -1,11 +1,9 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -66,7 +64,7 @@ func (m matrix) cell(step, assert string) (text, color string) {
 	}
 	text = o.Mark()
 	if _, v, ok := primaryObserved(a); ok {
-		text += " " + formatObservedValue(v)
+		text += " " + result.FormatValue(v)
 	}
 	return text, outcomeColor(o)
 }
@@ -268,33 +266,13 @@ func hasMissing(obs map[string]any) bool {
 	return false
 }
 
-// formatObservedValue renders an observed value; nil (no data) is
-// result.Unknown, a
-// map or list (the whole status_codes map) is JSON.
-func formatObservedValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return result.Unknown
-	case float64:
-		return result.FormatNumber(x)
-	case string:
-		return strconv.Quote(x)
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	if b, err := json.Marshal(v); err == nil {
-		return string(b)
-	}
-	return fmt.Sprint(v)
-}
-
 // ObservedLines renders each observed value as "name = value", in key
 // order: the console problem list, JUnit bodies and HTML cells all show them so.
 func ObservedLines(obs map[string]any) []string {
 	keys := sortedKeys(obs)
 	lines := make([]string, len(keys))
 	for i, k := range keys {
-		lines[i] = k + " = " + formatObservedValue(obs[k])
+		lines[i] = k + " = " + result.FormatValue(obs[k])
 	}
 	return lines
 }
