@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -303,7 +304,7 @@ func mergeStep(parts []Part, i int, src Part) (result.Step, error) {
 	}
 	s := src.File.Steps[i]
 	st.Series = mergeSeries(steps, s)
-	st.Samplers, st.GPU, st.Triton = s.Samplers, s.GPU, s.Triton
+	st.Samplers, st.GPU, st.Triton, st.VLLM = s.Samplers, s.GPU, s.Triton, s.VLLM
 	st.GPUs = unionGPUs(s.GPUs, steps)
 	st.Efficiency = result.StepEfficiency(st)
 	return st, nil
@@ -348,14 +349,31 @@ func unionWindow(steps []result.Step, get func(*result.Step) *result.Window) *re
 	return out
 }
 
-// sumRequests adds the parts' counters. RPS is the sum of the parts' rates,
-// each over its own window: what the parts sent together.
+// sumRequests adds the parts' counters. RPS and goodput are the sums of
+// the parts' rates, each over its own window: what the parts sent
+// together. slo_attainment is the requests that met the slo (each part's
+// attainment × its total) over the total. Goodput and slo_attainment are
+// unknown when a part that sent requests has none (a file written before
+// they existed).
 func sumRequests(steps []result.Step, get func(*result.Step) *result.Requests) result.Requests {
 	var r result.Requests
+	var goodput, met float64
+	sloKnown, anyGoodput := true, false
 	for i := range steps {
 		p := get(&steps[i])
 		if p == nil {
 			continue
+		}
+		if p.Goodput != nil {
+			goodput += *p.Goodput
+			anyGoodput = true
+		} else if p.Total > 0 {
+			sloKnown = false
+		}
+		if p.SLOAttainment != nil {
+			met += math.Round(*p.SLOAttainment * float64(p.Total))
+		} else if p.Total > 0 {
+			sloKnown = false
 		}
 		r.Total += p.Total
 		r.OK += p.OK
@@ -370,6 +388,13 @@ func sumRequests(steps []result.Step, get func(*result.Step) *result.Requests) r
 	if r.Total > 0 {
 		ok, failed := float64(r.OK)/float64(r.Total), float64(r.Failed)/float64(r.Total)
 		r.SuccessRate, r.ErrorRate = &ok, &failed
+	}
+	if sloKnown && anyGoodput {
+		r.Goodput = &goodput
+		if r.Total > 0 {
+			att := met / float64(r.Total)
+			r.SLOAttainment = &att
+		}
 	}
 	return r
 }
