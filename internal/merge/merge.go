@@ -104,6 +104,9 @@ func Merge(parts []Part, o Options) (*result.File, error) {
 	if hasSamplers(parts) {
 		out.Merge.Notes = append(out.Merge.Notes, fmt.Sprintf("sampler readings are segment %d's (%s), the part with the most samples: every part samples the same GPUs and endpoints, so each is counted once", src.File.Segment.Index, src.Name))
 	}
+	if hasStream(parts) {
+		addWarning(out, "stream values (ttft, tpot, itl, tokens) are not merged: the parts keep no histograms of them, so every stream.* value of the merged file is unknown and an assertion reading one is an error")
+	}
 	out.Steps = make([]result.Step, len(first.Steps))
 	for i := range first.Steps {
 		st, err := mergeStep(parts, i, src)
@@ -227,6 +230,17 @@ func hasSamplers(parts []Part) bool {
 	for _, p := range parts {
 		if len(p.File.Samplers) > 0 {
 			return true
+		}
+	}
+	return false
+}
+
+func hasStream(parts []Part) bool {
+	for _, p := range parts {
+		for _, st := range p.File.Steps {
+			if st.Stream != nil {
+				return true
+			}
 		}
 	}
 	return false

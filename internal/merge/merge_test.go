@@ -3,6 +3,7 @@ package merge
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -307,5 +308,24 @@ func TestMergeVerdictAndSamplers(t *testing.T) {
 	}
 	if len(got.Merge.Notes) != 1 || !strings.Contains(got.Merge.Notes[0], "segment 1's (part1.json)") {
 		t.Errorf("notes %q", got.Merge.Notes)
+	}
+}
+
+// TestMergeStreamWarns: stream values cannot be merged (no histograms), so
+// the merged file says they are unknown rather than dropping them silently.
+func TestMergeStreamWarns(t *testing.T) {
+	for _, stream := range []bool{false, true} {
+		ps := parts(t, samples(100, 5), 2)
+		if stream {
+			ps[0].File.Steps[0].Stream = &result.Stream{}
+		}
+		got, err := Merge(ps, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := slices.ContainsFunc(got.Warnings, func(w string) bool { return strings.Contains(w, "stream values") })
+		if warned != stream || got.Steps[0].Stream != nil {
+			t.Errorf("stream %v: warnings %q, merged stream %+v", stream, got.Warnings, got.Steps[0].Stream)
+		}
 	}
 }
