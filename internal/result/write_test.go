@@ -139,3 +139,18 @@ func TestMarshalKeepsFinite(t *testing.T) {
 		t.Errorf("Marshal =\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestUnknownRatesAreNull: with no request sent, success_rate, error_rate
+// and slo_attainment are unknown, written as null (docs/results.md: null
+// means unknown), not left out.
+func TestUnknownRatesAreNull(t *testing.T) {
+	got, err := Marshal(&File{Schema: Schema, Steps: []Step{{Name: "s", Requests: Requests{Goodput: fp(0)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"success_rate": null`, `"error_rate": null`, `"slo_attainment": null`, `"goodput": 0`} {
+		if !bytes.Contains(got, []byte(want)) {
+			t.Errorf("Marshal: no %s in\n%s", want, got)
+		}
+	}
+}
