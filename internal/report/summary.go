@@ -92,7 +92,7 @@ func summaryStepDetails(ew *ErrWriter, st result.Step) {
 
 func summaryLoad(st result.Step) string {
 	if st.Model == result.ModelOpen {
-		return fmt.Sprintf("%g/s", st.Rate)
+		return result.FormatLevel(st.Rate) + "/s"
 	}
 	return fmt.Sprintf("%d users", st.Users)
 }
