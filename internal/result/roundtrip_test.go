@@ -17,8 +17,7 @@ import (
 	"github.com/harness-gpu/harness/internal/runner"
 )
 
-// A real run's results file round-trips through result.Marshal,
-// result.WriteFileAtomic (as harness run writes it) and
+// A real run's results file round-trips through result.WriteFile and
 // result.ReadFile unchanged, and its histogram decodes to the recorded count.
 func TestResultsRoundTrip(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
@@ -34,11 +33,7 @@ func TestResultsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "nested", "out.json")
-	data, err := result.Marshal(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := result.WriteFileAtomic(path, data); err != nil {
+	if err := result.WriteFile(path, f); err != nil {
 		t.Fatal(err)
 	}
 	got, err := result.ReadFile(path)

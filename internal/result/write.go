@@ -53,6 +53,19 @@ func Marshal(f *File) ([]byte, error) {
 	return append(data, '\n'), nil
 }
 
+// WriteFile writes f (Marshal) to path atomically (WriteFileAtomic), so a
+// reader or a crash never sees half a file.
+func WriteFile(path string, f *File) error {
+	data, err := Marshal(f)
+	if err != nil {
+		return err
+	}
+	if err := WriteFileAtomic(path, data); err != nil {
+		return fmt.Errorf("writing results: %w", err)
+	}
+	return nil
+}
+
 // WriteFileAtomic writes data to path through renameio (temporary file,
 // fsync, rename) with mode 0644, creating path's directory first. Every
 // output harness writes (results, JUnit, HTML reports) goes through it.
