@@ -89,12 +89,12 @@ func Merge(parts []Part, o Options) (*result.File, error) {
 			StartedAt: f.StartedAt, StartLateS: f.StartLateS, Verdict: f.Verdict, ExitCode: f.ExitCode,
 		})
 		for _, w := range f.Warnings {
-			addWarning(out, fmt.Sprintf("segment %d: %s", f.Segment.Index, w))
+			out.AddWarning(fmt.Sprintf("segment %d: %s", f.Segment.Index, w))
 		}
 	}
 	out.Environment.Host = strings.Join(hosts, ",")
 	if len(missing) > 0 {
-		addWarning(out, fmt.Sprintf("partial merge: segment%s %s of %d missing, so every count and rate covers only part of the load", plural(len(missing)), joinInts(missing), count))
+		out.AddWarning(fmt.Sprintf("partial merge: segment%s %s of %d missing, so every count and rate covers only part of the load", plural(len(missing)), joinInts(missing), count))
 	}
 	mergeVerdict(out, parts)
 
@@ -105,7 +105,7 @@ func Merge(parts []Part, o Options) (*result.File, error) {
 		out.Merge.Notes = append(out.Merge.Notes, fmt.Sprintf("sampler readings are segment %d's (%s), the part with the most samples: every part samples the same GPUs and endpoints, so each is counted once", src.File.Segment.Index, src.Name))
 	}
 	if hasStream(parts) {
-		addWarning(out, "stream values (ttft, tpot, itl, tokens) are not merged: the parts keep no histograms of them, so every stream.* value of the merged file is unknown and an assertion reading one is an error")
+		out.AddWarning("stream values (ttft, tpot, itl, tokens) are not merged: the parts keep no histograms of them, so every stream.* value of the merged file is unknown and an assertion reading one is an error")
 	}
 	out.Steps = make([]result.Step, len(first.Steps))
 	for i := range first.Steps {
@@ -595,12 +595,6 @@ func unionGPUs(src []result.GPU, steps []result.Step) []result.GPU {
 		}
 	}
 	return out
-}
-
-func addWarning(f *result.File, w string) {
-	if !slices.Contains(f.Warnings, w) {
-		f.Warnings = append(f.Warnings, w)
-	}
 }
 
 func plural(n int) string {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -152,5 +153,15 @@ func TestUnknownRatesAreNull(t *testing.T) {
 		if !bytes.Contains(got, []byte(want)) {
 			t.Errorf("Marshal: no %s in\n%s", want, got)
 		}
+	}
+}
+
+func TestAddWarningOnce(t *testing.T) {
+	f := &File{}
+	for _, w := range []string{"a", "b", "a"} {
+		f.AddWarning(w)
+	}
+	if !slices.Equal(f.Warnings, []string{"a", "b"}) {
+		t.Errorf("warnings %q, want [a b]", f.Warnings)
 	}
 }
