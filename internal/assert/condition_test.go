@@ -184,3 +184,15 @@ func TestObservedWholeStatusCodes(t *testing.T) {
 		t.Errorf("evalAssert = %s, observed %v; want pass with %v", out.status, out.observed, want)
 	}
 }
+
+// A failing condition's default message shows the whole status_codes map
+// as the results file writes it (JSON), not in Go's map syntax.
+func TestMessageWholeStatusCodes(t *testing.T) {
+	a := mkAssert(t, "a", `lookup(status_codes, "500", 0) == 0`, "")
+	a.EvalCtx = &hcl.EvalContext{Functions: map[string]function.Function{"lookup": stdlib.LookupFunc}}
+	out := evalAssert(a, fullStep("s"), time.Minute)
+	want := `status_codes = {"200":2990,"500":10}`
+	if out.status != StatusFail || !strings.Contains(out.message, want) {
+		t.Errorf("evalAssert = %s, message %q; want fail with %q", out.status, out.message, want)
+	}
+}

@@ -1,10 +1,8 @@
 package assert
 
 import (
-	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/zclconf/go-cty/cty"
@@ -47,18 +45,14 @@ func goValue(v cty.Value) any {
 	return nil
 }
 
-// formatValue renders an observed value for messages: numbers without float
-// noise (612.4, not 612.40000000000001), nil as "unknown".
+// formatValue renders an observed value for messages as every report
+// does (result.FormatValue), but nil as "unknown", which reads in a
+// sentence.
 func formatValue(v any) string {
-	switch x := v.(type) {
-	case nil:
+	if v == nil {
 		return "unknown"
-	case float64:
-		return result.FormatNumber(x)
-	case string:
-		return strconv.Quote(x)
 	}
-	return fmt.Sprint(v)
+	return result.FormatValue(v)
 }
 
 // formatObserved renders "a = 1, b = 2" in key order.

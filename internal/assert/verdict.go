@@ -49,7 +49,7 @@ func Evaluate(s *dsl.Scenario, f *result.File) {
 	}
 	f.Assertions = append(f.Assertions, evaluateSearchAsserts(s, f)...)
 	if !s.HasFailAssert() {
-		addWarning(f, NoFailAssertWarning)
+		f.AddWarning(NoFailAssertWarning)
 	}
 	setVerdict(f)
 }
@@ -157,15 +157,6 @@ func severity(a *dsl.Assert) result.Severity {
 		return result.SeverityFail
 	}
 	return result.Severity(a.Severity)
-}
-
-func addWarning(f *result.File, w string) {
-	for _, x := range f.Warnings {
-		if x == w {
-			return
-		}
-	}
-	f.Warnings = append(f.Warnings, w)
 }
 
 // plannedDurations maps each scenario step to its planned measured window.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/harness-gpu/harness/internal/report"
 	"github.com/harness-gpu/harness/internal/result"
 )
 
@@ -60,7 +61,7 @@ func markText(m string) string {
 
 // writeTable writes rows as aligned columns: the first column left-aligned,
 // the others right-aligned (numbers), the last one left-aligned (marks).
-func writeTable(ew *errWriter, indent string, rows [][]string) {
+func writeTable(ew *report.ErrWriter, indent string, rows [][]string) {
 	if len(rows) == 0 {
 		return
 	}
@@ -85,6 +86,6 @@ func writeTable(ew *errWriter, indent string, rows [][]string) {
 				b.WriteString("  " + pad + c)
 			}
 		}
-		ew.printf("%s\n", strings.TrimRight(b.String(), " "))
+		ew.Printf("%s\n", strings.TrimRight(b.String(), " "))
 	}
 }

@@ -3,61 +3,63 @@ package diff
 import (
 	"io"
 	"strings"
+
+	"github.com/harness-gpu/harness/internal/report"
 )
 
 // WriteMarkdown renders the report as GitHub-flavoured Markdown, fit to
 // paste in a pull request: an environment table, a table per
 // step, and the assertion transitions.
 func WriteMarkdown(w io.Writer, r *Report) error {
-	ew := &errWriter{w: w}
-	ew.printf("## harness diff: %s → %s\n\n", mdCode(baseName(r.Base.Path)), mdCode(baseName(r.New.Path)))
-	ew.printf("%s\n\n", mdEscape(summary(r)))
+	ew := report.NewErrWriter(w)
+	ew.Printf("## harness diff: %s → %s\n\n", mdCode(baseName(r.Base.Path)), mdCode(baseName(r.New.Path)))
+	ew.Printf("%s\n\n", mdEscape(summary(r)))
 	for _, c := range r.Capacity {
-		ew.printf("**Search %s: %s**\n\n", mdCode(c.Search), mdEscape(c.Sentence()))
+		ew.Printf("**Search %s: %s**\n\n", mdCode(c.Search), mdEscape(c.Sentence()))
 	}
 	rows := headerRows(r)
-	ew.printf("| | base | new |\n|---|---|---|\n")
+	ew.Printf("| | base | new |\n|---|---|---|\n")
 	for _, row := range rows[1:] {
-		ew.printf("| %s | %s | %s |\n", mdEscape(row[0]), mdEscape(row[1]), mdEscape(row[2]))
+		ew.Printf("| %s | %s | %s |\n", mdEscape(row[0]), mdEscape(row[1]), mdEscape(row[2]))
 	}
 	for _, wmsg := range r.Warnings {
-		ew.printf("\n> **Warning:** %s\n", mdEscape(wmsg))
+		ew.Printf("\n> **Warning:** %s\n", mdEscape(wmsg))
 	}
 	for _, n := range r.Notes {
-		ew.printf("\n> Note: %s\n", mdEscape(n))
+		ew.Printf("\n> Note: %s\n", mdEscape(n))
 	}
 	for _, sd := range r.Steps {
-		ew.printf("\n### Step %s", mdCode(sd.Name))
+		ew.Printf("\n### Step %s", mdCode(sd.Name))
 		if sd.BaseStatus != sd.NewStatus {
-			ew.printf(" (status %s → %s)", mdEscape(string(sd.BaseStatus)), mdEscape(string(sd.NewStatus)))
+			ew.Printf(" (status %s → %s)", mdEscape(string(sd.BaseStatus)), mdEscape(string(sd.NewStatus)))
 		}
-		ew.printf("\n\n| metric | base | new | Δ | Δ %% | |\n|---|--:|--:|--:|--:|---|\n")
+		ew.Printf("\n\n| metric | base | new | Δ | Δ %% | |\n|---|--:|--:|--:|--:|---|\n")
 		for _, m := range sd.Metrics {
-			ew.printf("| %s | %s | %s | %s | %s | %s |\n", mdLabel(m), num(m.Base), num(m.New),
+			ew.Printf("| %s | %s | %s | %s | %s | %s |\n", mdLabel(m), num(m.Base), num(m.New),
 				signed(m.Delta), pct(m.DeltaPct), mdMark(m.Mark))
 		}
 	}
 	if len(r.OnlyInBase) > 0 {
-		ew.printf("\nSteps only in base: %s\n", mdList(r.OnlyInBase))
+		ew.Printf("\nSteps only in base: %s\n", mdList(r.OnlyInBase))
 	}
 	if len(r.OnlyInNew) > 0 {
-		ew.printf("\nSteps only in new: %s\n", mdList(r.OnlyInNew))
+		ew.Printf("\nSteps only in new: %s\n", mdList(r.OnlyInNew))
 	}
-	ew.printf("\n### Assertions\n\n")
+	ew.Printf("\n### Assertions\n\n")
 	if len(r.Assertions) == 0 {
-		ew.printf("No changes.\n")
-		return ew.err
+		ew.Printf("No changes.\n")
+		return ew.Err()
 	}
-	ew.printf("| assert | step | base | new | change |\n|---|---|---|---|---|\n")
+	ew.Printf("| assert | step | base | new | change |\n|---|---|---|---|---|\n")
 	for _, a := range r.Assertions {
 		change := mdEscape(a.Transition)
 		if a.Broken {
 			change = "**" + change + "**"
 		}
-		ew.printf("| %s | %s | %s | %s | %s |\n", mdCode(a.Assert), mdCode(a.Step),
+		ew.Printf("| %s | %s | %s | %s | %s |\n", mdCode(a.Assert), mdCode(a.Step),
 			mdEscape(orDash(string(a.Base))), mdEscape(orDash(string(a.New))), change)
 	}
-	return ew.err
+	return ew.Err()
 }
 
 func mdMark(m string) string {

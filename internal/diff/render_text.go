@@ -5,35 +5,24 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/harness-gpu/harness/internal/report"
 )
-
-// errWriter keeps the first write error so renderers can write freely and
-// return it once at the end.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) printf(format string, args ...any) {
-	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, args...)
-	}
-}
 
 // WriteText renders the report for a terminal: aligned columns, one block
 // per step, then the assertion transitions and a one-line summary.
 func WriteText(w io.Writer, r *Report) error {
-	ew := &errWriter{w: w}
+	ew := report.NewErrWriter(w)
 	writeTextHeader(ew, r)
 	for _, c := range r.Capacity {
-		ew.printf("\nsearch %s: %s\n", c.Search, c.Sentence())
+		ew.Printf("\nsearch %s: %s\n", c.Search, c.Sentence())
 	}
 	for _, sd := range r.Steps {
-		ew.printf("\nstep %s", sd.Name)
+		ew.Printf("\nstep %s", sd.Name)
 		if sd.BaseStatus != sd.NewStatus {
-			ew.printf(" (status %s → %s)", sd.BaseStatus, sd.NewStatus)
+			ew.Printf(" (status %s → %s)", sd.BaseStatus, sd.NewStatus)
 		}
-		ew.printf("\n")
+		ew.Printf("\n")
 		rows := [][]string{{"metric", "base", "new", "Δ", "Δ%", ""}}
 		for _, m := range sd.Metrics {
 			rows = append(rows, []string{label(m), num(m.Base), num(m.New), signed(m.Delta), pct(m.DeltaPct), markText(m.Mark)})
@@ -41,39 +30,39 @@ func WriteText(w io.Writer, r *Report) error {
 		writeTable(ew, "  ", rows)
 	}
 	writeTextTail(ew, r)
-	return ew.err
+	return ew.Err()
 }
 
-func writeTextHeader(ew *errWriter, r *Report) {
-	ew.printf("harness diff (threshold %s)\n", FormatThreshold(r.Threshold))
+func writeTextHeader(ew *report.ErrWriter, r *Report) {
+	ew.Printf("harness diff (threshold %s)\n", FormatThreshold(r.Threshold))
 	var rows [][]string
 	for _, row := range headerRows(r) {
 		rows = append(rows, []string{row[0], row[1], row[2], ""})
 	}
 	writeHeaderTable(ew, rows)
 	for _, wmsg := range r.Warnings {
-		ew.printf("warning: %s\n", wmsg)
+		ew.Printf("warning: %s\n", wmsg)
 	}
 	for _, n := range r.Notes {
-		ew.printf("note: %s\n", n)
+		ew.Printf("note: %s\n", n)
 	}
 }
 
-func writeTextTail(ew *errWriter, r *Report) {
+func writeTextTail(ew *report.ErrWriter, r *Report) {
 	if len(r.OnlyInBase) > 0 {
-		ew.printf("\nsteps only in base: %s\n", strings.Join(r.OnlyInBase, ", "))
+		ew.Printf("\nsteps only in base: %s\n", strings.Join(r.OnlyInBase, ", "))
 	}
 	if len(r.OnlyInNew) > 0 {
-		ew.printf("\nsteps only in new: %s\n", strings.Join(r.OnlyInNew, ", "))
+		ew.Printf("\nsteps only in new: %s\n", strings.Join(r.OnlyInNew, ", "))
 	}
-	ew.printf("\nassertions\n")
+	ew.Printf("\nassertions\n")
 	if len(r.Assertions) == 0 {
-		ew.printf("  no changes\n")
+		ew.Printf("  no changes\n")
 	}
 	for _, a := range r.Assertions {
-		ew.printf("  %-10s %s on %s\n", a.Transition, a.Assert, a.Step)
+		ew.Printf("  %-10s %s on %s\n", a.Transition, a.Assert, a.Step)
 	}
-	ew.printf("\n%s\n", summary(r))
+	ew.Printf("\n%s\n", summary(r))
 }
 
 // headerRows is the environment table shared by text and Markdown.
@@ -117,7 +106,7 @@ func summary(r *Report) string {
 }
 
 // writeHeaderTable aligns the environment table, all columns left-aligned.
-func writeHeaderTable(ew *errWriter, rows [][]string) {
+func writeHeaderTable(ew *report.ErrWriter, rows [][]string) {
 	widths := make([]int, 3)
 	for _, r := range rows {
 		for i := range widths {
@@ -127,6 +116,6 @@ func writeHeaderTable(ew *errWriter, rows [][]string) {
 	for _, r := range rows {
 		line := fmt.Sprintf("%s%s  %s%s  %s", r[0], strings.Repeat(" ", widths[0]-utf8.RuneCountInString(r[0])),
 			r[1], strings.Repeat(" ", widths[1]-utf8.RuneCountInString(r[1])), r[2])
-		ew.printf("%s\n", strings.TrimRight(line, " "))
+		ew.Printf("%s\n", strings.TrimRight(line, " "))
 	}
 }

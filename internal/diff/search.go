@@ -32,7 +32,7 @@ func joulesAtCapacity(f *result.File, s result.Search) *float64 {
 	var j *float64
 	for _, st := range f.Steps {
 		p := st.Probe
-		if p == nil || p.Search != s.Name || p.Level != s.Capacity || p.Outcome != "pass" || st.Efficiency == nil {
+		if p == nil || p.Search != s.Name || p.Level != s.Capacity || p.Outcome != result.ProbePass || st.Efficiency == nil {
 			continue
 		}
 		j = st.Efficiency.JoulesPerRequest
@@ -87,17 +87,9 @@ func (c CapacityDiff) Sentence() string {
 		s += ": " + c.Mark
 	}
 	if c.BaseJoulesPerRequest != nil || c.NewJoulesPerRequest != nil {
-		s += "; J per request at capacity " + joules(c.BaseJoulesPerRequest) + " → " + joules(c.NewJoulesPerRequest)
+		s += "; J per request at capacity " + num(c.BaseJoulesPerRequest) + " → " + num(c.NewJoulesPerRequest)
 	}
 	return s
-}
-
-// joules renders an energy per request, result.Unknown when unknown.
-func joules(j *float64) string {
-	if j == nil {
-		return result.Unknown
-	}
-	return result.FormatMeasure(*j)
 }
 
 // probeSteps names the probe steps of f: compared through their search's

@@ -48,7 +48,7 @@ func stepsTable(f fileView) g.Node {
 // energyNote marks energy integrated from power samples: less exact than a
 // counter, which needs no mark.
 func energyNote(source string) string {
-	if source == "power_integral" {
+	if source == result.EnergyPowerIntegral {
 		return "from power samples"
 	}
 	return ""

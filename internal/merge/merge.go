@@ -89,12 +89,12 @@ func Merge(parts []Part, o Options) (*result.File, error) {
 			StartedAt: f.StartedAt, StartLateS: f.StartLateS, Verdict: f.Verdict, ExitCode: f.ExitCode,
 		})
 		for _, w := range f.Warnings {
-			addWarning(out, fmt.Sprintf("segment %d: %s", f.Segment.Index, w))
+			out.AddWarning(fmt.Sprintf("segment %d: %s", f.Segment.Index, w))
 		}
 	}
 	out.Environment.Host = strings.Join(hosts, ",")
 	if len(missing) > 0 {
-		addWarning(out, fmt.Sprintf("partial merge: segment%s %s of %d missing, so every count and rate covers only part of the load", plural(len(missing)), joinInts(missing), count))
+		out.AddWarning(fmt.Sprintf("partial merge: segment%s %s of %d missing, so every count and rate covers only part of the load", plural(len(missing)), joinInts(missing), count))
 	}
 	mergeVerdict(out, parts)
 
@@ -103,6 +103,9 @@ func Merge(parts []Part, o Options) (*result.File, error) {
 	out.Environment.GPUs = unionGPUInfos(parts, src)
 	if hasSamplers(parts) {
 		out.Merge.Notes = append(out.Merge.Notes, fmt.Sprintf("sampler readings are segment %d's (%s), the part with the most samples: every part samples the same GPUs and endpoints, so each is counted once", src.File.Segment.Index, src.Name))
+	}
+	if hasStream(parts) {
+		out.AddWarning("stream values (ttft, tpot, itl, tokens) are not merged: the parts keep no histograms of them, so every stream.* value of the merged file is unknown and an assertion reading one is an error")
 	}
 	out.Steps = make([]result.Step, len(first.Steps))
 	for i := range first.Steps {
@@ -232,6 +235,17 @@ func hasSamplers(parts []Part) bool {
 	return false
 }
 
+func hasStream(parts []Part) bool {
+	for _, p := range parts {
+		for _, st := range p.File.Steps {
+			if st.Stream != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // unionGPUInfos is src's GPUs and then any other part's not seen, once per UUID.
 func unionGPUInfos(parts []Part, src Part) []result.GPUInfo {
 	out := append([]result.GPUInfo{}, src.File.Environment.GPUs...)
@@ -286,7 +300,7 @@ func mergeStep(parts []Part, i int, src Part) (result.Step, error) {
 	}
 	st.Histogram = enc
 	if lat != nil {
-		st.Latency = latency(lat)
+		st.Latency = result.HistogramLatency(lat)
 	}
 	if st.Model == result.ModelOpen {
 		send, enc, err := mergeHistograms(steps, func(s result.Step) string { return s.SendHistogram })
@@ -295,7 +309,7 @@ func mergeStep(parts []Part, i int, src Part) (result.Step, error) {
 		}
 		l := result.Latency{}
 		if send != nil {
-			l = latency(send)
+			l = result.HistogramLatency(send)
 		}
 		st.SendLatency, st.SendHistogram = &l, enc
 	}
@@ -304,7 +318,7 @@ func mergeStep(parts []Part, i int, src Part) (result.Step, error) {
 	}
 	s := src.File.Steps[i]
 	st.Series = mergeSeries(steps, s)
-	st.Samplers, st.GPU, st.Triton = s.Samplers, s.GPU, s.Triton
+	st.Samplers, st.GPU, st.Triton, st.VLLM = s.Samplers, s.GPU, s.Triton, s.VLLM
 	st.GPUs = unionGPUs(s.GPUs, steps)
 	st.Efficiency = result.StepEfficiency(st)
 	return st, nil
@@ -349,14 +363,31 @@ func unionWindow(steps []result.Step, get func(*result.Step) *result.Window) *re
 	return out
 }
 
-// sumRequests adds the parts' counters. RPS is the sum of the parts' rates,
-// each over its own window: what the parts sent together.
+// sumRequests adds the parts' counters. RPS and goodput are the sums of
+// the parts' rates, each over its own window: what the parts sent
+// together. slo_attainment is the requests that met the slo (each part's
+// attainment × its total) over the total. Goodput and slo_attainment are
+// unknown when a part that sent requests has none (a file written before
+// they existed).
 func sumRequests(steps []result.Step, get func(*result.Step) *result.Requests) result.Requests {
 	var r result.Requests
+	var goodput, met float64
+	sloKnown, anyGoodput := true, false
 	for i := range steps {
 		p := get(&steps[i])
 		if p == nil {
 			continue
+		}
+		if p.Goodput != nil {
+			goodput += *p.Goodput
+			anyGoodput = true
+		} else if p.Total > 0 {
+			sloKnown = false
+		}
+		if p.SLOAttainment != nil {
+			met += math.Round(*p.SLOAttainment * float64(p.Total))
+		} else if p.Total > 0 {
+			sloKnown = false
 		}
 		r.Total += p.Total
 		r.OK += p.OK
@@ -371,6 +402,13 @@ func sumRequests(steps []result.Step, get func(*result.Step) *result.Requests) r
 	if r.Total > 0 {
 		ok, failed := float64(r.OK)/float64(r.Total), float64(r.Failed)/float64(r.Total)
 		r.SuccessRate, r.ErrorRate = &ok, &failed
+	}
+	if sloKnown && anyGoodput {
+		r.Goodput = &goodput
+		if r.Total > 0 {
+			att := met / float64(r.Total)
+			r.SLOAttainment = &att
+		}
 	}
 	return r
 }
@@ -429,21 +467,6 @@ func mergeHistograms(steps []result.Step, get func(result.Step) string) (*hdr.Hi
 	return all, string(enc), nil
 }
 
-// latency derives the percentiles (ms) from a µs histogram, as a single
-// run does (docs/results.md).
-func latency(h *hdr.Histogram) result.Latency {
-	ms := func(v float64) *float64 { v /= 1000; return &v }
-	at := func(q float64) *float64 { return ms(float64(h.ValueAtQuantile(q))) }
-	return result.Latency{
-		Min: ms(float64(h.Min())), Max: ms(float64(h.Max())),
-		Mean: ms(h.Mean()), Stddev: ms(h.StdDev()),
-		P50: at(50), P90: at(90), P95: at(95), P99: at(99), P999: at(99.9),
-	}
-}
-
-// extractScale is the runner's: extract histograms hold value ×1000.
-const extractScale = 1000
-
 // mergeExtracts sums counts and misses, keeps the extremes, weights the
 // means, takes the last value of the part whose window ended last, and
 // merges the histograms for the percentiles (unknown unless every part
@@ -493,11 +516,8 @@ func mergeExtracts(steps []result.Step) (map[string]result.Extract, error) {
 				return nil, fmt.Errorf("extract %q: %w", name, err)
 			}
 			if h != nil && h.TotalCount() == x.Count {
-				q := func(p float64) *float64 {
-					v := math.Min(math.Max(float64(h.ValueAtQuantile(p))/extractScale, *x.Min), *x.Max)
-					return &v
-				}
-				x.P50, x.P90, x.P95, x.P99, x.Histogram = q(50), q(90), q(95), q(99), enc
+				x.SetPercentiles(h)
+				x.Histogram = enc
 			}
 		}
 		out[name] = x
@@ -575,12 +595,6 @@ func unionGPUs(src []result.GPU, steps []result.Step) []result.GPU {
 		}
 	}
 	return out
-}
-
-func addWarning(f *result.File, w string) {
-	if !slices.Contains(f.Warnings, w) {
-		f.Warnings = append(f.Warnings, w)
-	}
 }
 
 func plural(n int) string {

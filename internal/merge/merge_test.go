@@ -1,7 +1,9 @@
 package merge
 
 import (
+	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -86,7 +88,20 @@ func fileOf(t *testing.T, ss []sample, seg *result.Segment, skew time.Duration) 
 		sum += s.tokens
 	}
 	st.Requests.RPS = float64(st.Requests.Total) / 5
-	st.Latency = latency(lat)
+	// The target's slo: an ok request within 50 ms.
+	var met int64
+	for _, s := range ss {
+		if !s.failed && s.us <= 50000 {
+			met++
+		}
+	}
+	goodput := float64(met) / 5
+	st.Requests.Goodput = &goodput
+	if st.Requests.Total > 0 {
+		att := float64(met) / float64(st.Requests.Total)
+		st.Requests.SLOAttainment = &att
+	}
+	st.Latency = result.HistogramLatency(lat)
 	st.Histogram = mustEncode(t, lat)
 	st.SendHistogram = st.Histogram
 	if x.Count > 0 {
@@ -152,6 +167,12 @@ func TestMergeEqualsWhole(t *testing.T) {
 		}
 		if r := st.Requests.RPS; r < whole.Requests.RPS-1e-9 || r > whole.Requests.RPS+1e-9 {
 			t.Errorf("N=%d rps %g, whole %g", n, r, whole.Requests.RPS)
+		}
+		if g, w := st.Requests.Goodput, whole.Requests.Goodput; g == nil || math.Abs(*g-*w) > 1e-9 {
+			t.Errorf("N=%d goodput %v, whole %g", n, g, *w)
+		}
+		if a, w := st.Requests.SLOAttainment, whole.Requests.SLOAttainment; a == nil || *a != *w {
+			t.Errorf("N=%d slo_attainment %v, whole %g", n, a, *w)
 		}
 		gx, wx := st.Extract["tokens"], whole.Extract["tokens"]
 		if gx.Count != wx.Count || *gx.Min != *wx.Min || *gx.Max != *wx.Max || *gx.P99 != *wx.P99 || *gx.P50 != *wx.P50 {
@@ -270,6 +291,7 @@ func TestMergeVerdictAndSamplers(t *testing.T) {
 		p.File.Environment.GPUs = []result.GPUInfo{{UUID: "GPU-1"}}
 		p.File.Steps[0].GPUs = []result.GPU{{UUID: "GPU-1", Index: i}}
 		p.File.Steps[0].GPU = &result.GPUStats{Utilization: result.Stat{Mean: &util}}
+		p.File.Steps[0].VLLM = &result.VLLM{Preemptions: &util}
 	}
 	got, err := Merge(ps, Options{})
 	if err != nil {
@@ -281,7 +303,29 @@ func TestMergeVerdictAndSamplers(t *testing.T) {
 	if len(got.Steps[0].GPUs) != 1 || got.Steps[0].GPUs[0].Index != 1 || len(got.Environment.GPUs) != 1 {
 		t.Errorf("gpus %+v / %+v: want GPU-1 once, from segment 1", got.Steps[0].GPUs, got.Environment.GPUs)
 	}
+	if got.Steps[0].VLLM == nil || got.Steps[0].VLLM.Preemptions == nil {
+		t.Errorf("vllm %+v: want the sampler part's vllm values", got.Steps[0].VLLM)
+	}
 	if len(got.Merge.Notes) != 1 || !strings.Contains(got.Merge.Notes[0], "segment 1's (part1.json)") {
 		t.Errorf("notes %q", got.Merge.Notes)
+	}
+}
+
+// TestMergeStreamWarns: stream values cannot be merged (no histograms), so
+// the merged file says they are unknown rather than dropping them silently.
+func TestMergeStreamWarns(t *testing.T) {
+	for _, stream := range []bool{false, true} {
+		ps := parts(t, samples(100, 5), 2)
+		if stream {
+			ps[0].File.Steps[0].Stream = &result.Stream{}
+		}
+		got, err := Merge(ps, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := slices.ContainsFunc(got.Warnings, func(w string) bool { return strings.Contains(w, "stream values") })
+		if warned != stream || got.Steps[0].Stream != nil {
+			t.Errorf("stream %v: warnings %q, merged stream %+v", stream, got.Warnings, got.Steps[0].Stream)
+		}
 	}
 }

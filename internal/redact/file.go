@@ -2,26 +2,22 @@ package redact
 
 import (
 	"reflect"
+	"strings"
 
 	"github.com/harness-gpu/harness/internal/result"
 )
 
 // File redacts every string of f in place (reasons, warnings, errors,
 // messages, observed values, map keys: every field, found by reflection so
-// a field added later is covered too). Step histograms are left alone: they
-// are encoded data, and a coincidental match must not corrupt them.
+// a field added later is covered too). Encoded histograms (every field
+// whose JSON name ends in "histogram": a step's, its send latency's, each
+// extract's) are left alone: they are data, and a coincidental match must
+// not corrupt them.
 func (r *Redactor) File(f *result.File) {
 	if f == nil {
 		return
 	}
-	hist := make([]string, len(f.Steps))
-	for i, st := range f.Steps {
-		hist[i] = st.Histogram
-	}
 	r.walk(reflect.ValueOf(f).Elem())
-	for i := range f.Steps {
-		f.Steps[i].Histogram = hist[i]
-	}
 }
 
 // walk redacts the strings reachable from v, which must be settable where
@@ -42,7 +38,7 @@ func (r *Redactor) walk(v reflect.Value) {
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
+			if sf := v.Type().Field(i); sf.IsExported() && !isHistogram(sf) {
 				r.walk(v.Field(i))
 			}
 		}
@@ -73,4 +69,10 @@ func (r *Redactor) copyOf(v reflect.Value) reflect.Value {
 	c.Set(v)
 	r.walk(c)
 	return c
+}
+
+// isHistogram reports whether sf holds an encoded histogram.
+func isHistogram(sf reflect.StructField) bool {
+	name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+	return sf.Type.Kind() == reflect.String && strings.HasSuffix(name, "histogram")
 }

@@ -94,11 +94,18 @@ func TestFile(t *testing.T) {
 			Assertions: []result.Assertion{{Message: s("m T"), Observed: map[string]any{"a": s("T"), "n": 1.5, "z": nil}}},
 		}
 	}
+	// Every encoded histogram is data: the step's, the send latency's and
+	// each extract's.
+	hist := func(f *result.File) {
+		f.Steps[0].Histogram = "HIST" + secret
+		f.Steps[0].SendHistogram = "SEND" + secret
+		f.Steps[0].Extract = map[string]result.Extract{"tokens": {Count: 1, Histogram: "EXT" + secret}}
+	}
 	f := mk(s)
-	f.Steps[0].Histogram = "HIST" + secret
+	hist(f)
 	New(secret).File(f)
 	want := mk(func(x string) string { return strings.ReplaceAll(x, "T", Mask) })
-	want.Steps[0].Histogram = "HIST" + secret
+	hist(want)
 	if diff := cmp.Diff(want, f); diff != "" {
 		t.Errorf("File (-want +got):\n%s", diff)
 	}

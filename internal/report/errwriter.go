@@ -5,14 +5,19 @@ import (
 	"io"
 )
 
-// errWriter keeps the first write error so a report can write freely and
+// ErrWriter keeps the first write error so a report can write freely and
 // return it once (vegeta's reporters return every write error likewise).
-type errWriter struct {
+// The console reports here and harness diff's renderers write through it.
+type ErrWriter struct {
 	w   io.Writer
 	err error
 }
 
-func (e *errWriter) Write(b []byte) (int, error) {
+// NewErrWriter writes to w until the first error.
+func NewErrWriter(w io.Writer) *ErrWriter { return &ErrWriter{w: w} }
+
+// Write writes b unless an earlier write failed.
+func (e *ErrWriter) Write(b []byte) (int, error) {
 	if e.err != nil {
 		return 0, e.err
 	}
@@ -21,6 +26,10 @@ func (e *errWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-func (e *errWriter) printf(format string, args ...any) {
+// Printf formats to the writer unless an earlier write failed.
+func (e *ErrWriter) Printf(format string, args ...any) {
 	_, _ = fmt.Fprintf(e, format, args...)
 }
+
+// Err is the first write error, nil when every write succeeded.
+func (e *ErrWriter) Err() error { return e.err }

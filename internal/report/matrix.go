@@ -1,11 +1,9 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -66,7 +64,7 @@ func (m matrix) cell(step, assert string) (text, color string) {
 	}
 	text = o.Mark()
 	if _, v, ok := primaryObserved(a); ok {
-		text += " " + formatObservedValue(v)
+		text += " " + result.FormatValue(v)
 	}
 	return text, outcomeColor(o)
 }
@@ -93,7 +91,7 @@ func outcomeColor(o result.Outcome) string {
 // likewise, and the verdict. ANSI colour only when
 // color is true (the caller decides: a terminal, no NO_COLOR).
 func WriteMatrix(w io.Writer, f *result.File, color bool) error {
-	ew := &errWriter{w: w}
+	ew := NewErrWriter(w)
 	p := matrixPainter(color)
 	m := buildMatrix(f)
 	fmt.Fprintf(ew, "%s\n\n", p(sgrBold, fmt.Sprintf("Assertions: %s", f.Scenario.Name)))
@@ -104,7 +102,7 @@ func WriteMatrix(w io.Writer, f *result.File, color bool) error {
 	}
 	writeMatrixProblems(ew, f, p)
 	writeMatrixVerdict(ew, f, p)
-	return ew.err
+	return ew.Err()
 }
 
 // writeMatrixGrid lays the grid out in columns padded by visible width, so that
@@ -268,33 +266,13 @@ func hasMissing(obs map[string]any) bool {
 	return false
 }
 
-// formatObservedValue renders an observed value; nil (no data) is
-// result.Unknown, a
-// map or list (the whole status_codes map) is JSON.
-func formatObservedValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return result.Unknown
-	case float64:
-		return result.FormatNumber(x)
-	case string:
-		return strconv.Quote(x)
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	if b, err := json.Marshal(v); err == nil {
-		return string(b)
-	}
-	return fmt.Sprint(v)
-}
-
 // ObservedLines renders each observed value as "name = value", in key
 // order: the console problem list, JUnit bodies and HTML cells all show them so.
 func ObservedLines(obs map[string]any) []string {
 	keys := sortedKeys(obs)
 	lines := make([]string, len(keys))
 	for i, k := range keys {
-		lines[i] = k + " = " + formatObservedValue(obs[k])
+		lines[i] = k + " = " + result.FormatValue(obs[k])
 	}
 	return lines
 }

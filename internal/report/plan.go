@@ -29,10 +29,10 @@ func WritePlan(w io.Writer, s *dsl.Scenario, p plan.Plan) error {
 		}
 	}
 	if len(p.Steps) == 0 {
-		ew := &errWriter{w: w}
+		ew := NewErrWriter(w)
 		writePlanSearches(ew, p)
-		ew.printf("\ntotal wall time at most %s\n", planDuration(p.WorstTotal()))
-		return ew.err
+		ew.Printf("\ntotal wall time at most %s\n", planDuration(p.WorstTotal()))
+		return ew.Err()
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tstep\tmodel\tlevel\tarrivals\tseed\tramp\tduration\tstart\texpected req/s\texpected requests")
@@ -58,11 +58,11 @@ func WritePlan(w io.Writer, s *dsl.Scenario, p plan.Plan) error {
 		totalReq += " (plus the back-to-back steps, bounded only by the server)"
 	}
 	if len(p.Searches) > 0 {
-		ew := &errWriter{w: w}
+		ew := NewErrWriter(w)
 		writePlanSearches(ew, p)
-		ew.printf("\ntotal wall time %s, at most %s with the searches; expected requests of the steps %s\n",
+		ew.Printf("\ntotal wall time %s, at most %s with the searches; expected requests of the steps %s\n",
 			planDuration(p.Total), planDuration(p.WorstTotal()), totalReq)
-		return ew.err
+		return ew.Err()
 	}
 	_, err := fmt.Fprintf(w, "\ntotal wall time %s, expected requests %s\n", planDuration(p.Total), totalReq)
 	return err

@@ -13,7 +13,7 @@ import (
 
 // writePlanSearches prints each search's probe budget under the plan's
 // table: where it runs, its levels, and its worst case.
-func writePlanSearches(ew *errWriter, p plan.Plan) {
+func writePlanSearches(ew *ErrWriter, p plan.Plan) {
 	for _, s := range p.Searches {
 		where := "before the first step"
 		if s.After > 0 && s.After <= len(p.Steps) {
@@ -26,12 +26,12 @@ func writePlanSearches(ew *errWriter, p plan.Plan) {
 		case s.Think > 0:
 			pacing = ", think " + planDuration(s.Think)
 		}
-		ew.printf("\nsearch %s (%s%s, %s): %s to %s %s, growth ×%s, precision %s %%\n",
+		ew.Printf("\nsearch %s (%s%s, %s): %s to %s %s, growth ×%s, precision %s %%\n",
 			s.Name, s.Model, pacing, where, result.FormatLevel(s.Config.Start), result.FormatLevel(s.Config.Max), s.Unit,
 			result.FormatRounded(s.Config.Growth, 2), result.FormatRounded(s.Config.Precision*100, 2))
-		ew.printf("  each probe: ramp %s, measured %s, cooldown %s; judged by %s\n",
+		ew.Printf("  each probe: ramp %s, measured %s, cooldown %s; judged by %s\n",
 			planDuration(s.Ramp), planDuration(s.Duration), planDuration(s.Cooldown), strings.Join(s.Asserts, ", "))
-		ew.printf("  at most %d probes, %s (a passing but unstable probe adds a repeat at twice the duration)\n",
+		ew.Printf("  at most %d probes, %s (a passing but unstable probe adds a repeat at twice the duration)\n",
 			s.WorstProbes, planDuration(s.WorstTime))
 	}
 }
@@ -45,17 +45,17 @@ func summaryStatus(st result.Step) string {
 }
 
 // writeSummarySearches prints each search's answer in one sentence.
-func writeSummarySearches(ew *errWriter, f *result.File) {
+func writeSummarySearches(ew *ErrWriter, f *result.File) {
 	if len(f.Searches) == 0 {
 		return
 	}
-	ew.printf("\n")
+	ew.Printf("\n")
 	for _, s := range f.Searches {
 		prefix := ""
 		if len(f.Searches) > 1 {
 			prefix = "search " + s.Name + ": "
 		}
-		ew.printf("%s%s\n", prefix, SearchSentence(s))
+		ew.Printf("%s%s\n", prefix, SearchSentence(s))
 	}
 }
 

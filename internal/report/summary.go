@@ -15,12 +15,12 @@ import (
 // errors by class; then each sampler that had gaps or did not start.
 // Unknown values print as '-'.
 func WriteSummary(w io.Writer, f *result.File) error {
-	ew := &errWriter{w: w}
-	ew.printf("%s: %s", f.Scenario.Name, summaryDash(string(f.Verdict)))
+	ew := NewErrWriter(w)
+	ew.Printf("%s: %s", f.Scenario.Name, summaryDash(string(f.Verdict)))
 	if f.Reason != "" {
-		ew.printf(" (%s)", f.Reason)
+		ew.Printf(" (%s)", f.Reason)
 	}
-	ew.printf("\n\n")
+	ew.Printf("\n\n")
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "step\tstatus\tload\trequests\tok%\treq/s\tmin\tp50\tp90\tp95\tp99\tmax (ms)\t")
 	for _, st := range f.Steps {
@@ -37,21 +37,21 @@ func WriteSummary(w io.Writer, f *result.File) error {
 		summaryStepDetails(ew, st)
 	}
 	summarySamplers(ew, f.Samplers)
-	return ew.err
+	return ew.Err()
 }
 
 // summarySamplers says which samplers missed samples or never started, so
 // that a sampler dying mid-run is not noticed only as unknown values: "sampler
 // dcgm: 7 gaps of 67 samples (first: connection refused)", the count being
 // every sample attempted.
-func summarySamplers(ew *errWriter, infos []result.SamplerInfo) {
+func summarySamplers(ew *ErrWriter, infos []result.SamplerInfo) {
 	head := false
 	line := func(format string, args ...any) {
 		if !head {
-			ew.printf("\nsamplers:\n")
+			ew.Printf("\nsamplers:\n")
 			head = true
 		}
-		ew.printf("  "+format+"\n", args...)
+		ew.Printf("  "+format+"\n", args...)
 	}
 	for _, s := range infos {
 		switch {
@@ -67,32 +67,32 @@ func summarySamplers(ew *errWriter, infos []result.SamplerInfo) {
 	}
 }
 
-func summaryStepDetails(ew *errWriter, st result.Step) {
+func summaryStepDetails(ew *ErrWriter, st result.Step) {
 	if len(st.Extract) == 0 && len(st.Errors) == 0 && st.Requests.Dropped == 0 {
 		return
 	}
-	ew.printf("\n%s:\n", st.Name)
+	ew.Printf("\n%s:\n", st.Name)
 	if st.Requests.Dropped > 0 {
-		ew.printf("  dropped %d arrivals (max_in_flight)\n", st.Requests.Dropped)
+		ew.Printf("  dropped %d arrivals (max_in_flight)\n", st.Requests.Dropped)
 	}
 	for _, name := range sortedKeys(st.Extract) {
 		x := st.Extract[name]
-		ew.printf("  extract %s: count %d misses %d min %s p50 %s p90 %s p95 %s p99 %s max %s\n",
+		ew.Printf("  extract %s: count %d misses %d min %s p50 %s p90 %s p95 %s p99 %s max %s\n",
 			name, x.Count, x.Misses, oneDecimal(x.Min), oneDecimal(x.P50), oneDecimal(x.P90), oneDecimal(x.P95), oneDecimal(x.P99), oneDecimal(x.Max))
 	}
 	for _, class := range sortedKeys(st.Errors) {
 		ec := st.Errors[class]
-		ew.printf("  errors %s: %d", class, ec.Count)
+		ew.Printf("  errors %s: %d", class, ec.Count)
 		if len(ec.Messages) > 0 {
-			ew.printf(" (%s)", strings.Join(ec.Messages, "; "))
+			ew.Printf(" (%s)", strings.Join(ec.Messages, "; "))
 		}
-		ew.printf("\n")
+		ew.Printf("\n")
 	}
 }
 
 func summaryLoad(st result.Step) string {
 	if st.Model == result.ModelOpen {
-		return fmt.Sprintf("%g/s", st.Rate)
+		return result.FormatLevel(st.Rate) + "/s"
 	}
 	return fmt.Sprintf("%d users", st.Users)
 }

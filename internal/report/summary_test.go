@@ -89,3 +89,21 @@ func TestSummarySamplerGaps(t *testing.T) {
 		})
 	}
 }
+
+// TestSummaryLoad: a step's level reads as the plan prints it, a split
+// rate (a segment's 100/3) included.
+func TestSummaryLoad(t *testing.T) {
+	for _, c := range []struct {
+		st   result.Step
+		want string
+	}{
+		{result.Step{Model: result.ModelOpen, Rate: 20}, "20/s"},
+		{result.Step{Model: result.ModelOpen, Rate: 100.0 / 3}, "33.33/s"},
+		{result.Step{Model: result.ModelOpen, Rate: 2.5}, "2.5/s"},
+		{result.Step{Model: result.ModelClosed, Users: 40}, "40 users"},
+	} {
+		if got := summaryLoad(c.st); got != c.want {
+			t.Errorf("summaryLoad(%+v) = %q, want %q", c.st, got, c.want)
+		}
+	}
+}

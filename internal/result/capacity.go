@@ -28,16 +28,8 @@ func (s *Step) Percentiles() Percentiles {
 		// Decode already refused such files; stay safe for hand-built ones.
 		return summary
 	}
-	out := Percentiles{FromHistogram: true}
-	if h.TotalCount() == 0 {
-		return out
-	}
-	ms := func(q float64) *float64 {
-		v := float64(h.ValueAtQuantile(q)) / 1000
-		return &v
-	}
-	out.P50, out.P95, out.P99 = ms(50), ms(95), ms(99)
-	return out
+	l := HistogramLatency(h)
+	return Percentiles{P50: l.P50, P95: l.P95, P99: l.P99, FromHistogram: true}
 }
 
 // Load is a step's position on the capacity curve: users for the closed

@@ -1,6 +1,8 @@
 package result
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -25,6 +27,26 @@ func FormatNumber(f float64) string {
 // Unknown is how every output (console, live line, diff, HTML) shows a
 // value that is unknown: no data behind it (JSON null in the results file).
 const Unknown = "–"
+
+// FormatValue renders an observed value (Assertion.Observed): a number by
+// FormatNumber, a string quoted, nil (no data) as Unknown, a map or list
+// (the whole status_codes map) as JSON, as the results file has it.
+func FormatValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return Unknown
+	case float64:
+		return FormatNumber(x)
+	case string:
+		return strconv.Quote(x)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	if b, err := json.Marshal(v); err == nil {
+		return string(b)
+	}
+	return fmt.Sprint(v)
+}
 
 // FormatRounded renders f rounded to decimals places in its shortest form
 // (2.50 → "2.5", never "-0"): planned rates and axis ticks.

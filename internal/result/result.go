@@ -227,10 +227,11 @@ type Requests struct {
 	ErrorRate   *float64 `json:"error_rate"`
 	// Goodput is the requests per second of the window that met every
 	// objective of their target's slo block; SLOAttainment is their share of
-	// the total. Without an slo they are RPS and SuccessRate. Nil in a file
-	// written before they existed.
+	// the total. Without an slo they are RPS and SuccessRate. Goodput is
+	// absent from a file written before it existed; SLOAttainment is null
+	// there, and when the total is 0.
 	Goodput       *float64 `json:"goodput,omitempty"`
-	SLOAttainment *float64 `json:"slo_attainment,omitempty"`
+	SLOAttainment *float64 `json:"slo_attainment"`
 	BytesIn       int64    `json:"bytes_in,omitempty"`
 	BytesOut      int64    `json:"bytes_out,omitempty"`
 }
@@ -297,6 +298,12 @@ type GPUStats struct {
 	EnergyJ      *float64 `json:"energy_j"`
 	EnergySource string   `json:"energy_source,omitempty"`
 }
+
+// GPUStats.EnergySource values.
+const (
+	EnergyCounter       = "counter"        // energy counter deltas
+	EnergyPowerIntegral = "power_integral" // power samples integrated over time
+)
 
 // GPU is one entry of `gpus`.
 type GPU struct {

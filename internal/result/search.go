@@ -14,8 +14,14 @@ const (
 // first failing probe failed for an unstable window, not an assertion.
 const StableWindowName = "stable_window"
 
-// ProbeStopped is the outcome of a probe an abort or interrupt cut short.
-const ProbeStopped = "stopped"
+// Probe outcomes (Probe.Outcome): pass, fail, unstable (judged as
+// failing) and stopped, a probe an abort or interrupt cut short.
+const (
+	ProbePass     = "pass"
+	ProbeFail     = "fail"
+	ProbeUnstable = "unstable"
+	ProbeStopped  = "stopped"
+)
 
 // Search is one `search` block's answer.
 type Search struct {

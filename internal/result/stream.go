@@ -24,7 +24,10 @@ type Stream struct {
 }
 
 // Dist summarises one per-request (or per-gap) quantity. Nil fields are
-// unknown: no sample in the window.
+// unknown: no sample in the window. It is a type of its own, not Latency or
+// Stat, because its JSON differs from both (it has count and no stddev,
+// p999 or last) and every field is written, null when unknown: one type
+// with optional fields would change what the file holds.
 type Dist struct {
 	Count int64    `json:"count"`
 	Min   *float64 `json:"min"`

@@ -44,7 +44,7 @@ func DefaultPath(scenarioName string, t time.Time) string {
 // null is written as 0 with a warning in f.Warnings naming it.
 func Marshal(f *File) ([]byte, error) {
 	for _, p := range MakeFinite(f) {
-		addWarning(f, "results: "+p+" was not a finite number; written as 0")
+		f.AddWarning("results: " + p + " was not a finite number; written as 0")
 	}
 	data, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
@@ -161,7 +161,8 @@ func joinPath(path, name string, embedded bool) string {
 	return path + "." + name
 }
 
-func addWarning(f *File, w string) {
+// AddWarning adds w to f.Warnings unless it is there already.
+func (f *File) AddWarning(w string) {
 	if !slices.Contains(f.Warnings, w) {
 		f.Warnings = append(f.Warnings, w)
 	}

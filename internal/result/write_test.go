@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -137,5 +138,30 @@ func TestMarshalKeepsFinite(t *testing.T) {
 	}
 	if !bytes.Equal(got, append(want, '\n')) {
 		t.Errorf("Marshal =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestUnknownRatesAreNull: with no request sent, success_rate, error_rate
+// and slo_attainment are unknown, written as null (docs/results.md: null
+// means unknown), not left out.
+func TestUnknownRatesAreNull(t *testing.T) {
+	got, err := Marshal(&File{Schema: Schema, Steps: []Step{{Name: "s", Requests: Requests{Goodput: fp(0)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"success_rate": null`, `"error_rate": null`, `"slo_attainment": null`, `"goodput": 0`} {
+		if !bytes.Contains(got, []byte(want)) {
+			t.Errorf("Marshal: no %s in\n%s", want, got)
+		}
+	}
+}
+
+func TestAddWarningOnce(t *testing.T) {
+	f := &File{}
+	for _, w := range []string{"a", "b", "a"} {
+		f.AddWarning(w)
+	}
+	if !slices.Equal(f.Warnings, []string{"a", "b"}) {
+		t.Errorf("warnings %q, want [a b]", f.Warnings)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/plan"
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // counts is a schedule's arrivals per second.
@@ -121,7 +122,7 @@ func TestOpenPoissonRun(t *testing.T) {
 			if st.Requests.Total != fs.served.Load() || st.Requests.Dropped != 0 {
 				t.Errorf("requests %+v, served %d", st.Requests, fs.served.Load())
 			}
-			if p := st.Latency.P99; p == nil || *p != *latency(histOf(1000)).P99 {
+			if p := st.Latency.P99; p == nil || *p != *result.HistogramLatency(histOf(1000)).P99 {
 				t.Errorf("p99 %v, want the 1 ms service time: each arrival sent on its schedule", deref(p))
 			}
 			for _, pt := range st.Series {

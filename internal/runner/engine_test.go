@@ -125,7 +125,7 @@ func TestLatencyOfSlowServer(t *testing.T) {
 		fs := &fakeService{service: constant(50 * ms)}
 		s := scenario("http://fake/", &dsl.Step{Name: "slow", Users: 10, Pace: 100 * ms, Duration: 3 * time.Second})
 		st := runFake(t, s, fs, Options{}, 0).Steps[0]
-		want := latency(histOf(50000))
+		want := result.HistogramLatency(histOf(50000))
 		if p := st.Latency; p.P50 == nil || *p.P50 != *want.P50 || *p.P99 != *want.P99 || *p.Min != *want.Min || *p.Max != *want.Max {
 			t.Errorf("latency p50 %v p99 %v min %v max %v, want every one the 50 ms bucket (%v)", deref(p.P50), deref(p.P99), deref(p.Min), deref(p.Max), *want.P50)
 		}

@@ -153,7 +153,7 @@ func TestOpenExtremeRatesExact(t *testing.T) {
 					t.Errorf("rate %v for %v: %+v, served %d; want %d", tc.rate, tc.dur, st.Requests, fs.served.Load(), tc.want)
 				}
 				// every arrival went out on its schedule
-				if p := st.Latency.P99; p == nil || *p != *latency(histOf(1000)).P99 {
+				if p := st.Latency.P99; p == nil || *p != *result.HistogramLatency(histOf(1000)).P99 {
 					t.Errorf("rate %v: p99 %v, want the 1 ms service time", tc.rate, deref(p))
 				}
 			})

@@ -204,7 +204,7 @@ func (rec *recorder) fill(st *result.Step, measuredEnd time.Time, final bool) er
 	dur := measuredEnd.Sub(rec.rampEnd)
 	st.Measured = result.Window{Start: rec.rampEnd, End: measuredEnd, DurationS: dur.Seconds()}
 	st.Requests = m.requests(dur)
-	st.Latency = latency(m.lat)
+	st.Latency = result.HistogramLatency(m.lat)
 	st.StatusCodes = m.statusCodes()
 	st.Errors = m.errors()
 	st.Extract = m.extractResults()
@@ -212,7 +212,7 @@ func (rec *recorder) fill(st *result.Step, measuredEnd time.Time, final bool) er
 		st.Stream = m.stream.result(dur)
 	}
 	if st.Model == result.ModelOpen {
-		st.SendLatency = ptr(latency(m.send))
+		st.SendLatency = ptr(result.HistogramLatency(m.send))
 	}
 	if rec.ramp != nil {
 		rampEnd := rec.rampEnd

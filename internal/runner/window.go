@@ -20,7 +20,7 @@ import (
 const (
 	latMin, latMax = 1, int64(time.Hour / time.Microsecond)
 	sigFigs        = 3
-	extractScale   = 1000
+	extractScale   = result.ExtractScale
 	extractMax     = int64(1e12)
 	maxMessages    = 5 // first distinct messages kept per error class
 )
@@ -145,18 +145,6 @@ func (w *window) requests(dur time.Duration) result.Requests {
 	return r
 }
 
-// latency derives percentiles in ms from a µs histogram; all nil when empty.
-func latency(h *hdr.Histogram) result.Latency {
-	if h.TotalCount() == 0 {
-		return result.Latency{}
-	}
-	return result.Latency{
-		Min: ptr(float64(h.Min()) / 1000), Max: ptr(float64(h.Max()) / 1000),
-		Mean: ptr(h.Mean() / 1000), Stddev: ptr(h.StdDev() / 1000),
-		P50: msAt(h, 50), P90: msAt(h, 90), P95: msAt(h, 95), P99: msAt(h, 99), P999: msAt(h, 99.9),
-	}
-}
-
 // msAt is quantile q (percent) of a µs histogram, in ms.
 func msAt(h *hdr.Histogram, q float64) *float64 { return ptr(float64(h.ValueAtQuantile(q)) / 1000) }
 
@@ -228,13 +216,9 @@ func (e *extractAgg) result() result.Extract {
 	if e.count == 0 {
 		return x
 	}
-	q := func(p float64) *float64 {
-		v := float64(e.h.ValueAtQuantile(p)) / extractScale
-		return ptr(min(max(v, e.minV), e.maxV))
-	}
 	x.Min, x.Max, x.Last = ptr(e.minV), ptr(e.maxV), ptr(e.last)
 	x.Mean = ptr(min(max(e.avg, e.minV), e.maxV)) // rounding stays within the values seen
-	x.P50, x.P90, x.P95, x.P99 = q(50), q(90), q(95), q(99)
+	x.SetPercentiles(e.h)
 	return x
 }
 

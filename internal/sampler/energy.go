@@ -13,12 +13,6 @@ import (
 // started, scaled to mJ). It is not a gauge: windows read it as deltas.
 const fEnergy = "energy_mj"
 
-// Values of result.GPUStats.EnergySource.
-const (
-	energyCounter  = "counter"
-	energyIntegral = "power_integral"
-)
-
 // gpuEnergy is one GPU's energy over a window; j nil is unknown.
 type gpuEnergy struct {
 	j      *float64
@@ -94,13 +88,13 @@ func addEnergy(v view, gs []*gpuSeries) {
 		uuid := g.info.UUID
 		if i, ok := counter[uuid]; ok {
 			if _, mj := v.timedColumn(i); len(mj) >= 2 {
-				g.energy = gpuEnergy{j: counterJoules(mj), source: energyCounter}
+				g.energy = gpuEnergy{j: counterJoules(mj), source: result.EnergyCounter}
 				continue
 			}
 		}
 		if i, ok := power[uuid]; ok {
 			if j := powerJoules(v.timedColumn(i)); j != nil {
-				g.energy = gpuEnergy{j: j, source: energyIntegral}
+				g.energy = gpuEnergy{j: j, source: result.EnergyPowerIntegral}
 			}
 		}
 	}
@@ -110,7 +104,7 @@ func addEnergy(v view, gs []*gpuSeries) {
 // known value over an unknown one, a counter over a power integral, else the
 // first sampler's.
 func (e gpuEnergy) better(o gpuEnergy) gpuEnergy {
-	if e.j == nil || (e.source == energyIntegral && o.source == energyCounter && o.j != nil) {
+	if e.j == nil || (e.source == result.EnergyPowerIntegral && o.source == result.EnergyCounter && o.j != nil) {
 		return o
 	}
 	return e
@@ -132,14 +126,14 @@ func pooledEnergy(gs []*gpuSeries) gpuEnergy {
 		return gpuEnergy{}
 	}
 	var sum float64
-	source := energyCounter
+	source := result.EnergyCounter
 	for _, g := range gs {
 		if g.energy.j == nil || math.IsNaN(*g.energy.j) {
 			return gpuEnergy{}
 		}
 		sum += *g.energy.j
-		if g.energy.source == energyIntegral {
-			source = energyIntegral
+		if g.energy.source == result.EnergyPowerIntegral {
+			source = result.EnergyPowerIntegral
 		}
 	}
 	return gpuEnergy{j: ptr(sum), source: source}

@@ -12,6 +12,8 @@ package search
 import (
 	"math"
 	"slices"
+
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // Outcome is what one probe (after any repeat) says about its level.
@@ -19,9 +21,9 @@ type Outcome string
 
 // Probe outcomes. An unstable probe counts as failing.
 const (
-	Pass     Outcome = "pass"
-	Fail     Outcome = "fail"
-	Unstable Outcome = "unstable"
+	Pass     Outcome = result.ProbePass
+	Fail     Outcome = result.ProbeFail
+	Unstable Outcome = result.ProbeUnstable
 )
 
 // Passed reports whether the outcome counts as passing.

@@ -3,7 +3,6 @@ package session
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/harness-gpu/harness/internal/exitcode"
@@ -47,10 +46,4 @@ func (s *session) markSegment(f *result.File) {
 		return
 	}
 	f.Segment = &result.Segment{Index: s.o.Segment.Index, Count: s.o.Segment.Count}
-}
-
-func addWarning(f *result.File, w string) {
-	if !slices.Contains(f.Warnings, w) {
-		f.Warnings = append(f.Warnings, w)
-	}
 }

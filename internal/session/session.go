@@ -186,7 +186,7 @@ func (s *session) load(group *sampler.Group) (*result.File, error) {
 		at := s.o.StartAt.UTC()
 		f.StartAt, f.StartLateS = &at, late.Round(time.Millisecond).Seconds()
 		if late >= lateWarning {
-			addWarning(f, fmt.Sprintf("the load began %s after --start-at %s: this part's steps lag the others' by as much", late.Round(time.Millisecond), at.Format(time.RFC3339)))
+			f.AddWarning(fmt.Sprintf("the load began %s after --start-at %s: this part's steps lag the others' by as much", late.Round(time.Millisecond), at.Format(time.RFC3339)))
 		}
 	}
 	return f, err
