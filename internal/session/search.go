@@ -74,7 +74,7 @@ func (r *searchRun) join(part *result.File) {
 		r.f.Verdict, r.f.Reason = part.Verdict, part.Reason
 	}
 	for _, w := range part.Warnings {
-		addWarning(r.f, w)
+		r.f.AddWarning(w)
 	}
 }
 
@@ -180,7 +180,7 @@ func (r *searchRun) search(sr plan.Search) error {
 		}
 	}
 	if res.NonMonotonic {
-		addWarning(r.f, fmt.Sprintf("search %s: a level passed above one that failed (non-monotonic); the capacity is the highest passing level below the lowest failing one", sr.Name))
+		r.f.AddWarning(fmt.Sprintf("search %s: a level passed above one that failed (non-monotonic); the capacity is the highest passing level below the lowest failing one", sr.Name))
 	}
 	res.DurationS = time.Since(started).Seconds()
 	r.f.Searches = append(r.f.Searches, res)
