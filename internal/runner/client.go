@@ -67,26 +67,29 @@ type stdClient struct {
 }
 
 func (s *stdClient) exchange(keep *bytes.Buffer) (int, int64, error) {
-	tg := s.tg
-	if tg.reqErr != nil {
-		return 0, 0, tg.reqErr
-	}
-	// A shallow copy: the client sets its deadline on the copy, and the
-	// header map is only read (the RoundTripper contract). The request
-	// carries no context of the run's: one in flight when the run stops is
-	// let finish within the target timeout.
-	req := new(http.Request)
-	*req = *tg.req
-	if req.GetBody != nil {
-		req.Body, _ = req.GetBody()
-	}
-	resp, err := s.c.Do(req)
+	resp, err := s.send(context.Background())
 	if err != nil {
 		return 0, 0, err
 	}
 	defer resp.Body.Close()
 	n, err := readBody(resp.Body, keep)
 	return resp.StatusCode, n, err
+}
+
+// send sends a copy of the target's request with ctx. The copy is shallow
+// (WithContext): the client sets its deadline on it, and the header map is
+// only read (the RoundTripper contract). ctx is never the run's: a request in
+// flight when the run stops is let finish within the target timeout.
+func (s *stdClient) send(ctx context.Context) (*http.Response, error) {
+	tg := s.tg
+	if tg.reqErr != nil {
+		return nil, tg.reqErr
+	}
+	req := tg.req.WithContext(ctx)
+	if req.GetBody != nil {
+		req.Body, _ = req.GetBody()
+	}
+	return s.c.Do(req)
 }
 
 func (s *stdClient) close() { s.c.CloseIdleConnections() }

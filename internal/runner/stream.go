@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -40,17 +39,16 @@ type streamExchanger interface {
 }
 
 func (s *stdClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (int, int64, error) {
-	tg := s.tg
-	if tg.reqErr != nil {
-		return 0, 0, tg.reqErr
-	}
-	req := new(http.Request)
-	*req = *tg.req
-	if req.GetBody != nil {
-		req.Body, _ = req.GetBody()
-	}
-	start := time.Now()
-	resp, err := s.c.Do(req)
+	// The exchange's deadline is a context of its own (sooner than
+	// Client.Timeout's, which then sets none), so that it can be asked
+	// whether it passed: net/http hands on a body's clean end as io.EOF even
+	// after the deadline, and a server that ends its response when the
+	// deadline cancels the request (a handler returning on its context's
+	// end) ends it cleanly, which the meter would take for a stream cut
+	// short rather than one that timed out.
+	ctx, cancel := context.WithTimeout(context.Background(), s.c.Timeout)
+	defer cancel()
+	resp, err := s.send(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -60,12 +58,8 @@ func (s *stdClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (in
 		return resp.StatusCode, n, err
 	}
 	n, err := m.Read(resp.Body, time.Now)
-	// When Client.Timeout cuts a body mid-read, the read can end in a plain
-	// EOF (the connection closed under it) rather than the deadline error,
-	// which the meter would take for a stream that ended early: past the
-	// timeout, it is a timeout.
-	if err != nil && s.c.Timeout > 0 && time.Since(start) >= s.c.Timeout {
-		return resp.StatusCode, n, fmt.Errorf("%w (Client.Timeout while reading the stream)", context.DeadlineExceeded)
+	if err != nil && ctx.Err() != nil {
+		err = fmt.Errorf("%w while reading the stream", ctx.Err())
 	}
 	return resp.StatusCode, n, err
 }
