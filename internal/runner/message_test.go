@@ -5,6 +5,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -115,4 +117,26 @@ func TestHealthGarbageMessageIsBounded(t *testing.T) {
 		t.Fatalf("message %q names no last error", msg)
 	}
 	checkMessage(t, last)
+}
+
+// A stream's in-band error quotes the server; its message is bounded and
+// printable like any other.
+func TestStreamErrorMessageIsBounded(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "event: error\ndata: bad\x01\x1b[31m"+strings.Repeat("x", 300)+"\n\n")
+	}))
+	defer srv.Close()
+	for _, kind := range clientKinds {
+		t.Run(kind.name, func(t *testing.T) {
+			tg := testTarget(srv.URL, func(t *dsl.Target) { t.Stream = &dsl.Stream{Format: dsl.StreamOpenAI} })
+			c := kind.make(tg, 1)
+			defer c.close()
+			r := &Result{Scheduled: time.Now()}
+			tg.do(c, r)
+			if r.Class != ClassStream {
+				t.Fatalf("class %q (%s), want stream", r.Class, r.Err)
+			}
+			checkMessage(t, r.Err)
+		})
+	}
 }

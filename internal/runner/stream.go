@@ -3,9 +3,7 @@ package runner
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/harness-gpu/harness/internal/result"
@@ -98,16 +96,14 @@ func (fc *fastClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (
 // doStream is do for a target with a stream block: the body goes through a
 // meter as it arrives instead of being kept for extraction.
 func (tg *target) doStream(c client, r *Result) {
-	r.Status, r.Class, r.Err, r.BytesIn = 0, "", "", 0
-	r.BytesOut = int64(len(tg.t.Body))
-	r.SLO, r.SLOMet = tg.t.SLO != nil, false
 	if r.Stream == nil {
 		r.Stream = &StreamResult{}
 	}
 	sr := r.Stream
+	sr.Gaps, sr.ITL = sr.Gaps[:0], sr.ITL[:0]
 	m := tg.meters.Get().(*stream.Meter)
 	defer tg.meters.Put(m)
-	r.Start = time.Now()
+	tg.begin(r)
 	m.Reset(r.Start)
 	var status int
 	var n int64
@@ -124,21 +120,7 @@ func (tg *target) doStream(c client, r *Result) {
 			err = m.Finish()
 		}
 	}
-	end := time.Now()
-	r.Status, r.BytesIn = status, n
-	r.SendLatency = end.Sub(r.Start)
-	r.Latency = end.Sub(r.Scheduled)
-	sr.Gaps, sr.ITL = sr.Gaps[:0], sr.ITL[:0]
-	var se *stream.Error
-	switch {
-	case errors.As(err, &se):
-		r.Class, r.Err = ClassStream, se.Error()
-	case err != nil:
-		r.Class, r.Err = classify(err), err.Error()
-	case !tg.statusOK(status):
-		r.Class, r.Err = ClassStatus, "unexpected status "+strconv.Itoa(status)
-	}
-	if r.Class != "" {
+	if !tg.end(r, status, n, err) {
 		return
 	}
 	st := m.Stats(func(raw, perToken time.Duration) {
