@@ -143,7 +143,7 @@ func (tg *target) newFastClient(maxConns int) *fastClient {
 			if err != nil {
 				return nil, err
 			}
-			return &trackedConn{Conn: conn}, nil
+			return &trackedConn{Conn: conn, peer: newPeerCheck(conn)}, nil
 		},
 		MaxConns: max(maxConns, 1),
 		// A response's header block must fit in the read buffer (fasthttp
@@ -244,6 +244,7 @@ var errIdleClosed = fmt.Errorf("the server closed the idle keep-alive connection
 // begins the next one. Only the goroutine of the exchange touches it.
 type trackedConn struct {
 	net.Conn
+	peer            *peerCheck
 	reused, reading bool
 	wrote, read     int64
 }
@@ -251,7 +252,7 @@ type trackedConn struct {
 func (c *trackedConn) Write(b []byte) (int, error) {
 	if c.reading {
 		c.reused, c.reading, c.wrote, c.read = true, false, 0, 0
-		if peerClosed(c.Conn) {
+		if c.peer.peerClosed() {
 			return 0, errIdleClosed
 		}
 	}
