@@ -278,6 +278,13 @@ type trackedAddr struct {
 }
 
 func (fc *fastClient) exchange(keep *bytes.Buffer) (int, int64, error) {
+	return fc.send(func(_ int, body io.Reader) (int64, error) { return readBody(body, keep) })
+}
+
+// send sends the target's request and hands the response's status and
+// body to read, which reads the body to the end; a response without a body
+// (HEAD, 1xx, 204, 304) comes as an empty one.
+func (fc *fastClient) send(read func(status int, body io.Reader) (int64, error)) (int, int64, error) {
 	p := fc.pairs.Get().(*fastPair)
 	defer fc.pairs.Put(p)
 	if err := fc.hc.DoTimeout(&p.req, &p.resp, fc.tg.timeout()); err != nil {
@@ -285,10 +292,11 @@ func (fc *fastClient) exchange(keep *bytes.Buffer) (int, int64, error) {
 	}
 	status := p.resp.StatusCode()
 	body := p.resp.BodyStream()
-	if body == nil { // a response without a body (HEAD, 1xx, 204, 304): nothing to read
-		return status, 0, nil
+	if body == nil {
+		n, err := read(status, http.NoBody)
+		return status, n, err
 	}
-	n, err := readBody(body, keep)
+	n, err := read(status, body)
 	if cerr := p.resp.CloseBodyStream(); err == nil && cerr != nil {
 		err = cerr
 	}

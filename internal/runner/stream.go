@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/harness-gpu/harness/internal/result"
@@ -63,34 +64,12 @@ func (s *stdClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (in
 }
 
 func (fc *fastClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (int, int64, error) {
-	p := fc.pairs.Get().(*fastPair)
-	defer fc.pairs.Put(p)
-	if err := fc.hc.DoTimeout(&p.req, &p.resp, fc.tg.timeout()); err != nil {
-		return 0, 0, err
-	}
-	status := p.resp.StatusCode()
-	body := p.resp.BodyStream()
-	if body == nil {
+	return fc.send(func(status int, body io.Reader) (int64, error) {
 		if !statusOK(status) {
-			return status, 0, nil
+			return readBody(body, nil)
 		}
-		// A body fasthttp read whole (it does when the length is known and
-		// small): metered as one read.
-		b := p.resp.Body()
-		m.Feed(b, time.Now())
-		return status, int64(len(b)), m.Finish()
-	}
-	var n int64
-	var err error
-	if statusOK(status) {
-		n, err = m.Read(body, time.Now)
-	} else {
-		n, err = readBody(body, nil)
-	}
-	if cerr := p.resp.CloseBodyStream(); err == nil && cerr != nil {
-		err = cerr
-	}
-	return status, n, err
+		return m.Read(body, time.Now)
+	})
 }
 
 // doStream is do for a target with a stream block: the body goes through a
