@@ -76,9 +76,9 @@ func (p rampPacer) At(n float64) (time.Duration, bool) {
 // the counts, is 1/Burstiness.
 //
 // A segment of a split run (plan.Split) walks the whole step's schedule,
-// from the same seed, and sends only its own arrivals (the whole's k-th with
-// k ≡ Segment.Index mod Segment.Count), so the segments' arrivals interleave
-// into exactly the schedule one process would send.
+// from the same seed, and sends only its own arrivals (plan.Segment.Sends),
+// so the segments' arrivals interleave into exactly the schedule one process
+// would send.
 type schedule struct {
 	p    rampPacer
 	u    float64        // operational time of the next arrival
@@ -136,7 +136,7 @@ func (s *schedule) next() (time.Duration, bool) {
 		}
 		k := s.k
 		s.k++
-		if s.part.Whole() || k%uint64(s.part.Count) == uint64(s.part.Index) {
+		if s.part.Sends(k) {
 			return d, true
 		}
 	}
