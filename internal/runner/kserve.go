@@ -129,16 +129,8 @@ func (tg *target) newGRPCClient(maxConns int) *grpcClient {
 		g.err = err
 		return g
 	}
-	creds := insecure.NewCredentials()
-	if u.Scheme == "grpcs" {
-		cfg := tg.tls
-		if cfg == nil {
-			cfg = &tls.Config{MinVersion: tls.VersionTLS12}
-		}
-		creds = credentials.NewTLS(cfg)
-	}
 	opts := []grpc.DialOption{
-		grpc.WithTransportCredentials(creds),
+		grpc.WithTransportCredentials(grpcCredentials(u, tg.tls)),
 		grpc.WithContextDialer(func(ctx context.Context, addr string) (net.Conn, error) {
 			return tg.dialer.DialContext(ctx, "tcp", addr)
 		}),
@@ -159,6 +151,18 @@ func (tg *target) newGRPCClient(maxConns int) *grpcClient {
 		g.stubs = append(g.stubs, pb.NewGRPCInferenceServiceClient(cc))
 	}
 	return g
+}
+
+// grpcCredentials is plaintext for grpc://, TLS with cfg (Go's defaults
+// when nil) for grpcs://.
+func grpcCredentials(u *url.URL, cfg *tls.Config) credentials.TransportCredentials {
+	if u.Scheme != "grpcs" {
+		return insecure.NewCredentials()
+	}
+	if cfg == nil {
+		cfg = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	return credentials.NewTLS(cfg)
 }
 
 // exchange makes one ModelInfer call. A call whose gRPC status is

@@ -13,7 +13,12 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/kserve/pb"
 )
 
 // checkMessage fails unless msg is what an error message may be once kept:
@@ -139,4 +144,34 @@ func TestStreamErrorMessageIsBounded(t *testing.T) {
 			checkMessage(t, r.Err)
 		})
 	}
+}
+
+// garbageReadyServer answers ServerReady with an error whose message is
+// long and full of control characters.
+type garbageReadyServer struct {
+	pb.UnimplementedGRPCInferenceServiceServer
+}
+
+func (garbageReadyServer) ServerReady(context.Context, *pb.ServerReadyRequest) (*pb.ServerReadyResponse, error) {
+	return nil, status.Error(codes.Unavailable, "warming\x01\x1b[31m\n"+strings.Repeat("y", 400))
+}
+
+// A gRPC health check that only gets such errors names the last in a
+// bounded message, as an HTTP one does.
+func TestGRPCHealthMessageIsBounded(t *testing.T) {
+	ln := listen(t)
+	s := grpc.NewServer()
+	pb.RegisterGRPCInferenceServiceServer(s, garbageReadyServer{})
+	go func() { _ = s.Serve(ln) }()
+	t.Cleanup(s.Stop)
+	h := &dsl.Health{Name: "g", URL: "grpc://" + ln.Addr().String(), Timeout: 300 * time.Millisecond, Interval: 50 * time.Millisecond}
+	err := CheckHealth(t.Context(), []*dsl.Health{h}, ".", nil)
+	if err == nil {
+		t.Fatal("health passed on errors")
+	}
+	_, last, _ := strings.Cut(err.Error(), "not ready after 300ms: ")
+	if last == "" {
+		t.Fatalf("message %q names no last error", err)
+	}
+	checkMessage(t, last)
 }
