@@ -99,14 +99,12 @@ func Split(p Plan, s Segment) Plan {
 			// Rounded up, so the segments' caps together are never below the whole's.
 			ps.MaxInFlight = int(math.Ceil(float64(ps.MaxInFlight) / float64(s.Count)))
 		}
-		var bound Bound
-		ps.ExpectedRPS, bound = expectedRPS(ps)
-		switch {
-		case ps.Model == dsl.Open:
+		ps.ExpectedRPS, _ = expectedRPS(ps) // the bound is the whole's
+		if ps.Model == dsl.Open {
 			// The part's share of the whole schedule's arrivals, dealt round robin.
 			ps.ExpectedRequests = SplitCount(ps.ExpectedRequests, s)
-		case bound != Unbounded:
-			ps.ExpectedRequests = int64(math.Round(ps.ExpectedRPS * ps.Duration.Seconds()))
+		} else {
+			ps.ExpectedRequests = expectedRequests(ps)
 		}
 		out.Steps[i] = ps
 	}
