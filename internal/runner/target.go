@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"crypto/tls"
-	"fmt"
 	"io"
 	"math"
 	"net"
@@ -176,9 +175,4 @@ func (tg *target) statusOK(code int) bool {
 		return code >= 200 && code < 300
 	}
 	return tg.expect[code]
-}
-
-// describe names a target for messages without its headers (which may hold secrets).
-func (tg *target) describe() string {
-	return fmt.Sprintf("target %q (%s %s)", tg.t.Name, tg.t.Method, tg.t.URL)
 }
