@@ -276,9 +276,25 @@ func grpcError(err error) error {
 	return &grpcStatusError{class: class, st: st}
 }
 
+// grpcClasses are the classes of gRPC's codes, named once: a server
+// shedding load fails calls at the full rate.
+var grpcClasses = func() (c [codes.Unauthenticated + 1]string) {
+	for i := range c {
+		c[i] = grpcClassName(codes.Code(i))
+	}
+	return c
+}()
+
 // grpcClass is a code's class name: DeadlineExceeded is timeout, the rest
 // CamelCase to snake_case (ResourceExhausted → resource_exhausted).
 func grpcClass(c codes.Code) string {
+	if int(c) < len(grpcClasses) {
+		return grpcClasses[c]
+	}
+	return grpcClassName(c)
+}
+
+func grpcClassName(c codes.Code) string {
 	if c == codes.DeadlineExceeded {
 		return ClassTimeout
 	}
