@@ -91,10 +91,6 @@ type Plan struct {
 
 // Build computes the plan of s. It assumes s passed dsl validation.
 func Build(s *dsl.Scenario) Plan {
-	targets := map[string]*dsl.Target{}
-	for _, t := range s.Targets {
-		targets[t.Name] = t
-	}
 	var p Plan
 	var prev *Step
 	var at time.Duration
@@ -117,16 +113,10 @@ func Build(s *dsl.Scenario) Plan {
 		at = ps.End
 
 		if st.Model == dsl.Open && ps.MaxInFlight == 0 {
-			timeout := dsl.DefaultTimeout
-			if t := targets[st.Target]; t != nil && t.Timeout > 0 {
-				timeout = t.Timeout
-			}
-			ps.MaxInFlight = int(clampInt(math.Ceil(st.Rate*timeout.Seconds())+1, math.MaxInt32))
+			ps.MaxInFlight = defaultMaxInFlight(s, st.Target, st.Rate)
 		}
 		ps.ExpectedRPS, ps.Bound = expectedRPS(ps)
-		if ps.Bound != Unbounded {
-			ps.ExpectedRequests = clampInt(math.Round(ps.ExpectedRPS*st.Duration.Seconds()), math.MaxInt64)
-		}
+		ps.ExpectedRequests = expectedRequests(ps)
 		p.Steps = append(p.Steps, ps)
 		prev = &p.Steps[len(p.Steps)-1]
 	}
@@ -177,6 +167,27 @@ func addSat(a, b time.Duration) time.Duration {
 		return math.MaxInt64
 	}
 	return a + b
+}
+
+// defaultMaxInFlight is an open step's or search's max_in_flight when the
+// scenario leaves it out: rate × the target's timeout, + 1 (Step.MaxInFlight).
+func defaultMaxInFlight(s *dsl.Scenario, target string, rate float64) int {
+	timeout := dsl.DefaultTimeout
+	for _, t := range s.Targets {
+		if t.Name == target && t.Timeout > 0 {
+			timeout = t.Timeout
+		}
+	}
+	return int(clampInt(math.Ceil(rate*timeout.Seconds())+1, math.MaxInt32))
+}
+
+// expectedRequests is ps's count over its measured window at ExpectedRPS;
+// 0 when Unbounded.
+func expectedRequests(ps Step) int64 {
+	if ps.Bound == Unbounded {
+		return 0
+	}
+	return clampInt(math.Round(ps.ExpectedRPS*ps.Duration.Seconds()), math.MaxInt64)
 }
 
 func expectedRPS(ps Step) (float64, Bound) {

@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/harness-gpu/harness/internal/dsl"
@@ -45,13 +44,7 @@ func Searches(s *dsl.Scenario) []Search {
 			After: sr.After, Asserts: sr.Asserts,
 		}
 		if sr.Model == dsl.Open {
-			timeout := dsl.DefaultTimeout
-			for _, t := range s.Targets {
-				if t.Name == sr.Target && t.Timeout > 0 {
-					timeout = t.Timeout
-				}
-			}
-			ps.MaxInFlight = int(math.Ceil(sr.Max*timeout.Seconds())) + 1
+			ps.MaxInFlight = defaultMaxInFlight(s, sr.Target, sr.Max)
 		}
 		ps.WorstProbes = search.Worst(ps.Config)
 		if ps.WorstProbes > 0 {
@@ -77,9 +70,7 @@ func (s Search) Probe(n int, level, from float64, ramp, duration time.Duration) 
 		ps.Users, ps.FromUsers = int(level), int(from)
 	}
 	ps.ExpectedRPS, ps.Bound = expectedRPS(ps)
-	if ps.Bound != Unbounded {
-		ps.ExpectedRequests = int64(math.Round(ps.ExpectedRPS * duration.Seconds()))
-	}
+	ps.ExpectedRequests = expectedRequests(ps)
 	return ps
 }
 

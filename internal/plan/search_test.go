@@ -53,3 +53,21 @@ func TestSearches(t *testing.T) {
 		}
 	}
 }
+
+// An absurd search maximum (a plan printed before validation refuses it)
+// gives a search's max_in_flight as a step's: capped, never wrapped
+// negative.
+func TestSearchMaxInFlightSaturates(t *testing.T) {
+	sc := &dsl.Scenario{
+		Targets:  []*dsl.Target{{Name: "api", Timeout: 2 * s}},
+		Searches: []*dsl.Search{{Name: "rate", Target: "api", Model: dsl.Open, Start: 1, Max: 1e19, Growth: 2, Precision: 0.05, Duration: 10 * s}},
+		Steps:    []*dsl.Step{{Name: "big", Target: "api", Model: dsl.Open, Rate: 1e19, Duration: 10 * s}},
+	}
+	p := Build(sc)
+	if got, want := p.Searches[0].MaxInFlight, p.Steps[0].MaxInFlight; got != want || got < 1 {
+		t.Errorf("search max_in_flight %d, want the step's %d (at least 1)", got, want)
+	}
+	if pr := p.Searches[0].Probe(1, 1e19, 0, 0, 10*s); pr.ExpectedRequests < 0 {
+		t.Errorf("probe at 1e19 req/s expects %d requests", pr.ExpectedRequests)
+	}
+}

@@ -65,7 +65,7 @@ func SplitCount(n int64, s Segment) int64 {
 func SplitUsers(users int, s Segment) int { return int(SplitCount(int64(users), s)) }
 
 // SplitRate is segment s's share of an arrival rate: an even 1/N. The
-// arrivals themselves are dealt round robin (Step.ArrivalIndex), so the
+// arrivals themselves are dealt round robin (Segment.Sends), so the
 // segments' schedules interleave into the whole one.
 func SplitRate(rate float64, s Segment) float64 {
 	if s.Whole() {
@@ -83,7 +83,7 @@ type Level struct {
 // Split is the plan of segment s of p: every step keeps its timing, its
 // users are dealt round robin (SplitUsers, at every moment of a ramp too:
 // UsersAt) and its open-model arrivals are dealt round robin from the whole
-// step's schedule (ArrivalIndex), so that the N segments together send what
+// step's schedule (Segment.Sends), so that the N segments together send what
 // one process running p would. The whole levels stay in Step.Whole.
 func Split(p Plan, s Segment) Plan {
 	if s.Whole() {
@@ -99,28 +99,23 @@ func Split(p Plan, s Segment) Plan {
 			// Rounded up, so the segments' caps together are never below the whole's.
 			ps.MaxInFlight = int(math.Ceil(float64(ps.MaxInFlight) / float64(s.Count)))
 		}
-		var bound Bound
-		ps.ExpectedRPS, bound = expectedRPS(ps)
-		switch {
-		case ps.Model == dsl.Open:
+		ps.ExpectedRPS, _ = expectedRPS(ps) // the bound is the whole's
+		if ps.Model == dsl.Open {
 			// The part's share of the whole schedule's arrivals, dealt round robin.
 			ps.ExpectedRequests = SplitCount(ps.ExpectedRequests, s)
-		case bound != Unbounded:
-			ps.ExpectedRequests = int64(math.Round(ps.ExpectedRPS * ps.Duration.Seconds()))
+		} else {
+			ps.ExpectedRequests = expectedRequests(ps)
 		}
 		out.Steps[i] = ps
 	}
 	return out
 }
 
-// ArrivalIndex is the whole step's arrival number of this segment's k-th
-// open-model arrival (k = 0, 1, …): segment I of N sends arrivals I, I+N,
-// I+2N, … of the whole schedule, so the N schedules interleave into it.
-func (s Step) ArrivalIndex(k uint64) uint64 {
-	if s.Segment.Whole() {
-		return k
-	}
-	return k*uint64(s.Segment.Count) + uint64(s.Segment.Index)
+// Sends reports whether segment s sends arrival k (k = 0, 1, …) of a whole
+// step's open-model schedule: segment I of N sends arrivals I, I+N, I+2N, …,
+// so the N schedules interleave into the whole one.
+func (s Segment) Sends(k uint64) bool {
+	return s.Whole() || k%uint64(s.Count) == uint64(s.Index)
 }
 
 // usersAtSplit is UsersAt for a segment: the whole step's level at d, dealt

@@ -136,21 +136,19 @@ func TestSplitUsersAtRamp(t *testing.T) {
 	}
 }
 
-// TestArrivalIndexUnion: the N segments' arrival numbers are a partition of
+// TestSegmentSendsPartition: the N segments' arrivals are a partition of
 // the whole schedule's: every whole arrival is sent by exactly one segment.
-func TestArrivalIndexUnion(t *testing.T) {
+func TestSegmentSendsPartition(t *testing.T) {
 	whole := Build(splitScenario())
 	const arrivals = 1000
 	for _, n := range []int{1, 2, 3, 7} {
 		seen := make([]int, arrivals)
 		for i := 0; i < n; i++ {
 			ps := Split(whole, Segment{i, n}).Steps[2]
-			for k := uint64(0); ; k++ {
-				g := ps.ArrivalIndex(k)
-				if g >= arrivals {
-					break
+			for g := range uint64(arrivals) {
+				if ps.Segment.Sends(g) {
+					seen[g]++
 				}
-				seen[g]++
 			}
 		}
 		for g, c := range seen {

@@ -141,10 +141,10 @@ func TestOpenPoissonRun(t *testing.T) {
 	}
 }
 
-// A burstiness below MinBurstiness is drawn at MinBurstiness: its gaps would
+// A burstiness below dsl.MinBurstiness is drawn at dsl.MinBurstiness: its gaps would
 // underflow to 0 and the schedule would send many times its rate.
 func TestArrivalBurstinessFloor(t *testing.T) {
-	for _, b := range []float64{1e-9, MinBurstiness} {
+	for _, b := range []float64{1e-9, dsl.MinBurstiness} {
 		ps := plan.Step{Rate: 100, Duration: 2000 * time.Second, Arrival: plan.Gamma, Burstiness: b, Seed: 7}
 		if mean, _ := dispersion(counts(t, newSchedule(ps))); mean < 50 || mean > 150 {
 			t.Errorf("burstiness %g: %.1f arrivals a second, want about 100", b, mean)

@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/harness-gpu/harness/internal/stream"
 )
 
 // Error classes of docs/results.md (`errors` in a step).
@@ -42,9 +44,12 @@ func classify(err error) string {
 	// (which is no net.Error) alike.
 	var timeoutErr interface{ Timeout() bool }
 	var classed interface{ errorClass() string } // a gRPC status (kserve.go)
+	var streamErr *stream.Error
 	switch {
 	case errors.As(err, &classed):
 		return classed.errorClass()
+	case errors.As(err, &streamErr):
+		return ClassStream
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &timeoutErr) && timeoutErr.Timeout(),
 		errors.Is(err, fasthttp.ErrDialTimeout):
 		return ClassTimeout

@@ -67,26 +67,29 @@ type stdClient struct {
 }
 
 func (s *stdClient) exchange(keep *bytes.Buffer) (int, int64, error) {
-	tg := s.tg
-	if tg.reqErr != nil {
-		return 0, 0, tg.reqErr
-	}
-	// A shallow copy: the client sets its deadline on the copy, and the
-	// header map is only read (the RoundTripper contract). The request
-	// carries no context of the run's: one in flight when the run stops is
-	// let finish within the target timeout.
-	req := new(http.Request)
-	*req = *tg.req
-	if req.GetBody != nil {
-		req.Body, _ = req.GetBody()
-	}
-	resp, err := s.c.Do(req)
+	resp, err := s.send(context.Background())
 	if err != nil {
 		return 0, 0, err
 	}
 	defer resp.Body.Close()
 	n, err := readBody(resp.Body, keep)
 	return resp.StatusCode, n, err
+}
+
+// send sends a copy of the target's request with ctx. The copy is shallow
+// (WithContext): the client sets its deadline on it, and the header map is
+// only read (the RoundTripper contract). ctx is never the run's: a request in
+// flight when the run stops is let finish within the target timeout.
+func (s *stdClient) send(ctx context.Context) (*http.Response, error) {
+	tg := s.tg
+	if tg.reqErr != nil {
+		return nil, tg.reqErr
+	}
+	req := tg.req.WithContext(ctx)
+	if req.GetBody != nil {
+		req.Body, _ = req.GetBody()
+	}
+	return s.c.Do(req)
 }
 
 func (s *stdClient) close() { s.c.CloseIdleConnections() }
@@ -140,7 +143,7 @@ func (tg *target) newFastClient(maxConns int) *fastClient {
 			if err != nil {
 				return nil, err
 			}
-			return &trackedConn{Conn: conn}, nil
+			return &trackedConn{Conn: conn, peer: newPeerCheck(conn)}, nil
 		},
 		MaxConns: max(maxConns, 1),
 		// A response's header block must fit in the read buffer (fasthttp
@@ -241,6 +244,7 @@ var errIdleClosed = fmt.Errorf("the server closed the idle keep-alive connection
 // begins the next one. Only the goroutine of the exchange touches it.
 type trackedConn struct {
 	net.Conn
+	peer            *peerCheck
 	reused, reading bool
 	wrote, read     int64
 }
@@ -248,7 +252,7 @@ type trackedConn struct {
 func (c *trackedConn) Write(b []byte) (int, error) {
 	if c.reading {
 		c.reused, c.reading, c.wrote, c.read = true, false, 0, 0
-		if peerClosed(c.Conn) {
+		if c.peer.peerClosed() {
 			return 0, errIdleClosed
 		}
 	}
@@ -274,6 +278,13 @@ type trackedAddr struct {
 }
 
 func (fc *fastClient) exchange(keep *bytes.Buffer) (int, int64, error) {
+	return fc.send(func(_ int, body io.Reader) (int64, error) { return readBody(body, keep) })
+}
+
+// send sends the target's request and hands the response's status and
+// body to read, which reads the body to the end; a response without a body
+// (HEAD, 1xx, 204, 304) comes as an empty one.
+func (fc *fastClient) send(read func(status int, body io.Reader) (int64, error)) (int, int64, error) {
 	p := fc.pairs.Get().(*fastPair)
 	defer fc.pairs.Put(p)
 	if err := fc.hc.DoTimeout(&p.req, &p.resp, fc.tg.timeout()); err != nil {
@@ -281,10 +292,11 @@ func (fc *fastClient) exchange(keep *bytes.Buffer) (int, int64, error) {
 	}
 	status := p.resp.StatusCode()
 	body := p.resp.BodyStream()
-	if body == nil { // a response without a body (HEAD, 1xx, 204, 304): nothing to read
-		return status, 0, nil
+	if body == nil {
+		n, err := read(status, http.NoBody)
+		return status, n, err
 	}
-	n, err := readBody(body, keep)
+	n, err := read(status, body)
 	if cerr := p.resp.CloseBodyStream(); err == nil && cerr != nil {
 		err = cerr
 	}

@@ -38,22 +38,17 @@ type closedPool struct {
 	phase float64        // plan.Step.PhaseOffset: 0 unless the run is a segment
 }
 
-// MaxUsers is the most closed-model users one process runs: each is a
-// connection, a timer and a few KiB, and the pool adds them in one go.
-// Run refuses a plan that asks for more; more load takes more processes.
-const MaxUsers = dsl.MaxUsers
-
 // addCheck is how many users SetLevel adds between looks at stop.
 const addCheck = 256
 
-// SetLevel adds or removes users until n (at most MaxUsers) run, and stops
+// SetLevel adds or removes users until n (at most dsl.MaxUsers) run, and stops
 // adding when stop is closed: the caller is being interrupted and must get
 // back to its select. New users' first requests are spread evenly over one
 // pace interval (user j of k added at once starts at j·pace/k), so 100 users
 // do not fire in one burst; without a pace they start at once. Removed users
 // (the most recently added first) finish their in-flight request.
 func (p *closedPool) SetLevel(stop <-chan struct{}, n int) {
-	n = min(max(n, 0), MaxUsers)
+	n = min(max(n, 0), dsl.MaxUsers)
 	for len(p.users) > n {
 		last := len(p.users) - 1
 		p.users[last].stop()

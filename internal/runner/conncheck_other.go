@@ -4,7 +4,11 @@ package runner
 
 import "net"
 
-// peerClosed can't look at the socket without blocking here: a stale idle
+// peerCheck can't look at the socket without blocking here: a stale idle
 // connection then shows as a read failure, retried only when the request is
 // replayable.
-func peerClosed(net.Conn) bool { return false }
+type peerCheck struct{}
+
+func newPeerCheck(net.Conn) *peerCheck { return nil }
+
+func (*peerCheck) peerClosed() bool { return false }

@@ -46,7 +46,6 @@ func CheckHealth(ctx context.Context, checks []*dsl.Health, baseDir string, logf
 }
 
 func pollHealth(ctx context.Context, client *http.Client, h *dsl.Health) error {
-	timeout, interval := orDefault(h.Timeout, dsl.DefaultTimeout), orDefault(h.Interval, time.Second)
 	want := map[int]bool{}
 	for _, s := range h.Status {
 		want[s] = true
@@ -54,31 +53,59 @@ func pollHealth(ctx context.Context, client *http.Client, h *dsl.Health) error {
 	if len(want) == 0 {
 		want[http.StatusOK] = true
 	}
+	var status int
+	try := func(ctx context.Context, per time.Duration) (bool, string, error) {
+		var err error
+		status, err = probe(ctx, client, h, per)
+		return want[status], fmt.Sprintf("status %d", status), err
+	}
+	hint := func(ctx context.Context, err error) string {
+		if (err != nil || status == http.StatusBadRequest) && atTLSPort(ctx, h.URL) {
+			return ": " + tlsPortHint
+		}
+		return ""
+	}
+	return poll(ctx, h, try, hint)
+}
+
+// poll asks try every interval (each try bounded by it: a hung server must
+// not eat the whole timeout in one) until it says ready, or fails when the
+// check's timeout passes, naming the last error or why (a status, a
+// readiness answer) the last try was not ready. hint, when not nil, may
+// add an explanation of the last failure, asked with the caller's ctx.
+func poll(ctx context.Context, h *dsl.Health, try func(ctx context.Context, per time.Duration) (ready bool, why string, err error),
+	hint func(ctx context.Context, lastErr error) string) error {
+	timeout, interval := orDefault(h.Timeout, dsl.DefaultTimeout), orDefault(h.Interval, time.Second)
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	last := "no answer yet"
 	for {
-		status, err := probe(ctx, client, h, min(interval, timeout))
+		ready, why, err := try(ctx, min(interval, timeout))
 		switch {
-		case err == nil && want[status]:
+		case err == nil && ready:
 			return nil
 		case err != nil && ctx.Err() != nil && last != "no answer yet":
-			// The probe was cut by the check's own timeout: the error before
+			// The try was cut by the check's own timeout: the answer before
 			// it (refused, a status) says more than "deadline exceeded".
 		case err != nil:
 			last = errMessage(err)
 		default:
-			last = fmt.Sprintf("status %d", status)
+			last = why
 		}
 		if sleep(ctx.Done(), interval) != nil {
-			if parent.Err() == nil && (err != nil || status == http.StatusBadRequest) && atTLSPort(parent, h.URL) {
-				last += ": " + tlsPortHint
+			if hint != nil && parent.Err() == nil {
+				last += hint(parent, err)
 			}
-			return exitcode.Wrap(exitcode.Precondition,
-				fmt.Errorf("health %q: %s not ready after %s: %s", h.Name, h.URL, timeout, last))
+			return notReady(h, timeout, last)
 		}
 	}
+}
+
+// notReady is a health check's failure: the service is not up, exit 3.
+func notReady(h *dsl.Health, timeout time.Duration, last string) error {
+	return exitcode.Wrap(exitcode.Precondition,
+		fmt.Errorf("health %q: %s not ready after %s: %s", h.Name, h.URL, timeout, last))
 }
 
 // probe sends one health request, bounded by per (a hung server must not

@@ -129,16 +129,8 @@ func (tg *target) newGRPCClient(maxConns int) *grpcClient {
 		g.err = err
 		return g
 	}
-	creds := insecure.NewCredentials()
-	if u.Scheme == "grpcs" {
-		cfg := tg.tls
-		if cfg == nil {
-			cfg = &tls.Config{MinVersion: tls.VersionTLS12}
-		}
-		creds = credentials.NewTLS(cfg)
-	}
 	opts := []grpc.DialOption{
-		grpc.WithTransportCredentials(creds),
+		grpc.WithTransportCredentials(grpcCredentials(u, tg.tls)),
 		grpc.WithContextDialer(func(ctx context.Context, addr string) (net.Conn, error) {
 			return tg.dialer.DialContext(ctx, "tcp", addr)
 		}),
@@ -159,6 +151,18 @@ func (tg *target) newGRPCClient(maxConns int) *grpcClient {
 		g.stubs = append(g.stubs, pb.NewGRPCInferenceServiceClient(cc))
 	}
 	return g
+}
+
+// grpcCredentials is plaintext for grpc://, TLS with cfg (Go's defaults
+// when nil) for grpcs://.
+func grpcCredentials(u *url.URL, cfg *tls.Config) credentials.TransportCredentials {
+	if u.Scheme != "grpcs" {
+		return insecure.NewCredentials()
+	}
+	if cfg == nil {
+		cfg = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	return credentials.NewTLS(cfg)
 }
 
 // exchange makes one ModelInfer call. A call whose gRPC status is
@@ -272,9 +276,25 @@ func grpcError(err error) error {
 	return &grpcStatusError{class: class, st: st}
 }
 
+// grpcClasses are the classes of gRPC's codes, named once: a server
+// shedding load fails calls at the full rate.
+var grpcClasses = func() (c [codes.Unauthenticated + 1]string) {
+	for i := range c {
+		c[i] = grpcClassName(codes.Code(i))
+	}
+	return c
+}()
+
 // grpcClass is a code's class name: DeadlineExceeded is timeout, the rest
 // CamelCase to snake_case (ResourceExhausted → resource_exhausted).
 func grpcClass(c codes.Code) string {
+	if int(c) < len(grpcClasses) {
+		return grpcClasses[c]
+	}
+	return grpcClassName(c)
+}
+
+func grpcClassName(c codes.Code) string {
 	if c == codes.DeadlineExceeded {
 		return ClassTimeout
 	}

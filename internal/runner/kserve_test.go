@@ -368,3 +368,22 @@ func TestKServeExtractOutputAcrossProtocols(t *testing.T) {
 		}
 	}
 }
+
+// A failed call's class is named without allocating: a server shedding
+// load fails calls at the full rate. Every code keeps its snake-case name.
+func TestGRPCClassNamedOnce(t *testing.T) {
+	for _, tt := range []struct {
+		code codes.Code
+		want string
+	}{
+		{codes.ResourceExhausted, "resource_exhausted"}, {codes.DeadlineExceeded, ClassTimeout},
+		{codes.Unauthenticated, "unauthenticated"}, {codes.Code(99), "code(99)"},
+	} {
+		if got := grpcClass(tt.code); got != tt.want {
+			t.Errorf("grpcClass(%v) = %q, want %q", tt.code, got, tt.want)
+		}
+	}
+	if allocs := testing.AllocsPerRun(100, func() { _ = grpcClass(codes.ResourceExhausted) }); allocs != 0 {
+		t.Errorf("%v allocations per class, want 0", allocs)
+	}
+}

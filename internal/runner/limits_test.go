@@ -20,7 +20,7 @@ import (
 // More users than one process holds is refused before anything is sent,
 // with the limit in the message, rather than added one by one for ever.
 func TestHugeUsersRefused(t *testing.T) {
-	for _, users := range []int{MaxUsers + 1, 1_000_000, 1_000_000_000} {
+	for _, users := range []int{dsl.MaxUsers + 1, 1_000_000, 1_000_000_000} {
 		t.Run(strconv.Itoa(users), func(t *testing.T) {
 			virtual(t, func(t *testing.T) {
 				fs := &fakeService{}
@@ -41,7 +41,7 @@ func TestHugeUsersRefused(t *testing.T) {
 
 // SetLevel stops adding users once its stop is closed, so an interrupt
 // during a big jump in level is seen at once; and it never holds more than
-// MaxUsers whatever it is asked.
+// dsl.MaxUsers whatever it is asked.
 func TestSetLevelStopsAdding(t *testing.T) {
 	virtual(t, func(t *testing.T) {
 		fs := &fakeService{service: constant(ms)}
@@ -49,13 +49,13 @@ func TestSetLevelStopsAdding(t *testing.T) {
 		p := &closedPool{opts: &opts}
 		stop := make(chan struct{})
 		close(stop)
-		p.SetLevel(stop, MaxUsers)
+		p.SetLevel(stop, dsl.MaxUsers)
 		if n := len(p.users); n > addCheck {
 			t.Errorf("added %d users after the stop, want at most %d", n, addCheck)
 		}
 		p.SetLevel(nil, 1<<40)
-		if n := len(p.users); n != MaxUsers {
-			t.Errorf("asked for 2^40 users: %d run, want MaxUsers (%d)", n, MaxUsers)
+		if n := len(p.users); n != dsl.MaxUsers {
+			t.Errorf("asked for 2^40 users: %d run, want dsl.MaxUsers (%d)", n, dsl.MaxUsers)
 		}
 		p.SetLevel(nil, 0)
 		if !p.wait(time.Second) {
@@ -64,11 +64,11 @@ func TestSetLevelStopsAdding(t *testing.T) {
 	})
 }
 
-// A run at MaxUsers cancelled as it starts ends at once, interrupted.
+// A run at dsl.MaxUsers cancelled as it starts ends at once, interrupted.
 func TestInterruptAtMaxUsers(t *testing.T) {
 	virtual(t, func(t *testing.T) {
 		fs := &fakeService{service: constant(100 * ms)}
-		s := scenario("http://fake/", &dsl.Step{Name: "max", Users: MaxUsers, Pace: 10 * time.Second, Duration: time.Hour})
+		s := scenario("http://fake/", &dsl.Step{Name: "max", Users: dsl.MaxUsers, Pace: 10 * time.Second, Duration: time.Hour})
 		f := runFake(t, s, fs, Options{}, 10*ms)
 		if got := f.EndedAt.Sub(f.StartedAt); got > 200*ms || f.Steps[0].Status != "interrupted" {
 			t.Errorf("run ended %v after its start, step %q; want within the in-flight requests' 100 ms, interrupted", got, f.Steps[0].Status)
@@ -76,11 +76,11 @@ func TestInterruptAtMaxUsers(t *testing.T) {
 	})
 }
 
-// A rate that is not a number above 0 or is over MaxRate never reaches the
+// A rate that is not a number above 0 or is over dsl.MaxRate never reaches the
 // pacer: Run refuses it before anything is sent. 1e300 or 1e9 arrivals/s
 // would all be due at once for ever.
 func TestExtremeRateRefused(t *testing.T) {
-	for _, rate := range []float64{1e300, 1e9, MaxRate + 1, math.Inf(1), math.NaN(), 0, -1} {
+	for _, rate := range []float64{1e300, 1e9, dsl.MaxRate + 1, math.Inf(1), math.NaN(), 0, -1} {
 		t.Run(fmt.Sprint(rate), func(t *testing.T) {
 			virtual(t, func(t *testing.T) {
 				fs := &fakeService{}
@@ -99,24 +99,24 @@ func TestExtremeRateRefused(t *testing.T) {
 
 // The schedule has no overflow at either end: 1e-300/s is one arrival (at
 // 0; the next lies past any Duration), never "everything due"; a ramp up to
-// it too; MaxRate is exactly MaxRate a second.
+// it too; a rate of dsl.MaxRate is exactly that many a second.
 func TestRampPacerExtremes(t *testing.T) {
 	const s = time.Second
 	for _, tc := range []struct {
-		p    RampPacer
+		p    rampPacer
 		want uint64 // arrivals in the schedule
 	}{
-		{RampPacer{Rate: 1e-300, Total: 10 * s}, 1},
-		{RampPacer{From: 0, Rate: 1e-300, Ramp: 10 * s, Total: 20 * s}, 1},
-		{RampPacer{From: 1e-300, Rate: 1e-300, Ramp: 10 * s, Total: 20 * s}, 1},
-		{RampPacer{Rate: 0.01, Total: 300 * s}, 3},
-		{RampPacer{Rate: MaxRate, Total: 10 * s}, 10 * MaxRate},
-		{RampPacer{From: MaxRate, Rate: 0.01, Ramp: 10 * s, Total: 10 * s}, MaxRate*10/2 + 1}, // N(10 s) = 500,000.05
+		{rampPacer{Rate: 1e-300, Total: 10 * s}, 1},
+		{rampPacer{From: 0, Rate: 1e-300, Ramp: 10 * s, Total: 20 * s}, 1},
+		{rampPacer{From: 1e-300, Rate: 1e-300, Ramp: 10 * s, Total: 20 * s}, 1},
+		{rampPacer{Rate: 0.01, Total: 300 * s}, 3},
+		{rampPacer{Rate: dsl.MaxRate, Total: 10 * s}, 10 * dsl.MaxRate},
+		{rampPacer{From: dsl.MaxRate, Rate: 0.01, Ramp: 10 * s, Total: 10 * s}, dsl.MaxRate*10/2 + 1}, // N(10 s) = 500,000.05
 	} {
 		var k uint64
 		var last time.Duration
 		for ; ; k++ {
-			due, ok := tc.p.Due(k)
+			due, ok := tc.p.At(float64(k))
 			if !ok {
 				break
 			}
@@ -128,7 +128,7 @@ func TestRampPacerExtremes(t *testing.T) {
 		if k != tc.want {
 			t.Errorf("%+v: %d arrivals, want %d", tc.p, k, tc.want)
 		}
-		if _, ok := tc.p.Due(k + 1000); ok {
+		if _, ok := tc.p.At(float64(k + 1000)); ok {
 			t.Errorf("%+v: an arrival after the last", tc.p)
 		}
 	}

@@ -5,13 +5,20 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/kserve/pb"
 )
 
 // checkMessage fails unless msg is what an error message may be once kept:
@@ -113,6 +120,58 @@ func TestHealthGarbageMessageIsBounded(t *testing.T) {
 	_, last, _ := strings.Cut(msg, "not ready after 300ms: ")
 	if last == "" {
 		t.Fatalf("message %q names no last error", msg)
+	}
+	checkMessage(t, last)
+}
+
+// A stream's in-band error quotes the server; its message is bounded and
+// printable like any other.
+func TestStreamErrorMessageIsBounded(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "event: error\ndata: bad\x01\x1b[31m"+strings.Repeat("x", 300)+"\n\n")
+	}))
+	defer srv.Close()
+	for _, kind := range clientKinds {
+		t.Run(kind.name, func(t *testing.T) {
+			tg := testTarget(srv.URL, func(t *dsl.Target) { t.Stream = &dsl.Stream{Format: dsl.StreamOpenAI} })
+			c := kind.make(tg, 1)
+			defer c.close()
+			r := &Result{Scheduled: time.Now()}
+			tg.do(c, r)
+			if r.Class != ClassStream {
+				t.Fatalf("class %q (%s), want stream", r.Class, r.Err)
+			}
+			checkMessage(t, r.Err)
+		})
+	}
+}
+
+// garbageReadyServer answers ServerReady with an error whose message is
+// long and full of control characters.
+type garbageReadyServer struct {
+	pb.UnimplementedGRPCInferenceServiceServer
+}
+
+func (garbageReadyServer) ServerReady(context.Context, *pb.ServerReadyRequest) (*pb.ServerReadyResponse, error) {
+	return nil, status.Error(codes.Unavailable, "warming\x01\x1b[31m\n"+strings.Repeat("y", 400))
+}
+
+// A gRPC health check that only gets such errors names the last in a
+// bounded message, as an HTTP one does.
+func TestGRPCHealthMessageIsBounded(t *testing.T) {
+	ln := listen(t)
+	s := grpc.NewServer()
+	pb.RegisterGRPCInferenceServiceServer(s, garbageReadyServer{})
+	go func() { _ = s.Serve(ln) }()
+	t.Cleanup(s.Stop)
+	h := &dsl.Health{Name: "g", URL: "grpc://" + ln.Addr().String(), Timeout: 300 * time.Millisecond, Interval: 50 * time.Millisecond}
+	err := CheckHealth(t.Context(), []*dsl.Health{h}, ".", nil)
+	if err == nil {
+		t.Fatal("health passed on errors")
+	}
+	_, last, _ := strings.Cut(err.Error(), "not ready after 300ms: ")
+	if last == "" {
+		t.Fatalf("message %q names no last error", err)
 	}
 	checkMessage(t, last)
 }

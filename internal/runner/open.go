@@ -9,19 +9,15 @@ import (
 	"github.com/harness-gpu/harness/internal/plan"
 )
 
-// MaxRate is the highest arrival rate (per second) one process's open model
-// is asked to hold (dsl.MaxRate, which validation enforces): its schedule
-// stays exact in float64. Run refuses a step over it, or a rate that is not
-// a number above 0, in case a plan did not come through validation.
-const MaxRate = dsl.MaxRate
-
 // checkRate says why rate is no rate the open model can schedule; nil when
-// it is one.
+// it is one. Validation enforces dsl.MaxRate, the most one process's open
+// model holds with its schedule exact in float64; Run checks again, in case
+// a plan did not come through validation.
 func checkRate(step string, rate float64) error {
-	if rate > 0 && rate <= MaxRate { // false for NaN
+	if rate > 0 && rate <= dsl.MaxRate { // false for NaN
 		return nil
 	}
-	return fmt.Errorf("step %q: rate = %g is not an arrival rate one process can hold: it must be more than 0 and at most %d per second", step, rate, MaxRate)
+	return fmt.Errorf("step %q: rate = %g is not an arrival rate one process can hold: it must be more than 0 and at most %d per second", step, rate, dsl.MaxRate)
 }
 
 // openModel sends one step's arrivals on its schedule (pacer.go), whatever the

@@ -9,7 +9,7 @@ import (
 	"github.com/harness-gpu/harness/internal/plan"
 )
 
-// RampPacer is the open model's rate for one plan step: the rate moves
+// rampPacer is the open model's rate for one plan step: the rate moves
 // linearly from FromRate to Rate over the ramp (plan.Step.RateAt), then holds
 // Rate for the measured window; it stops at the window's end. It holds no
 // clock, so it is tested with plain numbers; schedule draws the arrivals.
@@ -20,29 +20,21 @@ import (
 // rate(s) = r0 + (r1-r0)·s/R, so N(t) = r0·t + a·t² with a = (r1-r0)/(2R),
 // and t_k = 2k / (r0 + √(r0² + 4ak)), the root of a·t² + r0·t - k = 0 written
 // in the form that stays exact when a → 0 and for ramps down (a < 0).
-type RampPacer struct {
+type rampPacer struct {
 	From, Rate float64       // arrivals/s at the ramp's start and after it
 	Ramp       time.Duration // 0 = no ramp
 	Total      time.Duration // ramp + measured window
 }
 
-// NewRampPacer takes the rates, ramp and window from a plan step as they are.
-func NewRampPacer(s plan.Step) RampPacer {
-	return RampPacer{From: s.FromRate, Rate: s.Rate, Ramp: s.Ramp, Total: s.Ramp + s.Duration}
-}
-
-// Due is the offset at which arrival k is scheduled; false when the schedule
-// has no arrival k before Total. Open-model latency is measured from it.
-func (p RampPacer) Due(k uint64) (time.Duration, bool) { return p.At(float64(k)) }
-
 // At is the offset at which the integrated rate N(t) reaches n (n ≥ 0, in
-// expected arrivals); false when it does not before Total. Due(k) is At(k);
-// a random arrival process (schedule) asks At of its own sums of gaps.
+// expected arrivals); false when it does not before Total. A uniform
+// schedule's arrival k is due at At(k), a random arrival process's at At of
+// its own sums of gaps; open-model latency is measured from it.
 // The time is computed in float seconds and compared with Total before it
 // becomes a Duration, so a rate so low that arrival k lies past any
 // Duration (1e-300/s) ends the schedule rather than overflowing into the
 // past.
-func (p RampPacer) At(n float64) (time.Duration, bool) {
+func (p rampPacer) At(n float64) (time.Duration, bool) {
 	rampSecs := p.Ramp.Seconds()
 	var t float64 // seconds
 	rampArrivals := 0.0
@@ -76,7 +68,7 @@ func (p RampPacer) At(n float64) (time.Duration, bool) {
 
 // schedule yields one open step's arrival offsets in order. Its arrival
 // process draws the gaps between arrivals in operational time — expected
-// arrivals, the integrated rate N(t) — and RampPacer.At maps them to
+// arrivals, the integrated rate N(t) — and rampPacer.At maps them to
 // offsets, so a ramp shapes a random process as it shapes a uniform one
 // (the time-rescaling of a non-homogeneous process). Uniform gaps are 1,
 // exactly; Poisson's are exponential with mean 1; gamma's have shape
@@ -84,11 +76,11 @@ func (p RampPacer) At(n float64) (time.Duration, bool) {
 // the counts, is 1/Burstiness.
 //
 // A segment of a split run (plan.Split) walks the whole step's schedule,
-// from the same seed, and sends only its own arrivals (the whole's k-th with
-// k ≡ Segment.Index mod Segment.Count), so the segments' arrivals interleave
-// into exactly the schedule one process would send.
+// from the same seed, and sends only its own arrivals (plan.Segment.Sends),
+// so the segments' arrivals interleave into exactly the schedule one process
+// would send.
 type schedule struct {
-	p    RampPacer
+	p    rampPacer
 	u    float64        // operational time of the next arrival
 	gap  func() float64 // nil: uniform
 	k    uint64         // the whole schedule's index of the next arrival
@@ -98,7 +90,7 @@ type schedule struct {
 // newSchedule is the schedule of plan step ps: its rates, ramp and window,
 // its arrival process, drawn from a generator seeded with ps.Seed.
 func newSchedule(ps plan.Step) *schedule {
-	s := &schedule{p: NewRampPacer(ps), part: ps.Segment}
+	s := &schedule{p: rampPacer{From: ps.FromRate, Rate: ps.Rate, Ramp: ps.Ramp, Total: ps.Ramp + ps.Duration}, part: ps.Segment}
 	if !ps.Segment.Whole() {
 		s.p.From, s.p.Rate = ps.Whole.FromRate, ps.Whole.Rate
 	}
@@ -111,8 +103,12 @@ func newSchedule(ps plan.Step) *schedule {
 		switch {
 		case !(shape > 0) || math.IsInf(shape, 0):
 			shape = 1
-		case shape < MinBurstiness:
-			shape = MinBurstiness
+		case shape < dsl.MinBurstiness:
+			// Below it most gaps underflow to 0 in float64 and the
+			// schedule would send far more than its rate. The scenario
+			// language refuses a lower burstiness; a plan built by hand
+			// is floored.
+			shape = dsl.MinBurstiness
 		}
 		s.gap = func() float64 { return gammaVariate(rng, shape) / shape }
 	}
@@ -121,12 +117,6 @@ func newSchedule(ps plan.Step) *schedule {
 	}
 	return s
 }
-
-// MinBurstiness is the lowest gamma shape the open model draws with (a
-// variance of counts 100 × Poisson's); below it most gaps underflow to 0 in
-// float64 and the schedule would send far more than its rate. The scenario
-// language refuses a lower burstiness; a plan built by hand is floored.
-const MinBurstiness = dsl.MinBurstiness
 
 // arrivalStream tells the open model's draws from the closed model's
 // (pace_jitter) for one seed.
@@ -146,7 +136,7 @@ func (s *schedule) next() (time.Duration, bool) {
 		}
 		k := s.k
 		s.k++
-		if s.part.Whole() || k%uint64(s.part.Count) == uint64(s.part.Index) {
+		if s.part.Sends(k) {
 			return d, true
 		}
 	}

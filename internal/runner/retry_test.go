@@ -165,3 +165,32 @@ func TestClientsRetryOnlyWhatNetHTTPRetries(t *testing.T) {
 		})
 	}
 }
+
+// The stale-connection look before each request on a reused connection
+// allocates nothing: it is on every plain-http request's path.
+func TestPeerCheckDoesNotAllocate(t *testing.T) {
+	ln := listen(t)
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			defer c.Close()
+			_, _ = io.Copy(io.Discard, c)
+		}
+	}()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	c := &trackedConn{Conn: conn, peer: newPeerCheck(conn)}
+	msg := []byte("x")
+	allocs := testing.AllocsPerRun(100, func() {
+		c.reading = true // the previous exchange read its response: this write begins a reused one
+		if _, err := c.Write(msg); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per write on a reused connection, want 0", allocs)
+	}
+}

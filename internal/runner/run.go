@@ -40,8 +40,8 @@ type engine struct {
 // Assertions are not evaluated here.
 //
 // err is only for what stops a run before it starts: a step naming an
-// unknown target, more than MaxUsers users, a rate that is not in
-// (0, MaxRate], or a TLS ca_file/cert_file/key_file that can't be read or
+// unknown target, more than dsl.MaxUsers users, a rate that is not in
+// (0, dsl.MaxRate], or a TLS ca_file/cert_file/key_file that can't be read or
 // parsed; all are the user's to fix and carry exitcode.Usage, and nothing
 // has been sent. A failing target is counted in the file, never an error.
 // An interrupt while a completed open step still sends the arrivals due
@@ -107,9 +107,9 @@ func newEngine(s *dsl.Scenario, p plan.Plan, opts Options) (*engine, error) {
 			}
 			inFlight[tg] = max(inFlight[tg], ps.MaxInFlight)
 		}
-		if users := max(ps.Users, ps.FromUsers); ps.Model == dsl.Closed && users > MaxUsers {
+		if users := max(ps.Users, ps.FromUsers); ps.Model == dsl.Closed && users > dsl.MaxUsers {
 			return nil, exitcode.Wrap(exitcode.Usage, fmt.Errorf(
-				"step %q: users = %d is more than one process runs (at most %d); share the load among several harness processes", ps.Name, users, MaxUsers))
+				"step %q: users = %d is more than one process runs (at most %d); share the load among several harness processes", ps.Name, users, dsl.MaxUsers))
 		}
 	}
 	for tg, n := range inFlight {

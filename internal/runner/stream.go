@@ -3,10 +3,8 @@ package runner
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
-	"strconv"
+	"io"
 	"time"
 
 	"github.com/harness-gpu/harness/internal/result"
@@ -40,17 +38,16 @@ type streamExchanger interface {
 }
 
 func (s *stdClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (int, int64, error) {
-	tg := s.tg
-	if tg.reqErr != nil {
-		return 0, 0, tg.reqErr
-	}
-	req := new(http.Request)
-	*req = *tg.req
-	if req.GetBody != nil {
-		req.Body, _ = req.GetBody()
-	}
-	start := time.Now()
-	resp, err := s.c.Do(req)
+	// The exchange's deadline is a context of its own (sooner than
+	// Client.Timeout's, which then sets none), so that it can be asked
+	// whether it passed: net/http hands on a body's clean end as io.EOF even
+	// after the deadline, and a server that ends its response when the
+	// deadline cancels the request (a handler returning on its context's
+	// end) ends it cleanly, which the meter would take for a stream cut
+	// short rather than one that timed out.
+	ctx, cancel := context.WithTimeout(context.Background(), s.c.Timeout)
+	defer cancel()
+	resp, err := s.send(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -60,60 +57,32 @@ func (s *stdClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (in
 		return resp.StatusCode, n, err
 	}
 	n, err := m.Read(resp.Body, time.Now)
-	// When Client.Timeout cuts a body mid-read, the read can end in a plain
-	// EOF (the connection closed under it) rather than the deadline error,
-	// which the meter would take for a stream that ended early: past the
-	// timeout, it is a timeout.
-	if err != nil && s.c.Timeout > 0 && time.Since(start) >= s.c.Timeout {
-		return resp.StatusCode, n, fmt.Errorf("%w (Client.Timeout while reading the stream)", context.DeadlineExceeded)
+	if err != nil && ctx.Err() != nil {
+		err = fmt.Errorf("%w while reading the stream", ctx.Err())
 	}
 	return resp.StatusCode, n, err
 }
 
 func (fc *fastClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (int, int64, error) {
-	p := fc.pairs.Get().(*fastPair)
-	defer fc.pairs.Put(p)
-	if err := fc.hc.DoTimeout(&p.req, &p.resp, fc.tg.timeout()); err != nil {
-		return 0, 0, err
-	}
-	status := p.resp.StatusCode()
-	body := p.resp.BodyStream()
-	if body == nil {
+	return fc.send(func(status int, body io.Reader) (int64, error) {
 		if !statusOK(status) {
-			return status, 0, nil
+			return readBody(body, nil)
 		}
-		// A body fasthttp read whole (it does when the length is known and
-		// small): metered as one read.
-		b := p.resp.Body()
-		m.Feed(b, time.Now())
-		return status, int64(len(b)), m.Finish()
-	}
-	var n int64
-	var err error
-	if statusOK(status) {
-		n, err = m.Read(body, time.Now)
-	} else {
-		n, err = readBody(body, nil)
-	}
-	if cerr := p.resp.CloseBodyStream(); err == nil && cerr != nil {
-		err = cerr
-	}
-	return status, n, err
+		return m.Read(body, time.Now)
+	})
 }
 
 // doStream is do for a target with a stream block: the body goes through a
 // meter as it arrives instead of being kept for extraction.
 func (tg *target) doStream(c client, r *Result) {
-	r.Status, r.Class, r.Err, r.BytesIn = 0, "", "", 0
-	r.BytesOut = int64(len(tg.t.Body))
-	r.SLO, r.SLOMet = tg.t.SLO != nil, false
 	if r.Stream == nil {
 		r.Stream = &StreamResult{}
 	}
 	sr := r.Stream
+	sr.Gaps, sr.ITL = sr.Gaps[:0], sr.ITL[:0]
 	m := tg.meters.Get().(*stream.Meter)
 	defer tg.meters.Put(m)
-	r.Start = time.Now()
+	tg.begin(r)
 	m.Reset(r.Start)
 	var status int
 	var n int64
@@ -130,21 +99,7 @@ func (tg *target) doStream(c client, r *Result) {
 			err = m.Finish()
 		}
 	}
-	end := time.Now()
-	r.Status, r.BytesIn = status, n
-	r.SendLatency = end.Sub(r.Start)
-	r.Latency = end.Sub(r.Scheduled)
-	sr.Gaps, sr.ITL = sr.Gaps[:0], sr.ITL[:0]
-	var se *stream.Error
-	switch {
-	case errors.As(err, &se):
-		r.Class, r.Err = ClassStream, se.Error()
-	case err != nil:
-		r.Class, r.Err = classify(err), err.Error()
-	case !tg.statusOK(status):
-		r.Class, r.Err = ClassStatus, "unexpected status "+strconv.Itoa(status)
-	}
-	if r.Class != "" {
+	if !tg.end(r, status, n, err) {
 		return
 	}
 	st := m.Stats(func(raw, perToken time.Duration) {

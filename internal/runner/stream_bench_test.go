@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
@@ -155,4 +156,36 @@ func BenchmarkStreams(b *testing.B) {
 	b.ReportMetric(float64(meanOf(ttft))/1e6, "ttft-ms")
 	b.ReportMetric(float64(meanOf(tpot))/1e6, "tpot-ms")
 	b.ReportMetric(peakRSS(), "peak-rss-MiB")
+}
+
+// BenchmarkStreamClients is one short streamed exchange (five chunks and
+// [DONE]) on a kept-alive loopback connection, through the meter and the
+// target's bookkeeping, on each client: the per-request cost of the stream
+// path, apart from the server's pacing.
+//
+//	go test -run XXX -bench StreamClients -benchmem ./internal/runner
+func BenchmarkStreamClients(b *testing.B) {
+	body := sseRole + sseChunk("a") + sseChunk("b") + sseChunk("c") + sseChunk("d") + "data: [DONE]\n\n"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		_, _ = io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	for _, kind := range clientKinds {
+		b.Run(kind.name, func(b *testing.B) {
+			tg := newTarget(&dsl.Target{Name: "s", Method: "POST", URL: srv.URL, Body: []byte(`{}`),
+				Timeout: 5 * time.Second, Stream: &dsl.Stream{Format: dsl.StreamOpenAI}}, nil, "bench")
+			c := kind.make(tg, 1)
+			defer c.close()
+			var r Result
+			b.ReportAllocs()
+			for b.Loop() {
+				r.Scheduled = time.Now()
+				tg.do(c, &r)
+				if r.Class != "" {
+					b.Fatal(r.Err)
+				}
+			}
+		})
+	}
 }

@@ -294,3 +294,50 @@ func TestStreamStallTimesOut(t *testing.T) {
 		})
 	}
 }
+
+// cleanEndAtCancel is a transport whose response streams one chunk, then
+// stalls until the request is canceled and ends cleanly (io.EOF): a server
+// whose handler returns when the client's timeout cancels the request, its
+// last chunk read before the connection closes.
+type cleanEndAtCancel struct{}
+
+func (cleanEndAtCancel) RoundTrip(req *http.Request) (*http.Response, error) {
+	body := &cancelEndBody{first: sseRole + sseChunk("a"), done: req.Context().Done()}
+	return &http.Response{StatusCode: 200, Body: body, Request: req}, nil
+}
+
+type cancelEndBody struct {
+	first string
+	done  <-chan struct{} // the request's context, as net/http's transport watches it
+	sent  bool
+}
+
+func (b *cancelEndBody) Read(p []byte) (int, error) {
+	if !b.sent {
+		b.sent = true
+		return copy(p, b.first), nil
+	}
+	<-b.done
+	return 0, io.EOF
+}
+
+func (b *cancelEndBody) Close() error { return nil }
+
+// TestStreamCleanEndPastTimeout: a stream that ends cleanly only because
+// the timeout canceled it is a timeout, not a stream cut short (class
+// stream), whichever way the deadline reaches the body.
+func TestStreamCleanEndPastTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tg := newTarget(&dsl.Target{Name: "chat", Method: "POST", URL: "https://127.0.0.1:1/", Body: []byte(`{}`),
+			Timeout: 300 * time.Millisecond, Stream: &dsl.Stream{Format: dsl.StreamOpenAI}}, nil, "test")
+		c := &stdClient{tg: tg, c: &http.Client{Transport: cleanEndAtCancel{}, Timeout: tg.timeout()}}
+		r := &Result{Scheduled: time.Now()}
+		tg.do(c, r)
+		if r.Class != ClassTimeout {
+			t.Errorf("class %q (%s), want timeout", r.Class, r.Err)
+		}
+		if r.SendLatency != 300*time.Millisecond {
+			t.Errorf("send latency %v, want the timeout, 300ms", r.SendLatency)
+		}
+	})
+}

@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"crypto/tls"
-	"fmt"
 	"io"
 	"math"
 	"net"
@@ -101,45 +100,59 @@ func (tg *target) do(c client, r *Result) {
 		return
 	}
 	r.Stream = nil // a sender's Result may come from a streaming step
-	r.Status, r.Class, r.Err, r.BytesIn = 0, "", "", 0
-	r.BytesOut = int64(len(tg.t.Body))
-	r.SLO, r.SLOMet = tg.t.SLO != nil, false
 	var keep *bytes.Buffer
 	if tg.extract != nil {
 		keep = tg.bufs.Get().(*bytes.Buffer)
 		defer tg.bufs.Put(keep)
 		keep.Reset()
 	}
-	r.Start = time.Now()
+	tg.begin(r)
 	status, n, err := c.exchange(keep)
-	end := time.Now()
-	r.Status, r.BytesIn = status, n
-	r.SendLatency = end.Sub(r.Start)
-	r.Latency = end.Sub(r.Scheduled)
-	if err != nil {
-		r.Class, r.Err = classify(err), errMessage(err)
-		if (r.Class == ClassReset || r.Class == ClassOther) && tg.atTLSPort() {
-			r.Class, r.Err = ClassTLS, tlsPortHint
-		}
+	if !tg.end(r, status, n, err) && r.Class != ClassStatus {
 		return
-	}
-	ok := tg.statusOK(r.Status)
-	if !ok {
-		r.Class, r.Err = ClassStatus, "unexpected status "+strconv.Itoa(r.Status)
-		if r.Status == http.StatusBadRequest && tg.atTLSPort() {
-			r.Err += ": " + tlsPortHint
-		}
 	}
 	if tg.extract != nil {
 		r.Extracts = r.Extracts[:0]
 		for range tg.extract.paths {
 			r.Extracts = append(r.Extracts, math.NaN())
 		}
-		if ok {
+		if r.Class == "" {
 			tg.extract.extract(keep.Bytes(), r.Extracts)
 		}
 	}
 	r.SLOMet = tg.meetsSLO(r)
+}
+
+// begin clears what a send fills in r (a sender reuses its Result) and
+// stamps its start.
+func (tg *target) begin(r *Result) {
+	r.Status, r.Class, r.Err, r.BytesIn = 0, "", "", 0
+	r.BytesOut = int64(len(tg.t.Body))
+	r.SLO, r.SLOMet = tg.t.SLO != nil, false
+	r.Start = time.Now()
+}
+
+// end stamps the end of the send begun on r, with what the exchange
+// returned, and classes a failure: err (a transport or in-stream one) or a
+// status the target does not expect. It reports whether the send is ok.
+func (tg *target) end(r *Result, status int, bytesIn int64, err error) bool {
+	end := time.Now()
+	r.Status, r.BytesIn = status, bytesIn
+	r.SendLatency = end.Sub(r.Start)
+	r.Latency = end.Sub(r.Scheduled)
+	switch {
+	case err != nil:
+		r.Class, r.Err = classify(err), errMessage(err)
+		if (r.Class == ClassReset || r.Class == ClassOther) && tg.atTLSPort() {
+			r.Class, r.Err = ClassTLS, tlsPortHint
+		}
+	case !tg.statusOK(status):
+		r.Class, r.Err = ClassStatus, "unexpected status "+strconv.Itoa(status)
+		if status == http.StatusBadRequest && tg.atTLSPort() {
+			r.Err += ": " + tlsPortHint
+		}
+	}
+	return r.Class == ""
 }
 
 // atTLSPort reports whether the target is an http:// URL at a TLS server,
@@ -162,9 +175,4 @@ func (tg *target) statusOK(code int) bool {
 		return code >= 200 && code < 300
 	}
 	return tg.expect[code]
-}
-
-// describe names a target for messages without its headers (which may hold secrets).
-func (tg *target) describe() string {
-	return fmt.Sprintf("target %q (%s %s)", tg.t.Name, tg.t.Method, tg.t.URL)
 }

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -80,17 +81,23 @@ const tlsHint = "this looks like a TLS server: use https://"
 func TestPlainHTTPAtTLSPortSaysSo(t *testing.T) {
 	for name, url := range tlsPortServers(t) {
 		for _, kind := range clientKinds {
-			t.Run(name+"/"+kind.name, func(t *testing.T) {
-				tg := testTarget(url, nil)
-				c := kind.make(tg, 1)
-				defer c.close()
-				r := &Result{Scheduled: time.Now()}
-				tg.do(c, r)
-				if !strings.Contains(r.Err, tlsHint) || strings.Contains(r.Err, "connection: close") ||
-					r.Class != ClassTLS && !(r.Class == ClassStatus && r.Status == 400) {
-					t.Errorf("class %q, message %q; want it to say %q", r.Class, r.Err, tlsHint)
-				}
-			})
+			for _, streamed := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%s/stream=%v", name, kind.name, streamed), func(t *testing.T) {
+					tg := testTarget(url, func(t *dsl.Target) {
+						if streamed {
+							t.Stream = &dsl.Stream{Format: dsl.StreamOpenAI}
+						}
+					})
+					c := kind.make(tg, 1)
+					defer c.close()
+					r := &Result{Scheduled: time.Now()}
+					tg.do(c, r)
+					if !strings.Contains(r.Err, tlsHint) || strings.Contains(r.Err, "connection: close") ||
+						r.Class != ClassTLS && !(r.Class == ClassStatus && r.Status == 400) {
+						t.Errorf("class %q, message %q; want it to say %q", r.Class, r.Err, tlsHint)
+					}
+				})
+			}
 		}
 	}
 }

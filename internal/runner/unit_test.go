@@ -82,32 +82,32 @@ func TestClassify(t *testing.T) {
 func TestRampPacer(t *testing.T) {
 	const s = time.Second
 	for _, tc := range []struct {
-		p    RampPacer
+		p    rampPacer
 		k    uint64
 		want time.Duration
 		ok   bool
 	}{
-		{RampPacer{Rate: 300, Total: 10 * s}, 0, 0, true},
-		{RampPacer{Rate: 300, Total: 10 * s}, 300, s, true},
-		{RampPacer{Rate: 300, Total: 10 * s}, 2999, 9996666666, true},
-		{RampPacer{Rate: 300, Total: 10 * s}, 3000, 0, false},
-		{RampPacer{From: 0, Rate: 100, Ramp: 10 * s, Total: 20 * s}, 125, 5 * s, true}, // N(5s) = 100/20·25
-		{RampPacer{From: 0, Rate: 100, Ramp: 10 * s, Total: 20 * s}, 500, 10 * s, true},
-		{RampPacer{From: 0, Rate: 100, Ramp: 10 * s, Total: 20 * s}, 600, 11 * s, true},
-		{RampPacer{From: 100, Rate: 50, Ramp: 10 * s, Total: 20 * s}, 750, 10 * s, true}, // ramp down
-		{RampPacer{From: 100, Rate: 100, Ramp: 10 * s, Total: 20 * s}, 100, s, true},
+		{rampPacer{Rate: 300, Total: 10 * s}, 0, 0, true},
+		{rampPacer{Rate: 300, Total: 10 * s}, 300, s, true},
+		{rampPacer{Rate: 300, Total: 10 * s}, 2999, 9996666666, true},
+		{rampPacer{Rate: 300, Total: 10 * s}, 3000, 0, false},
+		{rampPacer{From: 0, Rate: 100, Ramp: 10 * s, Total: 20 * s}, 125, 5 * s, true}, // N(5s) = 100/20·25
+		{rampPacer{From: 0, Rate: 100, Ramp: 10 * s, Total: 20 * s}, 500, 10 * s, true},
+		{rampPacer{From: 0, Rate: 100, Ramp: 10 * s, Total: 20 * s}, 600, 11 * s, true},
+		{rampPacer{From: 100, Rate: 50, Ramp: 10 * s, Total: 20 * s}, 750, 10 * s, true}, // ramp down
+		{rampPacer{From: 100, Rate: 100, Ramp: 10 * s, Total: 20 * s}, 100, s, true},
 	} {
-		got, ok := tc.p.Due(tc.k)
+		got, ok := tc.p.At(float64(tc.k))
 		if ok != tc.ok || (ok && (got-tc.want > time.Microsecond || tc.want-got > time.Microsecond)) {
-			t.Errorf("%+v.Due(%d) = %v, %v; want %v, %v", tc.p, tc.k, got, ok, tc.want, tc.ok)
+			t.Errorf("%+v.At(float64(%d)) = %v, %v; want %v, %v", tc.p, tc.k, got, ok, tc.want, tc.ok)
 		}
 	}
-	p := RampPacer{Rate: 10, Total: s}
-	if d, ok := p.Due(1); !ok || d != 100*time.Millisecond {
-		t.Errorf("Due(1) = %v, %v", d, ok)
+	p := rampPacer{Rate: 10, Total: s}
+	if d, ok := p.At(float64(1)); !ok || d != 100*time.Millisecond {
+		t.Errorf("At(1) = %v, %v", d, ok)
 	}
-	if _, ok := p.Due(10); ok {
-		t.Errorf("Due past the end should stop")
+	if _, ok := p.At(float64(10)); ok {
+		t.Errorf("At past the end should stop")
 	}
 }
 

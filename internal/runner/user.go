@@ -191,15 +191,13 @@ func (u *user) request(st *stepRun) time.Duration {
 		case moved && !now.Before(u.slot):
 			return 0 // the moved slot passed during the response: at once, not late
 		case moved:
-			u.planned(u.slot)
 			return u.slot.Sub(now)
 		case now.Sub(u.slot) > st.pace:
 			u.slot, u.late = now, true
 		case now.After(u.slot):
 			u.late = true
 		default:
-			u.planned(u.slot)
-			return u.slot.Sub(now)
+			return u.slot.Sub(now) // wait records it as planned
 		}
 	case st.think > 0:
 		return st.think
