@@ -139,6 +139,15 @@ func Words(n int, seed int64) string {
 // and extracts on a streaming target (its body is a stream of chunks, not
 // one JSON document).
 func checkTargetStream(t *Target) hcl.Diagnostics {
+	if t.Stream != nil && t.KServe != nil {
+		r := t.Stream.DeclRange
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Stream on a kserve target",
+			Detail:   "A KServe v2 inference answers with one response, not a stream of server-sent events. Remove the stream block, or the kserve block.",
+			Subject:  &r,
+		}}
+	}
 	if t.Stream != nil && len(t.Extracts) > 0 {
 		r := t.Extracts[0].DeclRange
 		return hcl.Diagnostics{{

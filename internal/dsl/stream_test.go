@@ -56,6 +56,7 @@ func TestStreamDiagnostics(t *testing.T) {
 		{"unknown slo field", `slo { itl = "1s" }`, `Unsupported argument`},
 		{"extract on a stream", "stream { format = \"openai\" }\n  extract \"x\" { json = \"a\" }", `Extract on a streaming target`},
 		{"latency over timeout", "timeout = \"5s\"\n  slo { latency = \"10s\" }", `Latency objective longer than the timeout`},
+		{"stream on a kserve target", "stream { format = \"openai\" }\n  kserve {\n    model = \"m\"\n    input \"x\" {\n      datatype = \"UINT8\"\n      shape    = [1]\n      data     = [1]\n    }\n  }", `:10:3: error: Stream on a kserve target`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
