@@ -92,17 +92,17 @@ dynamic "step" {
 
 assert "ttft_p95" {
   condition     = stream.ttft.p95 < 1000
-  error_message = "p95 time to first token ${stream.ttft.p95} ms is over 1 s"
+  error_message = "p95 time to first token ${format("%.0f", stream.ttft.p95)} ms is over 1 s"
 }
 
 assert "tpot_p95" {
   condition     = stream.tpot.p95 < 60
-  error_message = "p95 time per output token ${stream.tpot.p95} ms is over 60 ms"
+  error_message = "p95 time per output token ${format("%.1f", stream.tpot.p95)} ms is over 60 ms"
 }
 
 assert "goodput" {
   condition     = requests.slo_attainment >= 0.9
-  error_message = "only ${requests.slo_attainment * 100} % of requests met their TTFT and TPOT objectives"
+  error_message = "only ${format("%.0f", requests.slo_attainment * 100)} % of requests met their TTFT and TPOT objectives"
 }
 
 assert "success" {
@@ -111,7 +111,7 @@ assert "success" {
 
 assert "kv_cache" {
   condition     = vllm.kv_cache_usage.max < 0.95
-  error_message = "the KV cache reached ${vllm.kv_cache_usage.max * 100} %: requests wait for room"
+  error_message = "the KV cache reached ${format("%.1f", vllm.kv_cache_usage.max * 100)} %: requests wait for room"
   severity      = "warn"
 }
 

@@ -104,9 +104,6 @@ func Merge(parts []Part, o Options) (*result.File, error) {
 	if hasSamplers(parts) {
 		out.Merge.Notes = append(out.Merge.Notes, fmt.Sprintf("sampler readings are segment %d's (%s), the part with the most samples: every part samples the same GPUs and endpoints, so each is counted once", src.File.Segment.Index, src.Name))
 	}
-	if hasStream(parts) {
-		out.AddWarning("stream values (ttft, tpot, itl, tokens) are not merged: the parts keep no histograms of them, so every stream.* value of the merged file is unknown and an assertion reading one is an error")
-	}
 	out.Steps = make([]result.Step, len(first.Steps))
 	for i := range first.Steps {
 		st, err := mergeStep(parts, i, src)
@@ -235,17 +232,6 @@ func hasSamplers(parts []Part) bool {
 	return false
 }
 
-func hasStream(parts []Part) bool {
-	for _, p := range parts {
-		for _, st := range p.File.Steps {
-			if st.Stream != nil {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // unionGPUInfos is src's GPUs and then any other part's not seen, once per UUID.
 func unionGPUInfos(parts []Part, src Part) []result.GPUInfo {
 	out := append([]result.GPUInfo{}, src.File.Environment.GPUs...)
@@ -315,6 +301,9 @@ func mergeStep(parts []Part, i int, src Part) (result.Step, error) {
 	}
 	if st.Extract, err = mergeExtracts(steps); err != nil {
 		return st, fmt.Errorf("step %q: %w", st.Name, err)
+	}
+	if st.Stream, err = mergeStream(steps); err != nil {
+		return st, fmt.Errorf("step %q: stream: %w", st.Name, err)
 	}
 	s := src.File.Steps[i]
 	st.Series = mergeSeries(steps, s)
@@ -467,10 +456,7 @@ func mergeHistograms(steps []result.Step, get func(result.Step) string) (*hdr.Hi
 	return all, string(enc), nil
 }
 
-// mergeExtracts sums counts and misses, keeps the extremes, weights the
-// means, takes the last value of the part whose window ended last, and
-// merges the histograms for the percentiles (unknown unless every part
-// with values has one).
+// mergeExtracts merges each extract's summaries (mergeSummaries).
 func mergeExtracts(steps []result.Step) (map[string]result.Extract, error) {
 	var names []string
 	for _, s := range steps {
@@ -485,42 +471,121 @@ func mergeExtracts(steps []result.Step) (map[string]result.Extract, error) {
 	}
 	out := map[string]result.Extract{}
 	for _, name := range names {
-		var x result.Extract
-		var sum float64
-		var lastEnd time.Time
-		var hists []result.Step
+		var xs []summaryPart
 		for _, s := range steps {
-			e, ok := s.Extract[name]
-			if !ok {
-				continue
+			if e, ok := s.Extract[name]; ok {
+				xs = append(xs, summaryPart{e, s.Measured.End})
 			}
-			x.Count += e.Count
-			x.Misses += e.Misses
-			if e.Count == 0 {
-				continue
-			}
-			x.Min, x.Max = minPtr(x.Min, e.Min), maxPtr(x.Max, e.Max)
-			if e.Mean != nil {
-				sum += *e.Mean * float64(e.Count)
-			}
-			if e.Last != nil && !s.Measured.End.Before(lastEnd) {
-				x.Last, lastEnd = e.Last, s.Measured.End
-			}
-			hists = append(hists, result.Step{Histogram: e.Histogram})
 		}
-		if x.Count > 0 && x.Min != nil && x.Max != nil {
-			mean := sum / float64(x.Count)
-			x.Mean = &mean
-			h, enc, err := mergeHistograms(hists, func(s result.Step) string { return s.Histogram })
-			if err != nil {
-				return nil, fmt.Errorf("extract %q: %w", name, err)
-			}
-			if h != nil && h.TotalCount() == x.Count {
-				x.SetPercentiles(h)
-				x.Histogram = enc
-			}
+		x, err := mergeSummaries(xs)
+		if err != nil {
+			return nil, fmt.Errorf("extract %q: %w", name, err)
 		}
 		out[name] = x
+	}
+	return out, nil
+}
+
+// summaryPart is one part's summary of a quantity and the end of the
+// window it covers.
+type summaryPart struct {
+	x   result.Extract
+	end time.Time
+}
+
+// mergeSummaries sums counts and misses, keeps the extremes, weights the
+// means, takes the last value of the part whose window ended last, and
+// merges the histograms for the percentiles (unknown unless every part
+// with values has one).
+func mergeSummaries(xs []summaryPart) (result.Extract, error) {
+	var x result.Extract
+	var sum float64
+	var lastEnd time.Time
+	var hists []result.Step
+	for _, p := range xs {
+		e := p.x
+		x.Count += e.Count
+		x.Misses += e.Misses
+		if e.Count == 0 {
+			continue
+		}
+		x.Min, x.Max = minPtr(x.Min, e.Min), maxPtr(x.Max, e.Max)
+		if e.Mean != nil {
+			sum += *e.Mean * float64(e.Count)
+		}
+		if e.Last != nil && !p.end.Before(lastEnd) {
+			x.Last, lastEnd = e.Last, p.end
+		}
+		hists = append(hists, result.Step{Histogram: e.Histogram})
+	}
+	if x.Count > 0 && x.Min != nil && x.Max != nil {
+		mean := sum / float64(x.Count)
+		x.Mean = &mean
+		h, enc, err := mergeHistograms(hists, func(s result.Step) string { return s.Histogram })
+		if err != nil {
+			return x, err
+		}
+		if h != nil && h.TotalCount() == x.Count {
+			x.SetPercentiles(h)
+			x.Histogram = enc
+		}
+	}
+	return x, nil
+}
+
+// mergeStream merges the parts' stream objects: each distribution as an
+// extract is merged, token totals summed, tokens_per_s the sum of the
+// parts' rates (each over its own window, as rps), and the token source
+// "chunks" when any part counted chunks. Nil when no part streamed.
+func mergeStream(steps []result.Step) (*result.Stream, error) {
+	var ss []*result.Stream
+	for _, s := range steps {
+		if s.Stream != nil {
+			ss = append(ss, s.Stream)
+		}
+	}
+	if len(ss) == 0 {
+		return nil, nil
+	}
+	out := &result.Stream{}
+	for _, d := range []struct {
+		name string
+		get  func(*result.Stream) *result.Dist
+	}{
+		{"ttft", func(s *result.Stream) *result.Dist { return &s.TTFT }},
+		{"tpot", func(s *result.Stream) *result.Dist { return &s.TPOT }},
+		{"itl", func(s *result.Stream) *result.Dist { return &s.ITL }},
+		{"chunk_gap", func(s *result.Stream) *result.Dist { return &s.ChunkGap }},
+		{"output_tokens", func(s *result.Stream) *result.Dist { return &s.OutputTokens }},
+		{"input_tokens", func(s *result.Stream) *result.Dist { return &s.InputTokens }},
+	} {
+		xs := make([]summaryPart, len(ss))
+		for i, s := range ss {
+			xs[i] = summaryPart{x: d.get(s).AsExtract()}
+		}
+		x, err := mergeSummaries(xs)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", d.name, err)
+		}
+		*d.get(out) = result.DistOf(x)
+	}
+	var rate float64
+	var anyRate bool
+	for _, s := range ss {
+		out.TotalOutputTokens += s.TotalOutputTokens
+		out.TotalInputTokens += s.TotalInputTokens
+		if s.TokensPerS != nil {
+			rate, anyRate = rate+*s.TokensPerS, true
+		}
+		switch {
+		case s.TokenSource == "chunks":
+			out.TokenSource = "chunks"
+		case s.TokenSource == "usage" && out.TokenSource == "":
+			out.TokenSource = "usage"
+		}
+	}
+	if anyRate {
+		out.TokensPerS = &rate
 	}
 	return out, nil
 }

@@ -116,6 +116,20 @@ func fileOf(t *testing.T, ss []sample, seg *result.Segment, skew time.Duration) 
 	}
 	st.Extract = map[string]result.Extract{"tokens": x}
 	st.Series = secs
+	// A streaming target's view of the same requests: the latency's first
+	// fifth is the time to first token, the extracted value the output tokens.
+	var ttft, out []float64
+	var outTotal int64
+	for _, s := range ss {
+		if !s.failed {
+			ttft = append(ttft, float64(s.us)/5000)
+			out = append(out, math.Round(s.tokens))
+			outTotal += int64(math.Round(s.tokens))
+		}
+	}
+	tps := float64(outTotal) / 5
+	st.Stream = &result.Stream{TTFT: distOf(t, ttft), OutputTokens: distOf(t, out), TotalOutputTokens: outTotal,
+		TokensPerS: &tps, TokenSource: "usage"}
 	return &result.File{
 		Schema:      result.Schema,
 		Scenario:    result.ScenarioInfo{Name: "m", File: "m.hcl", SHA256: "abc123", Variables: map[string]string{"users": "10"}},
@@ -124,6 +138,30 @@ func fileOf(t *testing.T, ss []sample, seg *result.Segment, skew time.Duration) 
 		Steps:   []result.Step{st},
 		Segment: seg,
 	}
+}
+
+// distOf summarises vs as the runner does: exact extremes and mean, the
+// percentiles from a histogram of the values ×1000.
+func distOf(t *testing.T, vs []float64) result.Dist {
+	t.Helper()
+	if len(vs) == 0 {
+		return result.Dist{}
+	}
+	h := hdr.New(1, 1e12, 3)
+	x := result.Extract{Count: int64(len(vs))}
+	var sum float64
+	for _, v := range vs {
+		if err := h.RecordValue(int64(v*result.ExtractScale + 0.5)); err != nil {
+			t.Fatal(err)
+		}
+		x.Min, x.Max = minPtr(x.Min, &v), maxPtr(x.Max, &v)
+		sum += v
+	}
+	mean := sum / float64(len(vs))
+	x.Mean = &mean
+	x.SetPercentiles(h)
+	x.Histogram = mustEncode(t, h)
+	return result.DistOf(x)
 }
 
 // parts deals ss round robin over n segments (as plan.Split deals arrivals).
@@ -311,21 +349,55 @@ func TestMergeVerdictAndSamplers(t *testing.T) {
 	}
 }
 
-// TestMergeStreamWarns: stream values cannot be merged (no histograms), so
-// the merged file says they are unknown rather than dropping them silently.
-func TestMergeStreamWarns(t *testing.T) {
-	for _, stream := range []bool{false, true} {
-		ps := parts(t, samples(100, 5), 2)
-		if stream {
-			ps[0].File.Steps[0].Stream = &result.Stream{}
-		}
-		got, err := Merge(ps, Options{})
+// TestMergeStream: a streaming target's distributions merge from the
+// parts' histograms to those of all the requests together; token totals and
+// rates add up; a file written before the histograms (none kept) merges to
+// unknown percentiles, not wrong ones.
+func TestMergeStream(t *testing.T) {
+	ss := samples(3000, 11)
+	whole := fileOf(t, ss, nil, 0).Steps[0].Stream
+	for _, n := range []int{2, 3} {
+		got, err := Merge(parts(t, ss, n), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		warned := slices.ContainsFunc(got.Warnings, func(w string) bool { return strings.Contains(w, "stream values") })
-		if warned != stream || got.Steps[0].Stream != nil {
-			t.Errorf("stream %v: warnings %q, merged stream %+v", stream, got.Warnings, got.Steps[0].Stream)
+		st := got.Steps[0].Stream
+		if st == nil {
+			t.Fatalf("N=%d: no merged stream", n)
 		}
+		for _, d := range []struct {
+			name       string
+			got, whole result.Dist
+		}{{"ttft", st.TTFT, whole.TTFT}, {"output_tokens", st.OutputTokens, whole.OutputTokens}} {
+			g, w := d.got, d.whole
+			g.Histogram, w.Histogram = "", ""
+			if diff := cmp.Diff(w, g, cmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(a)) })); diff != "" {
+				t.Errorf("N=%d %s (-whole +merged):\n%s", n, d.name, diff)
+			}
+			if d.got.Histogram == "" {
+				t.Errorf("N=%d %s: the merged file keeps no histogram", n, d.name)
+			}
+		}
+		if st.TotalOutputTokens != whole.TotalOutputTokens || st.TokensPerS == nil || math.Abs(*st.TokensPerS-*whole.TokensPerS) > 1e-9 || st.TokenSource != "usage" {
+			t.Errorf("N=%d tokens %d, %v/s, source %q; whole %d, %v/s", n, st.TotalOutputTokens, *st.TokensPerS, st.TokenSource, whole.TotalOutputTokens, *whole.TokensPerS)
+		}
+		if slices.ContainsFunc(got.Warnings, func(w string) bool { return strings.Contains(w, "stream") }) {
+			t.Errorf("N=%d warnings %q", n, got.Warnings)
+		}
+	}
+
+	ps := parts(t, ss, 2)
+	ps[1].File.Steps[0].Stream.TTFT.Histogram = ""
+	ps[1].File.Steps[0].Stream.TokenSource = "chunks"
+	got, err := Merge(ps, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := got.Steps[0].Stream
+	if st.TTFT.P50 != nil || st.TTFT.Count != whole.TTFT.Count || *st.TTFT.Max != *whole.TTFT.Max || st.TTFT.Histogram != "" {
+		t.Errorf("a part without a ttft histogram: merged %+v, want the count and extremes and unknown percentiles", st.TTFT)
+	}
+	if st.TokenSource != "chunks" {
+		t.Errorf("token source %q, want chunks when any part counted chunks", st.TokenSource)
 	}
 }

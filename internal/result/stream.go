@@ -37,6 +37,21 @@ type Dist struct {
 	P95   *float64 `json:"p95"`
 	P99   *float64 `json:"p99"`
 	Max   *float64 `json:"max"`
+	// Histogram holds the values ×ExtractScale, encoded as
+	// Step.Histogram is, so that the parts of a split run merge exactly
+	// (harness merge).
+	Histogram string `json:"histogram,omitempty"`
+}
+
+// AsExtract is d as an Extract (no misses, no last value): the two
+// summarise alike, so they merge alike.
+func (d Dist) AsExtract() Extract {
+	return Extract{Count: d.Count, Min: d.Min, Mean: d.Mean, P50: d.P50, P90: d.P90, P95: d.P95, P99: d.P99, Max: d.Max, Histogram: d.Histogram}
+}
+
+// DistOf is x's Dist.
+func DistOf(x Extract) Dist {
+	return Dist{Count: x.Count, Min: x.Min, Mean: x.Mean, P50: x.P50, P90: x.P90, P95: x.P95, P99: x.P99, Max: x.Max, Histogram: x.Histogram}
 }
 
 // VLLM is the `vllm` namespace: a vLLM /metrics page over a window, names

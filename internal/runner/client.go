@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/harness-gpu/harness/internal/arrival"
 )
 
 // client is one sender's way to a target: a closed-model user's own
@@ -143,7 +145,11 @@ func (tg *target) newFastClient(maxConns int) *fastClient {
 			if err != nil {
 				return nil, err
 			}
-			return &trackedConn{Conn: conn, peer: newPeerCheck(conn)}, nil
+			tc := &trackedConn{Conn: conn, peer: newPeerCheck(conn)}
+			if tg.t.Stream != nil {
+				tc.arrivals = arrival.New(conn)
+			}
+			return tc, nil
 		},
 		MaxConns: max(maxConns, 1),
 		// A response's header block must fit in the read buffer (fasthttp
@@ -245,8 +251,25 @@ var errIdleClosed = fmt.Errorf("the server closed the idle keep-alive connection
 type trackedConn struct {
 	net.Conn
 	peer            *peerCheck
+	arrivals        arrival.Reader // a stream target's reads, where the kernel tells arrival times
 	reused, reading bool
 	wrote, read     int64
+}
+
+// testHookBeforeRead, when set, runs before each read of a connection: a
+// test makes the reader late with it.
+var testHookBeforeRead func()
+
+// clock is when the bytes the last read returned arrived, for a stream's
+// meter: the kernel's time where the connection keeps one, the time now
+// otherwise. It is called right after the read.
+func (c *trackedConn) clock() time.Time {
+	if c != nil && c.arrivals != nil {
+		if at, ok := c.arrivals.Arrival(); ok {
+			return at
+		}
+	}
+	return time.Now()
 }
 
 func (c *trackedConn) Write(b []byte) (int, error) {
@@ -254,6 +277,9 @@ func (c *trackedConn) Write(b []byte) (int, error) {
 		c.reused, c.reading, c.wrote, c.read = true, false, 0, 0
 		if c.peer.peerClosed() {
 			return 0, errIdleClosed
+		}
+		if c.arrivals != nil {
+			c.arrivals.Forget()
 		}
 	}
 	n, err := c.Conn.Write(b)
@@ -263,7 +289,16 @@ func (c *trackedConn) Write(b []byte) (int, error) {
 
 func (c *trackedConn) Read(b []byte) (int, error) {
 	c.reading = true
-	n, err := c.Conn.Read(b)
+	if testHookBeforeRead != nil {
+		testHookBeforeRead()
+	}
+	var n int
+	var err error
+	if c.arrivals != nil {
+		n, err = c.arrivals.Read(b)
+	} else {
+		n, err = c.Conn.Read(b)
+	}
 	c.read += int64(n)
 	return n, err
 }
@@ -278,25 +313,27 @@ type trackedAddr struct {
 }
 
 func (fc *fastClient) exchange(keep *bytes.Buffer) (int, int64, error) {
-	return fc.send(func(_ int, body io.Reader) (int64, error) { return readBody(body, keep) })
+	return fc.send(func(_ int, body io.Reader, _ *trackedConn) (int64, error) { return readBody(body, keep) })
 }
 
 // send sends the target's request and hands the response's status and
 // body to read, which reads the body to the end; a response without a body
-// (HEAD, 1xx, 204, 304) comes as an empty one.
-func (fc *fastClient) send(read func(status int, body io.Reader) (int64, error)) (int, int64, error) {
+// (HEAD, 1xx, 204, 304) comes as an empty one. conn is the connection the
+// response came on (nil if unknown).
+func (fc *fastClient) send(read func(status int, body io.Reader, conn *trackedConn) (int64, error)) (int, int64, error) {
 	p := fc.pairs.Get().(*fastPair)
 	defer fc.pairs.Put(p)
 	if err := fc.hc.DoTimeout(&p.req, &p.resp, fc.tg.timeout()); err != nil {
 		return 0, 0, err
 	}
 	status := p.resp.StatusCode()
+	a, _ := p.resp.LocalAddr().(trackedAddr)
 	body := p.resp.BodyStream()
 	if body == nil {
-		n, err := read(status, http.NoBody)
+		n, err := read(status, http.NoBody, a.c)
 		return status, n, err
 	}
-	n, err := read(status, body)
+	n, err := read(status, body, a.c)
 	if cerr := p.resp.CloseBodyStream(); err == nil && cerr != nil {
 		err = cerr
 	}

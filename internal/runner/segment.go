@@ -8,8 +8,8 @@ import (
 	"github.com/harness-gpu/harness/internal/result"
 )
 
-// encodeMergeable stores the send-latency and extract histograms of the
-// measured window in st, encoded as Step.Histogram is, so that harness
+// encodeMergeable stores the send-latency, extract and stream histograms of
+// the measured window in st, encoded as Step.Histogram is, so that harness
 // merge combines segments' values exactly.
 func (w *window) encodeMergeable(st *result.Step) error {
 	if st.Model == result.ModelOpen && w.send.TotalCount() > 0 {
@@ -30,6 +30,21 @@ func (w *window) encodeMergeable(st *result.Step) error {
 		}
 		x.Histogram = string(enc)
 		st.Extract[e.name] = x
+	}
+	if a, s := w.stream, st.Stream; a != nil && s != nil {
+		for _, d := range []struct {
+			agg *extractAgg
+			out *result.Dist
+		}{{a.ttft, &s.TTFT}, {a.tpot, &s.TPOT}, {a.itl, &s.ITL}, {a.gap, &s.ChunkGap}, {a.out, &s.OutputTokens}, {a.in, &s.InputTokens}} {
+			if d.agg.count == 0 {
+				continue
+			}
+			enc, err := d.agg.h.Encode(hdr.V2CompressedEncodingCookieBase)
+			if err != nil {
+				return err
+			}
+			d.out.Histogram = string(enc)
+		}
 	}
 	return nil
 }

@@ -64,11 +64,11 @@ func (s *stdClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (in
 }
 
 func (fc *fastClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (int, int64, error) {
-	return fc.send(func(status int, body io.Reader) (int64, error) {
+	return fc.send(func(status int, body io.Reader, conn *trackedConn) (int64, error) {
 		if !statusOK(status) {
 			return readBody(body, nil)
 		}
-		return m.Read(body, time.Now)
+		return m.Read(body, conn.clock)
 	})
 }
 
@@ -201,7 +201,4 @@ func (a *streamAgg) result(dur time.Duration) *result.Stream {
 }
 
 // dist is an extractAgg's summary as a result.Dist.
-func dist(e *extractAgg) result.Dist {
-	x := e.result()
-	return result.Dist{Count: x.Count, Min: x.Min, Mean: x.Mean, P50: x.P50, P90: x.P90, P95: x.P95, P99: x.P99, Max: x.Max}
-}
+func dist(e *extractAgg) result.Dist { return result.DistOf(e.result()) }

@@ -1,12 +1,12 @@
 package runner
 
 import (
-	"fmt"
+	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,49 +14,8 @@ import (
 	"time"
 
 	"github.com/harness-gpu/harness/internal/dsl"
+	"github.com/harness-gpu/harness/internal/stream/streamtest"
 )
-
-// scheduleServer streams, to every request, a role chunk at once, the
-// first token after first and one token every every, tokens in all, then
-// usage and [DONE]. It knows its own schedule: it records, per request,
-// the TTFT and TPOT it emitted (from reading the request to writing the
-// first token; from the first to the last token over tokens-1), which the
-// client's measurements are compared against.
-type scheduleServer struct {
-	first, every time.Duration
-	tokens       int
-
-	mu         sync.Mutex
-	ttft, tpot []time.Duration
-}
-
-func (s *scheduleServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	_, _ = io.Copy(io.Discard, r.Body)
-	w.Header().Set("Content-Type", "text/event-stream")
-	fl := w.(http.Flusher)
-	_, _ = io.WriteString(w, sseRole)
-	fl.Flush()
-	t := time.NewTimer(s.first)
-	defer t.Stop()
-	var firstAt, lastAt time.Time
-	for i := range s.tokens {
-		<-t.C
-		t.Reset(s.every)
-		_, _ = io.WriteString(w, sseChunk("t"))
-		fl.Flush()
-		lastAt = time.Now()
-		if i == 0 {
-			firstAt = lastAt
-		}
-	}
-	_, _ = fmt.Fprintf(w, `data: {"choices":[],"usage":{"prompt_tokens":8,"completion_tokens":%d,"total_tokens":%d}}`+"\n\n"+sseDone, s.tokens, s.tokens+8)
-	fl.Flush()
-	s.mu.Lock()
-	s.ttft = append(s.ttft, firstAt.Sub(start))
-	s.tpot = append(s.tpot, lastAt.Sub(firstAt)/time.Duration(s.tokens-1))
-	s.mu.Unlock()
-}
 
 func meanOf(ds []time.Duration) time.Duration {
 	var sum time.Duration
@@ -83,79 +42,157 @@ func peakRSS() float64 {
 }
 
 // BenchmarkStreams runs STREAMS (default 2000) concurrent streams of
-// 1 token every 20 ms (50 tokens, first after 50 ms) from a loopback server,
-// each through its own user's fasthttp client and meter, and reports how
-// far the measured mean TTFT and TPOT are from what the server emitted, and
-// the peak RSS. Each b.N iteration is one round of every stream, after one
-// round that opens the connections.
+// 1 token every 20 ms (50 tokens, the first after 50 ms: about 1.03 s a
+// stream), each through its own user's fasthttp client and meter as `harness
+// run` reads a stream target, from a server that knows its schedule
+// (streamtest), and reports how far the measured TTFT and TPOT are from
+// what the server emitted (the means, and the 99th percentiles, of the same
+// streams) and the peak RSS of the process.
 //
-//	STREAMS=2000 go test -run XXX -bench Streams -benchtime 3x ./internal/runner
+// The server is in this process unless STREAM_TARGET names a bench/targets
+// server's base URL (another process, on other cores: see bench/streams.sh).
+//
+// Sub-benchmarks: "steady" is every user streaming back to back, their
+// starts spread evenly over one stream's length as a ramped closed model
+// holds them (about 1,940 stream starts a second, STREAMS open at every
+// moment); "burst" starts every user's stream within one 20 ms token
+// interval (100,000 starts a second), which loads the server's accept and
+// request path as much as the client. Each b.N iteration is STREAM_ROUNDS
+// (default 3) streams per user; each user's first stream, which dials its
+// connection, is counted by neither side.
+//
+//	STREAMS=2000 go test -run XXX -bench Streams -benchtime 1x ./internal/runner
 func BenchmarkStreams(b *testing.B) {
 	n := 2000
 	if v, err := strconv.Atoi(os.Getenv("STREAMS")); err == nil && v > 0 {
 		n = v
 	}
-	srv := &scheduleServer{first: 50 * time.Millisecond, every: 20 * time.Millisecond, tokens: 50}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
+	rounds := 3
+	if v, err := strconv.Atoi(os.Getenv("STREAM_ROUNDS")); err == nil && v > 1 {
+		rounds = v
 	}
-	hs := &http.Server{Handler: srv}
-	go func() { _ = hs.Serve(ln) }()
-	defer hs.Close()
-	tg := newTarget(&dsl.Target{Name: "s", Method: "POST", URL: "http://" + ln.Addr().String() + "/v1/chat/completions",
+	sched := streamtest.Schedule{First: 50 * time.Millisecond, Every: 20 * time.Millisecond, Tokens: 50}
+	base := os.Getenv("STREAM_TARGET")
+	var srv *streamtest.Server
+	if base == "" {
+		srv = &streamtest.Server{}
+		ln, err := streamtest.Listen("127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/stream", srv)
+		hs := &http.Server{Handler: mux, ConnContext: srv.ConnContext}
+		go func() { _ = hs.Serve(ln) }()
+		defer hs.Close()
+		base = "http://" + ln.Addr().String()
+	}
+	emitted := func() streamtest.Records {
+		if srv != nil {
+			return srv.Take()
+		}
+		resp, err := http.Get(base + "/stream/records")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var rec streamtest.Records
+		if err := json.NewDecoder(resp.Body).Decode(&rec); err != nil {
+			b.Fatal(err)
+		}
+		return rec
+	}
+	for _, mode := range []struct {
+		name   string
+		spread time.Duration
+	}{{"steady", sched.Length()}, {"burst", sched.Every}} {
+		b.Run(mode.name, func(b *testing.B) {
+			for range b.N {
+				emitted()
+				ttft, tpot, sent, failed := streamRound(b, base+"/stream?"+sched.Query(), n, rounds, mode.spread)
+				em := emitted()
+				if len(em.TTFT) != len(ttft) {
+					b.Errorf("the server emitted %d streams past each connection's first, the client measured %d (%d failed)", len(em.TTFT), len(ttft), failed)
+				}
+				ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
+				b.ReportMetric(float64(n), "streams")
+				b.ReportMetric(float64(failed), "failed")
+				b.ReportMetric(ms(meanOf(ttft)-meanOf(em.TTFT)), "ttft-err-ms")
+				b.ReportMetric(ms(quantile(ttft, 0.99)-quantile(em.TTFT, 0.99)), "ttft-p99-err-ms")
+				b.ReportMetric(ms(meanOf(tpot)-meanOf(em.TPOT)), "tpot-err-ms")
+				b.ReportMetric(ms(quantile(tpot, 0.99)-quantile(em.TPOT, 0.99)), "tpot-p99-err-ms")
+				b.ReportMetric(ms(meanOf(ttft)), "ttft-ms")
+				b.ReportMetric(ms(meanOf(tpot)), "tpot-ms")
+				b.ReportMetric(peakRSS(), "peak-rss-MiB")
+				// Where the TTFT error lies (the wall clocks of one host):
+				// the request reaching the server's handler later than the
+				// client began it, and the first token read later than the
+				// server wrote it.
+				var cStart, cFirst, sStart, sFirst float64
+				for i := range sent {
+					cStart += float64(sent[i].UnixNano()) - float64(em.Start[0])
+					cFirst += float64(sent[i].Add(ttft[i]).UnixNano()) - float64(em.Start[0])
+				}
+				for i := range em.Start {
+					sStart += float64(em.Start[i] - em.Start[0])
+					sFirst += float64(em.First[i] - em.Start[0])
+				}
+				if len(sent) > 0 && len(sent) == len(em.Start) {
+					k := float64(len(sent)) * 1e6
+					b.ReportMetric((sStart-cStart)/k, "ttft-err-request-ms")
+					b.ReportMetric((cFirst-sFirst)/k, "ttft-err-first-token-ms")
+				}
+			}
+		})
+	}
+}
+
+// streamRound runs n users, each starting at its share of spread and then
+// streaming rounds times back to back from url, and returns the TTFT, TPOT
+// and send time of every stream but each user's first, and how many of
+// those failed.
+func streamRound(b *testing.B, url string, n, rounds int, spread time.Duration) (ttft, tpot []time.Duration, sent []time.Time, failed int) {
+	tg := newTarget(&dsl.Target{Name: "s", Method: "POST", URL: url,
 		Body: []byte(`{}`), Timeout: 30 * time.Second, Stream: &dsl.Stream{Format: dsl.StreamOpenAI}}, nil, "bench")
-	clients := make([]client, n)
-	for i := range clients {
-		clients[i] = tg.newClient(1)
-		defer clients[i].close()
+	if tg.reqErr != nil {
+		b.Fatal(tg.reqErr)
 	}
 	var mu sync.Mutex
-	var ttft, tpot []time.Duration
-	failed := 0
-	// One round: the streams start spread evenly over one token interval,
-	// as independent users' streams are, not all in the same instant.
-	round := func(record bool) {
-		var wg sync.WaitGroup
-		start := time.Now()
-		for i, c := range clients {
-			wg.Go(func() {
-				time.Sleep(time.Until(start.Add(srv.every * time.Duration(i) / time.Duration(n))))
-				r := &Result{Scheduled: time.Now()}
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range n {
+		wg.Go(func() {
+			c := tg.newClient(1)
+			defer c.close()
+			time.Sleep(time.Until(start.Add(spread * time.Duration(i) / time.Duration(n))))
+			r := &Result{}
+			for k := range rounds {
+				r.Scheduled = time.Now()
 				tg.do(c, r)
-				if !record {
-					return
+				if k == 0 {
+					continue // dialled its connection; the server leaves it out too
 				}
 				mu.Lock()
-				defer mu.Unlock()
 				if !r.OK() || !r.Stream.HasTPOT {
 					failed++
-					return
+				} else {
+					ttft, tpot, sent = append(ttft, r.Stream.TTFT), append(tpot, r.Stream.TPOT), append(sent, r.Start)
 				}
-				ttft, tpot = append(ttft, r.Stream.TTFT), append(tpot, r.Stream.TPOT)
-			})
-		}
-		wg.Wait()
+				mu.Unlock()
+			}
+		})
 	}
-	round(false) // connections dialled; the server's records of it dropped below
-	srv.mu.Lock()
-	srv.ttft, srv.tpot = nil, nil
-	srv.mu.Unlock()
-	b.ResetTimer()
-	for range b.N {
-		round(true)
+	wg.Wait()
+	return ttft, tpot, sent, failed
+}
+
+func quantile(ds []time.Duration, q float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
 	}
-	b.StopTimer()
-	srv.mu.Lock()
-	dTTFT, dTPOT := meanOf(ttft)-meanOf(srv.ttft), meanOf(tpot)-meanOf(srv.tpot)
-	srv.mu.Unlock()
-	b.ReportMetric(float64(n), "streams")
-	b.ReportMetric(float64(failed), "failed")
-	b.ReportMetric(float64(dTTFT)/1e6, "ttft-err-ms")
-	b.ReportMetric(float64(dTPOT)/1e6, "tpot-err-ms")
-	b.ReportMetric(float64(meanOf(ttft))/1e6, "ttft-ms")
-	b.ReportMetric(float64(meanOf(tpot))/1e6, "tpot-ms")
-	b.ReportMetric(peakRSS(), "peak-rss-MiB")
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(q*float64(len(s))))]
 }
 
 // BenchmarkStreamClients is one short streamed exchange (five chunks and

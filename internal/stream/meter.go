@@ -2,10 +2,13 @@ package stream
 
 import (
 	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
+
+	"github.com/valyala/fastjson"
 )
 
 // Format is a target's `stream { format }`.
@@ -59,7 +62,7 @@ type Meter struct {
 	inUsage  int64 // the last usage's prompt_tokens, -1 when none gave it
 	failed   error
 
-	c chunk // decode target, reused
+	json fastjson.Parser // reused: it keeps its buffers across chunks
 }
 
 // chunkAt is one chunk that carried output: when it arrived and, when the
@@ -70,23 +73,130 @@ type chunkAt struct {
 	cum int64
 }
 
-// chunk is the part of an OpenAI-compatible chunk the meter reads. Fields
-// it does not name are ignored, in any order.
+// chunk is what the meter reads from an OpenAI-compatible chunk.
 type chunk struct {
-	Error   json.RawMessage `json:"error"`
-	Choices []struct {
-		Text  string `json:"text"`
-		Delta struct {
-			Content          string          `json:"content"`
-			Reasoning        string          `json:"reasoning"`
-			ReasoningContent string          `json:"reasoning_content"`
-			ToolCalls        json.RawMessage `json:"tool_calls"`
-		} `json:"delta"`
-	} `json:"choices"`
-	Usage *struct {
-		PromptTokens     *int64 `json:"prompt_tokens"`
-		CompletionTokens *int64 `json:"completion_tokens"`
-	} `json:"usage"`
+	errText                     []byte // the error member, when there is one and it is not null
+	output                      bool   // some choice carries output
+	hasPrompt, hasCompletion    bool
+	promptTokens, completionTok int64
+}
+
+// errNotChunk is a JSON value that is not an OpenAI chunk's shape: a member
+// the meter reads has the wrong type.
+var errNotChunk = errors.New("not a chunk")
+
+// decodeChunk reads from v the members the meter needs, in any order,
+// ignoring the rest: error; choices[].text and choices[].delta.{content,
+// reasoning, reasoning_content, tool_calls}; usage.{prompt_tokens,
+// completion_tokens}. Member names match exactly (as the OpenAI API spells
+// them), a null member is an absent one, and a member of another type than
+// those makes the chunk malformed. It parses with fastjson, without
+// reflection: at thousands of chunks a second this is most of the meter's
+// work.
+func decodeChunk(v *fastjson.Value) (chunk, error) {
+	var c chunk
+	switch v.Type() {
+	case fastjson.TypeNull:
+		return c, nil
+	case fastjson.TypeObject:
+	default:
+		return c, errNotChunk
+	}
+	if e := v.Get("error"); e != nil && e.Type() != fastjson.TypeNull {
+		c.errText = e.MarshalTo(nil)
+		return c, nil
+	}
+	if ch := v.Get("choices"); ch != nil && ch.Type() != fastjson.TypeNull {
+		choices, err := ch.Array()
+		if err != nil {
+			return c, errNotChunk
+		}
+		for _, choice := range choices {
+			out, err := choiceOutput(choice)
+			if err != nil {
+				return c, err
+			}
+			c.output = c.output || out
+		}
+	}
+	if u := v.Get("usage"); u != nil && u.Type() != fastjson.TypeNull {
+		if u.Type() != fastjson.TypeObject {
+			return c, errNotChunk
+		}
+		var err error
+		if c.promptTokens, c.hasPrompt, err = tokenCount(u.Get("prompt_tokens")); err != nil {
+			return c, err
+		}
+		if c.completionTok, c.hasCompletion, err = tokenCount(u.Get("completion_tokens")); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// choiceOutput says whether a choice carries output: text, reasoning or a
+// tool call. A role-only opening chunk, a finish chunk with an empty delta
+// and a usage chunk carry none.
+func choiceOutput(choice *fastjson.Value) (bool, error) {
+	switch choice.Type() {
+	case fastjson.TypeNull:
+		return false, nil
+	case fastjson.TypeObject:
+	default:
+		return false, errNotChunk
+	}
+	out, err := nonEmptyString(choice.Get("text"))
+	if out || err != nil {
+		return out, err
+	}
+	d := choice.Get("delta")
+	if d == nil || d.Type() == fastjson.TypeNull {
+		return false, nil
+	}
+	if d.Type() != fastjson.TypeObject {
+		return false, errNotChunk
+	}
+	for _, name := range [...]string{"content", "reasoning", "reasoning_content"} {
+		if out, err := nonEmptyString(d.Get(name)); out || err != nil {
+			return out, err
+		}
+	}
+	switch t := d.Get("tool_calls"); {
+	case t == nil || t.Type() == fastjson.TypeNull:
+		return false, nil
+	case t.Type() == fastjson.TypeArray:
+		a, _ := t.Array()
+		return len(a) > 0, nil
+	default:
+		return true, nil
+	}
+}
+
+func nonEmptyString(v *fastjson.Value) (bool, error) {
+	if v == nil || v.Type() == fastjson.TypeNull {
+		return false, nil
+	}
+	if v.Type() != fastjson.TypeString {
+		return false, errNotChunk
+	}
+	b, _ := v.StringBytes()
+	return len(b) > 0, nil
+}
+
+// tokenCount is a usage count: an integer (no fraction or exponent), or
+// absent when nil or null.
+func tokenCount(v *fastjson.Value) (int64, bool, error) {
+	if v == nil || v.Type() == fastjson.TypeNull {
+		return 0, false, nil
+	}
+	if v.Type() != fastjson.TypeNumber {
+		return 0, false, errNotChunk
+	}
+	n, err := strconv.ParseInt(string(v.MarshalTo(nil)), 10, 64)
+	if err != nil {
+		return 0, false, errNotChunk
+	}
+	return n, true, nil
 }
 
 // NewMeter returns a meter for format.
@@ -175,26 +285,30 @@ func (m *Meter) event(e Event) error {
 		m.add(chunkAt{at: e.At, cum: -1})
 		return nil
 	}
-	// A fresh chunk each time: json.Unmarshal would keep the fields of a
-	// reused choice that the new one lacks.
-	c := &m.c
-	*c = chunk{}
-	if err := json.Unmarshal(e.Data, c); err != nil {
+	// fastjson's parser is lenient (it takes 1.2.3 or nan for a number);
+	// its validator is strict JSON.
+	var c chunk
+	err := fastjson.ValidateBytes(e.Data)
+	if err == nil {
+		var v *fastjson.Value
+		if v, err = m.json.ParseBytes(e.Data); err == nil {
+			c, err = decodeChunk(v)
+		}
+	}
+	if err != nil {
 		return &Error{Msg: fmt.Sprintf("event %d is not a JSON chunk: %s", m.events, clip(e.Data))}
 	}
-	if len(c.Error) > 0 && !bytes.Equal(c.Error, []byte("null")) {
-		return &Error{Msg: "the server sent an error object: " + clip(c.Error)}
+	if len(c.errText) > 0 {
+		return &Error{Msg: "the server sent an error object: " + clip(c.errText)}
 	}
 	cum := int64(-1)
-	if u := c.Usage; u != nil {
-		if u.CompletionTokens != nil {
-			m.usage, m.outUsage, cum = true, *u.CompletionTokens, *u.CompletionTokens
-		}
-		if u.PromptTokens != nil {
-			m.inUsage = *u.PromptTokens
-		}
+	if c.hasCompletion {
+		m.usage, m.outUsage, cum = true, c.completionTok, c.completionTok
 	}
-	if c.output() {
+	if c.hasPrompt {
+		m.inUsage = c.promptTokens
+	}
+	if c.output {
 		m.add(chunkAt{at: e.At, cum: cum})
 	}
 	return nil
@@ -214,22 +328,6 @@ func (m *Meter) add(c chunkAt) {
 		return
 	}
 	m.untimed++
-}
-
-// output says whether the chunk carries output: text, reasoning or a tool
-// call. A role-only opening chunk, a finish chunk with an empty delta and a
-// usage chunk carry none.
-func (c *chunk) output() bool {
-	for _, ch := range c.Choices {
-		d := ch.Delta
-		if ch.Text != "" || d.Content != "" || d.Reasoning != "" || d.ReasoningContent != "" {
-			return true
-		}
-		if t := bytes.TrimSpace(d.ToolCalls); len(t) > 0 && !bytes.Equal(t, []byte("null")) && !bytes.Equal(t, []byte("[]")) {
-			return true
-		}
-	}
-	return false
 }
 
 // clip is b as text, cut to maxErrText bytes.
