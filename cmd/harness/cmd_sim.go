@@ -21,11 +21,15 @@ func newSimCmd(a *app) *cobra.Command {
 one simulated GPU (/v2/health/ready, /metrics), with a dcgm-exporter page
 (/dcgm/metrics). The model also answers KServe v2 inference, over REST
 (POST /v2/models/efficient_fiqa/infer, JSON or binary tensors) and over gRPC on
---grpc-addr, through the same batcher. It serves until Ctrl-C.
+--grpc-addr, through the same batcher. The same GPU also runs an OpenAI-compatible
+LLM engine with continuous batching and a KV cache (POST /v1/chat/completions and
+/v1/completions, streaming or not; GET /v1/models), with vLLM's /metrics page at
+/vllm/metrics. It serves until Ctrl-C.
 
 GPU profiles: ` + strings.Join(sim.ProfileNames(), ", ") + `.`,
 		Example: `  harness sim --gpu rtx5090 --addr 127.0.0.1:8000
-  harness run scenarios/demo.hcl --var backend=http://127.0.0.1:8000`,
+  harness run scenarios/demo.hcl --var backend=http://127.0.0.1:8000
+  harness run scenarios/llm-demo.hcl --var base=http://127.0.0.1:8000`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error { return runSim(a, gpu, addr, grpcAddr) },
 	}
