@@ -92,11 +92,16 @@ type ScenarioInfo struct {
 
 // Environment describes where the run happened.
 type Environment struct {
-	HarnessVersion string    `json:"harness_version"`
-	GoVersion      string    `json:"go_version,omitempty"`
-	Host           string    `json:"host"`
-	OS             string    `json:"os,omitempty"`
-	GPUs           []GPUInfo `json:"gpus"`
+	HarnessVersion string `json:"harness_version"`
+	GoVersion      string `json:"go_version,omitempty"`
+	Host           string `json:"host"`
+	OS             string `json:"os,omitempty"`
+	// CPUs are the CPUs the process could use; GoMaxProcs the Go
+	// processors it ran with (more than the CPUs for a stream target:
+	// runner.MinStreamProcs).
+	CPUs       int       `json:"cpus,omitempty"`
+	GoMaxProcs int       `json:"gomaxprocs,omitempty"`
+	GPUs       []GPUInfo `json:"gpus"`
 }
 
 // GPUInfo identifies one GPU seen by a sampler.

@@ -25,7 +25,8 @@ func NewFile(s *dsl.Scenario, p plan.Plan, version string) *result.File {
 		},
 		Environment: result.Environment{
 			HarnessVersion: version, GoVersion: runtime.Version(), Host: host,
-			OS: runtime.GOOS + "/" + runtime.GOARCH, GPUs: []result.GPUInfo{},
+			OS: runtime.GOOS + "/" + runtime.GOARCH, CPUs: runtime.NumCPU(), GoMaxProcs: runtime.GOMAXPROCS(0),
+			GPUs: []result.GPUInfo{},
 		},
 		Steps:      make([]result.Step, len(p.Steps)),
 		Assertions: []result.Assertion{},

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,6 +52,9 @@ func peakRSS() float64 {
 //
 // The server is in this process unless STREAM_TARGET names a bench/targets
 // server's base URL (another process, on other cores: see bench/streams.sh).
+//
+// It runs with GOMAXPROCS raised as harness run raises it for a stream
+// target (MinStreamProcs), unless GOMAXPROCS is set.
 //
 // Sub-benchmarks: "steady" is every user streaming back to back, their
 // starts spread evenly over one stream's length as a ramped closed model
@@ -107,6 +111,9 @@ func BenchmarkStreams(b *testing.B) {
 		spread time.Duration
 	}{{"steady", sched.Length()}, {"burst", sched.Every}} {
 		b.Run(mode.name, func(b *testing.B) {
+			// As harness run does for a stream target (MinStreamProcs); in
+			// the sub-benchmark, since testing sets GOMAXPROCS for each.
+			defer ProcsForStreams(&dsl.Scenario{Targets: []*dsl.Target{{Stream: &dsl.Stream{}}}}, os.Getenv("GOMAXPROCS") != "")()
 			for range b.N {
 				emitted()
 				ttft, tpot, sent, failed := streamRound(b, base+"/stream?"+sched.Query(), n, rounds, mode.spread)
@@ -116,6 +123,7 @@ func BenchmarkStreams(b *testing.B) {
 				}
 				ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
 				b.ReportMetric(float64(n), "streams")
+				b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "gomaxprocs")
 				b.ReportMetric(float64(failed), "failed")
 				b.ReportMetric(ms(meanOf(ttft)-meanOf(em.TTFT)), "ttft-err-ms")
 				b.ReportMetric(ms(quantile(ttft, 0.99)-quantile(em.TTFT, 0.99)), "ttft-p99-err-ms")

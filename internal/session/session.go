@@ -40,7 +40,7 @@ type Options struct {
 	// them go to Stderr when an output is "-"); Stderr the diagnostics; nil
 	// discards. A terminal (an *os.File) gets colour and progress.
 	Stdout, Stderr io.Writer
-	// Getenv reads GOGC and NO_COLOR; nil reads nothing.
+	// Getenv reads GOGC, GOMAXPROCS and NO_COLOR; nil reads nothing.
 	Getenv  func(string) string
 	Version string // harness version for the results file
 
@@ -156,6 +156,9 @@ func (s *session) load(group *sampler.Group) (*result.File, error) {
 	if s.o.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(loadGCPercent))
 	}
+	// Streams are read with more Go processors than cores, unless
+	// GOMAXPROCS is set: runner.MinStreamProcs says why.
+	defer runner.ProcsForStreams(s.scn, s.o.Getenv("GOMAXPROCS") != "")()
 	watch := assert.NewWatch(s.scn)
 	opts := runner.Options{
 		Samplers: group,

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,6 +14,7 @@ import (
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/exitcode"
 	"github.com/harness-gpu/harness/internal/result"
+	"github.com/harness-gpu/harness/internal/runner"
 )
 
 // syncBuffer is a strings.Builder safe for the runner's and the test's
@@ -100,5 +102,66 @@ step "s" {
 	}
 	if n := sent.Load(); n != 0 {
 		t.Errorf("the target saw %d requests, want none", n)
+	}
+}
+
+// A run with a stream target reads with runner.MinStreamProcs Go
+// processors (the results file says how many), unless GOMAXPROCS is set,
+// and puts the setting back afterwards; a run without one is left alone.
+func TestStreamRunProcs(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		_, _ = w.Write([]byte(`data: {"choices":[{"delta":{"content":"a"}}]}` + "\n\ndata: [DONE]\n\n"))
+	}))
+	t.Cleanup(srv.Close)
+	src := func(stream bool) string {
+		block := ""
+		if stream {
+			block = `stream { format = "openai" }`
+		}
+		return `scenario {
+  name = "procs"
+}
+target "t" {
+  method = "POST"
+  url    = "` + srv.URL + `"
+  ` + block + `
+}
+step "s" {
+  users    = 1
+  duration = "300ms"
+}
+`
+	}
+	before := runtime.GOMAXPROCS(0)
+	if before >= runner.MinStreamProcs {
+		t.Skipf("GOMAXPROCS is %d already", before)
+	}
+	for _, tc := range []struct {
+		name   string
+		stream bool
+		env    string
+		want   int
+	}{
+		{"stream", true, "", runner.MinStreamProcs},
+		{"stream, GOMAXPROCS set", true, "3", before},
+		{"no stream", false, "", before},
+	} {
+		getenv := func(k string) string {
+			if k == "GOMAXPROCS" {
+				return tc.env
+			}
+			return ""
+		}
+		f, err := Run(t.Context(), load(t, src(tc.stream)), Options{Out: filepath.Join(t.TempDir(), "r.json"), Quiet: true, Getenv: getenv, Version: "test"})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if f.Environment.GoMaxProcs != tc.want || f.Environment.CPUs != runtime.NumCPU() {
+			t.Errorf("%s: ran with gomaxprocs %d on %d cpus, want %d on %d", tc.name, f.Environment.GoMaxProcs, f.Environment.CPUs, tc.want, runtime.NumCPU())
+		}
+		if now := runtime.GOMAXPROCS(0); now != before {
+			t.Errorf("%s: GOMAXPROCS %d after the run, was %d", tc.name, now, before)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -84,6 +85,21 @@ type chunk struct {
 // errNotChunk is a JSON value that is not an OpenAI chunk's shape: a member
 // the meter reads has the wrong type.
 var errNotChunk = errors.New("not a chunk")
+
+// parseChunk parses data, one event's, with p and reads it (decodeChunk).
+func parseChunk(p *fastjson.Parser, data []byte) (chunk, error) {
+	// fastjson's parser is lenient (it takes 1.2.3 or nan for a number), and
+	// so is its validator (a raw control byte in a string): encoding/json's
+	// validator is strict JSON, and does not allocate.
+	if !json.Valid(data) {
+		return chunk{}, errNotChunk
+	}
+	v, err := p.ParseBytes(data)
+	if err != nil {
+		return chunk{}, err
+	}
+	return decodeChunk(v)
+}
 
 // decodeChunk reads from v the members the meter needs, in any order,
 // ignoring the rest: error; choices[].text and choices[].delta.{content,
@@ -285,16 +301,7 @@ func (m *Meter) event(e Event) error {
 		m.add(chunkAt{at: e.At, cum: -1})
 		return nil
 	}
-	// fastjson's parser is lenient (it takes 1.2.3 or nan for a number);
-	// its validator is strict JSON.
-	var c chunk
-	err := fastjson.ValidateBytes(e.Data)
-	if err == nil {
-		var v *fastjson.Value
-		if v, err = m.json.ParseBytes(e.Data); err == nil {
-			c, err = decodeChunk(v)
-		}
-	}
+	c, err := parseChunk(&m.json, e.Data)
 	if err != nil {
 		return &Error{Msg: fmt.Sprintf("event %d is not a JSON chunk: %s", m.events, clip(e.Data))}
 	}
