@@ -45,15 +45,24 @@ var liveTriton = []liveCol{
 	{head: "InferMs", key: "triton.infer_ms", width: 8, format: fixed(2)},
 }
 
+// liveVLLM are the vLLM engine columns, shown when the run has a vllm
+// sampler: requests running and waiting, and the KV cache's use.
+var liveVLLM = []liveCol{
+	{head: "Running", key: "vllm.running", width: 7, format: fixed(0)},
+	{head: "Waiting", key: "vllm.waiting", width: 7, format: fixed(0)},
+	{head: "KV%", key: "vllm.kv_cache_usage", width: 5, format: func(v float64) string { return strconv.FormatFloat(100*v, 'f', 0, 64) }},
+}
+
 // liveSeriesWidth bounds a prometheus series column: its name is clipped to
 // it.
 const liveSeriesWidth = 14
 
 // liveColumns are the sampler columns for the samplers of a run: GPU columns
-// with an nvml or dcgm sampler, Triton columns with a triton sampler, and a
-// column per prometheus series (a counter as its rate, headed NAME/s).
+// with an nvml or dcgm sampler, Triton columns with a triton sampler, vLLM
+// columns with a vllm sampler, and a column per prometheus series (a
+// counter as its rate, headed NAME/s).
 func liveColumns(ss []result.SamplerStatus) []liveCol {
-	var gpu, triton []string
+	var gpu, triton, vllm []string
 	var series []liveCol
 	for _, s := range ss {
 		switch s.Kind {
@@ -61,6 +70,8 @@ func liveColumns(ss []result.SamplerStatus) []liveCol {
 			gpu = append(gpu, s.Name)
 		case "triton":
 			triton = append(triton, s.Name)
+		case "vllm":
+			vllm = append(vllm, s.Name)
 		case "prometheus":
 			for _, sr := range s.Series {
 				c := liveCol{head: sr.Name, key: "sampler." + s.Name + "." + sr.Name,
@@ -78,7 +89,7 @@ func liveColumns(ss []result.SamplerStatus) []liveCol {
 	for _, group := range []struct {
 		cols     []liveCol
 		samplers []string
-	}{{liveGPU, gpu}, {liveTriton, triton}} {
+	}{{liveGPU, gpu}, {liveTriton, triton}, {liveVLLM, vllm}} {
 		if len(group.samplers) == 0 {
 			continue
 		}
@@ -125,7 +136,7 @@ func (l *Live) Tick(t result.Tick) {
 	cols := liveColumns(t.Samplers)
 	var b strings.Builder
 	if l.lines%liveHeaderEvery == 0 {
-		l.header(&b, cols)
+		l.header(&b, cols, t.Streaming)
 	}
 	l.lines++
 	level := fmt.Sprintf("%du", t.Users)
@@ -134,6 +145,9 @@ func (l *Live) Tick(t result.Tick) {
 	}
 	fmt.Fprintf(&b, "%8s %-16s %-3s %8s %8.1f %8s %8s %6d", t.Time.Format("15:04:05"), liveClip(t.Step, 16),
 		livePhase(t.Phase), level, t.RPS, oneDecimal(t.P50), oneDecimal(t.P95), t.Errors)
+	if t.Streaming {
+		fmt.Fprintf(&b, " %8s %8.0f", oneDecimal(t.TTFTP50), t.TokensPerS)
+	}
 	var stale []string
 	for _, s := range t.Samplers {
 		if s.Stale() {
@@ -175,8 +189,14 @@ func wholeSeconds(d time.Duration) int64 {
 	return max(int64(d.Round(time.Second)/time.Second), 1)
 }
 
-func (l *Live) header(b *strings.Builder, cols []liveCol) {
+// header names the columns; streaming adds the streams' time to first token
+// (p50, ms) and output tokens per second, over the streams that completed
+// in the last second.
+func (l *Live) header(b *strings.Builder, cols []liveCol, streaming bool) {
 	fmt.Fprintf(b, "# %6s %-16s %-3s %8s %8s %8s %8s %6s", "time", "step", "ph", "load", "req/s", "p50ms", "p95ms", "errors")
+	if streaming {
+		fmt.Fprintf(b, " %8s %8s", "ttft50ms", "tok/s")
+	}
 	for _, c := range cols {
 		fmt.Fprintf(b, " %*s", c.width, c.head)
 	}

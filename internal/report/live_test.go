@@ -44,29 +44,39 @@ var allSamples = map[string]float64{
 	"gpu.utilization": 87, "gpu.memory_utilization": 41, "gpu.memory_used_mib": 11378.8, "gpu.temperature": 71.5,
 	"gpu.power_w": 312.25, "triton.rps": 48.5, "triton.queue_ms": 1.25, "triton.infer_ms": 8.125,
 	"sampler.vllm.kv_cache": 0.4375, "sampler.vllm.preemptions.rate": 1234567, "sampler.vllm.preemptions": 9,
+	"vllm.running": 48, "vllm.waiting": 7, "vllm.kv_cache_usage": 0.9375,
 }
 
 // The live table shows columns only for what the run samples.
 func TestLiveGolden(t *testing.T) {
 	vllm := result.SamplerStatus{Name: "vllm", Kind: "prometheus", Started: true, Series: []result.SeriesName{
 		{Name: "kv_cache"}, {Name: "preemptions", Counter: true}}}
+	engine := result.SamplerStatus{Name: "engine", Kind: "vllm", Started: true}
 	for _, tc := range []struct {
-		name     string
-		tty      bool
-		ticks    int
-		samplers []result.SamplerStatus
+		name      string
+		tty       bool
+		ticks     int
+		samplers  []result.SamplerStatus
+		streaming bool
 	}{
-		{"live_plain.golden", false, 23, nil},
-		{"live_nvml.golden", true, 3, []result.SamplerStatus{{Name: "gpu", Kind: "nvml", Started: true}}},
-		{"live_triton.golden", false, 3, []result.SamplerStatus{{Name: "tri", Kind: "triton", Started: true}}},
-		{"live_prometheus.golden", false, 3, []result.SamplerStatus{vllm}},
+		{"live_plain.golden", false, 23, nil, false},
+		{"live_nvml.golden", true, 3, []result.SamplerStatus{{Name: "gpu", Kind: "nvml", Started: true}}, false},
+		{"live_triton.golden", false, 3, []result.SamplerStatus{{Name: "tri", Kind: "triton", Started: true}}, false},
+		{"live_prometheus.golden", false, 3, []result.SamplerStatus{vllm}, false},
 		{"live_all.golden", true, 2, []result.SamplerStatus{{Name: "fleet", Kind: "dcgm", Started: true},
-			{Name: "tri", Kind: "triton", Started: true}, vllm}},
+			{Name: "tri", Kind: "triton", Started: true}, vllm}, false},
+		{"live_stream.golden", false, 3, []result.SamplerStatus{engine, {Name: "gpu", Kind: "nvml", Started: true}}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			l := NewLive(&buf, tc.tty)
-			for _, tk := range liveTicks(tc.ticks, tc.samplers, allSamples) {
+			for i, tk := range liveTicks(tc.ticks, tc.samplers, allSamples) {
+				if tc.streaming {
+					tk.Streaming, tk.TokensPerS = true, 1536
+					if i != 1 { // a second in which no stream ended
+						tk.TTFTP50 = fp(431.5)
+					}
+				}
 				l.Tick(tk)
 			}
 			if l.Err() != nil {

@@ -22,6 +22,12 @@ type Tick struct {
 	P50, P95 *float64
 	Errors   int64
 	Dropped  int64 // open-model arrivals dropped in the last second
+	// Streaming is true for a run with a stream target; then TTFTP50 (ms;
+	// nil when no stream succeeded) and TokensPerS are over the streams
+	// that completed in the last second.
+	Streaming  bool
+	TTFTP50    *float64
+	TokensPerS float64
 	// Samples is the samplers' newest values at this tick (the keys of
 	// sampler.Group.Latest); nil without samplers.
 	Samples map[string]float64

@@ -133,12 +133,13 @@ func (e *engine) onSecond(i int, st *stepRun, closed *int, stepStart, now time.T
 		status = e.opts.Samplers.Status()
 	}
 	if e.opts.OnTick != nil {
-		completed, errs, dropped, p50, p95 := e.live.take()
+		last := e.live.take()
 		e.opts.OnTick(result.Tick{
 			Time: now, Elapsed: now.Sub(e.runStart), Step: ps.Name, StepIndex: i, StepCount: len(e.p.Steps),
 			Phase: phase, StepElapsed: elapsed, StepTotal: ps.Ramp + ps.Duration,
-			Users: users, Rate: rate, RPS: float64(completed), P50: p50, P95: p95,
-			Errors: errs, Dropped: dropped, Samples: samples, Samplers: status,
+			Users: users, Rate: rate, RPS: float64(last.completed), P50: last.p50, P95: last.p95,
+			Errors: last.errors, Dropped: last.dropped, Samples: samples, Samplers: status,
+			Streaming: e.streaming, TTFTP50: last.ttftP50, TokensPerS: float64(last.tokens),
 		})
 	}
 	if phase != result.PhaseMeasured || e.opts.Watch == nil {

@@ -36,29 +36,50 @@ func (t *tally) p50p95() (p50, p95 *float64) {
 
 // liveStats is the run's view of the last second for the console: requests
 // that completed in it (whatever step they started in), unlike the series,
-// which groups requests by the second they started in.
+// which groups requests by the second they started in; for streams also
+// their time to first token (µs) and output tokens.
 type liveStats struct {
-	mu sync.Mutex
-	t  tally
+	mu     sync.Mutex
+	t      tally
+	ttft   *hdr.Histogram
+	tokens int64
 }
 
 func newLiveStats() *liveStats {
-	return &liveStats{t: tally{h: hdr.New(latMin, latMax, secondSigFigs)}}
+	return &liveStats{t: tally{h: hdr.New(latMin, latMax, secondSigFigs)}, ttft: hdr.New(latMin, latMax, secondSigFigs)}
 }
 
 func (l *liveStats) add(r *Result) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.t.add(r)
+	if sr := r.Stream; sr != nil && r.OK() {
+		if sr.HasTTFT {
+			_ = l.ttft.RecordValue(clampMicros(sr.TTFT))
+		}
+		l.tokens += sr.OutputTokens
+	}
+}
+
+// liveSecond is the last second's numbers for the console.
+type liveSecond struct {
+	completed, errors, dropped int64
+	p50, p95, ttftP50          *float64
+	tokens                     int64
 }
 
 // take returns the last second's numbers and starts a new second.
-func (l *liveStats) take() (completed, errors, dropped int64, p50, p95 *float64) {
+func (l *liveStats) take() liveSecond {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	p50, p95 = l.t.p50p95()
-	completed, errors, dropped = l.t.ok+l.t.failed, l.t.failed, l.t.dropped
+	s := liveSecond{completed: l.t.ok + l.t.failed, errors: l.t.failed, dropped: l.t.dropped, tokens: l.tokens}
+	s.p50, s.p95 = l.t.p50p95()
+	if l.ttft.TotalCount() > 0 {
+		s.ttftP50 = msAt(l.ttft, 50)
+	}
 	l.t = tally{h: l.t.h}
 	l.t.h.Reset()
-	return
+	l.ttft.Reset()
+	l.tokens = 0
+	return s
 }

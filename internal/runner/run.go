@@ -15,16 +15,19 @@ import (
 
 // engine is one run's state.
 type engine struct {
-	p        plan.Plan
-	opts     Options
-	f        *result.File
-	targets  map[string]*target
-	open     map[*target]client // open model: one pooled client per target
-	pool     *closedPool
-	live     *liveStats
-	runStart time.Time
-	closers  sync.WaitGroup
-	mu       sync.Mutex // guards f.Steps and drainStop against the step closers
+	p       plan.Plan
+	opts    Options
+	f       *result.File
+	targets map[string]*target
+	open    map[*target]client // open model: one pooled client per target
+	pool    *closedPool
+	live    *liveStats
+	// streaming: a target of the scenario streams (the console shows
+	// stream columns).
+	streaming bool
+	runStart  time.Time
+	closers   sync.WaitGroup
+	mu        sync.Mutex // guards f.Steps and drainStop against the step closers
 	// drainStop is the reason when ctx stopped a closer that was still
 	// sending a completed open step's backlog.
 	drainStop string
@@ -81,7 +84,7 @@ func newEngine(s *dsl.Scenario, p plan.Plan, opts Options) (*engine, error) {
 	e := &engine{
 		p: p, opts: opts, f: NewFile(s, p, opts.Version),
 		targets: map[string]*target{}, open: map[*target]client{},
-		live: newLiveStats(),
+		live: newLiveStats(), streaming: hasStream(s),
 	}
 	e.pool = &closedPool{opts: &e.opts, epoch: time.Now()}
 	if len(p.Steps) > 0 {

@@ -363,3 +363,21 @@ func TestStreamCleanEndPastTimeout(t *testing.T) {
 		}
 	})
 }
+
+// TestLiveStreamSecond: the console's last second holds the median time to
+// first token (within the live histogram's 1 %) and the output tokens of
+// the streams that ended ok in it, and starts afresh after each take.
+func TestLiveStreamSecond(t *testing.T) {
+	l := newLiveStats()
+	for i, ttft := range []time.Duration{100, 200, 300} {
+		l.add(&Result{Latency: time.Second, Stream: &StreamResult{TTFT: ttft * time.Millisecond, HasTTFT: true, OutputTokens: int64(10 * (i + 1))}})
+	}
+	l.add(&Result{Class: ClassStream, Stream: &StreamResult{TTFT: time.Second, HasTTFT: true, OutputTokens: 99}}) // failed: not counted
+	s := l.take()
+	if s.ttftP50 == nil || math.Abs(*s.ttftP50-200) > 2 || s.tokens != 60 || s.completed != 4 || s.errors != 1 {
+		t.Errorf("second %+v (ttft p50 %v), want ttft p50 200 ms, 60 tokens, 4 completed, 1 error", s, deref(s.ttftP50))
+	}
+	if s := l.take(); s.ttftP50 != nil || s.tokens != 0 || s.completed != 0 {
+		t.Errorf("next second %+v, want empty", s)
+	}
+}

@@ -67,6 +67,8 @@ func fillGPUInfo(dst *result.GPUInfo, src result.GPUInfo) {
 //     triton.request_ms (over the same two scrapes; absent when no request
 //     succeeded between them), triton.pending (newest, summed over triton
 //     samplers);
+//   - vllm.running, vllm.waiting (newest, summed over vllm samplers),
+//     vllm.kv_cache_usage (newest, 0-1, the fullest engine's);
 //   - sampler.NAME.<any key above> per sampler, and sampler.NAME.SERIES for
 //     a prometheus series (newest value; counters also SERIES.rate).
 //
@@ -77,6 +79,7 @@ func (g *Group) Latest() map[string]float64 {
 	now := g.opts.now()
 	var hw, tri []*gpuSeries
 	var sums []tritonSums
+	var engines []vllmSums
 	for _, m := range g.members {
 		if !m.started {
 			continue
@@ -100,6 +103,10 @@ func (g *Group) Latest() map[string]float64 {
 			sums = append(sums, s)
 		case dsl.SamplerPrometheus:
 			putSeries(out, prefix, v, m.cfg.Series)
+		case dsl.SamplerVLLM:
+			s := vllmWindowSums(newest(v))
+			putVLLM(out, prefix, s)
+			engines = append(engines, s)
 		}
 	}
 	if len(hw) > 0 {
@@ -110,16 +117,30 @@ func (g *Group) Latest() map[string]float64 {
 	if len(sums) > 0 {
 		putTriton(out, "", addTritonSums(sums))
 	}
+	if len(engines) > 0 {
+		putVLLM(out, "", addVLLMSums(engines))
+	}
 	return out
 }
 
-// newestGPU keeps, per GPU field, only the newest row's value.
-func newestGPU(v view) []*gpuSeries {
+// newest is v's newest row alone.
+func newest(v view) view {
 	if len(v.rows) > 1 {
 		v.rows = v.rows[len(v.rows)-1:]
 	}
-	return gpuWindow(v)
+	return v
 }
+
+func putVLLM(out map[string]float64, prefix string, s vllmSums) {
+	for k, st := range map[string]result.Stat{"running": s.running, "waiting": s.waiting, "kv_cache_usage": s.kv} {
+		if st.Last != nil {
+			out[prefix+"vllm."+k] = *st.Last
+		}
+	}
+}
+
+// newestGPU keeps, per GPU field, only the newest row's value.
+func newestGPU(v view) []*gpuSeries { return gpuWindow(newest(v)) }
 
 func putGPU(out map[string]float64, prefix string, gs []*gpuSeries) {
 	pooled := pooledGPU(gs)

@@ -1,13 +1,19 @@
 package sampler
 
 import (
+	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strconv"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/result"
 )
 
@@ -228,4 +234,44 @@ func FuzzVLLMPage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestVLLMLatest: the live console's vLLM values are the newest scrape's
+// (the page's gauges are constant; its counters move),
+// two engines summed (running, waiting) or the fullest (kv cache usage),
+// per sampler and over the samplers.
+func TestVLLMLatest(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(v1Page(int(min(n.Add(1), 3) - 1))))
+	}))
+	defer srv.Close()
+	var cs []*dsl.Sampler
+	for _, name := range []string{"a", "b"} {
+		c := cfg(dsl.SamplerVLLM, name, false)
+		c.URL, c.Timeout = srv.URL, 5*time.Second
+		cs = append(cs, c)
+	}
+	g, err := NewGroup(cs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if err := g.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	g.SampleNow(context.Background())
+	latest := g.Latest()
+	want := map[string]float64{
+		"sampler.a.vllm.running": 5, "sampler.a.vllm.kv_cache_usage": 0.75,
+		"sampler.b.vllm.running": 5, "vllm.running": 10, "vllm.kv_cache_usage": 0.75,
+	}
+	for k, v := range want {
+		if got, ok := latest[k]; !ok || got != v {
+			t.Errorf("%s = %v (present %v), want %v", k, got, ok, v)
+		}
+	}
+	if v, ok := latest["vllm.waiting"]; ok {
+		t.Errorf("vllm.waiting = %v, want absent: the page has no waiting gauge", v)
+	}
 }
