@@ -128,7 +128,7 @@ func decodeKServeInput(b *hcl.Block, ctx *hcl.EvalContext, baseDir string) (kser
 			shapeOK = false
 		}
 		for _, d := range shape {
-			if d < 0 || d > 1<<31 {
+			if d < 0 || int64(d) > 1<<31 {
 				a.errorf("shape", "Invalid dimension", "Every dimension of shape must be a size from 0 to 2^31; got %d (a request's shape is concrete: no -1).", d)
 				shapeOK = false
 				break
