@@ -11,12 +11,12 @@ import (
 	"strings"
 
 	"github.com/aymanbagabas/go-udiff"
-	"github.com/google/renameio/v2"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/exitcode"
+	"github.com/harness-gpu/harness/internal/result"
 )
 
 // fmtStdinName is how standard input ("-") is named in listings and diagnostics.
@@ -162,9 +162,10 @@ func (f *fmtRun) read(path string) (string, []byte, error) {
 	return path, src, err
 }
 
-// replaceFileContents replaces path's contents through renameio (a temporary
-// file and a rename), so an interrupted fmt never leaves half a scenario, and keeps the
-// file's permission bits. A symlink is followed, not replaced.
+// replaceFileContents replaces path's contents atomically (a temporary file
+// and a rename: result.ReplaceFile), so an interrupted fmt never leaves half
+// a scenario, and keeps the file's permission bits. A symlink is followed,
+// not replaced.
 func replaceFileContents(path string, data []byte) error {
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
@@ -175,7 +176,7 @@ func replaceFileContents(path string, data []byte) error {
 		return err
 	}
 	perm := st.Mode().Perm()
-	return renameio.WriteFile(target, data, perm, renameio.WithStaticPermissions(perm))
+	return result.ReplaceFile(target, data, perm)
 }
 
 // textDiff renders the change from a to b as a unified diff (the form

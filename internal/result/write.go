@@ -17,8 +17,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/google/renameio/v2"
 )
 
 // DefaultPath is results/<scenario>-<UTC 20060102T150405Z>.json. The
@@ -66,14 +64,21 @@ func WriteFile(path string, f *File) error {
 	return nil
 }
 
-// WriteFileAtomic writes data to path through renameio (temporary file,
-// fsync, rename) with mode 0644, creating path's directory first. Every
-// output harness writes (results, JUnit, HTML reports) goes through it.
+// WriteFileAtomic writes data to path atomically (a temporary file beside
+// it, synced, then renamed over it: writeAtomic) with mode 0644, creating
+// path's directory first. Every output harness writes (results, JUnit, HTML
+// reports) goes through it.
 func WriteFileAtomic(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return renameio.WriteFile(path, data, 0o644)
+	return writeAtomic(path, data, 0o644)
+}
+
+// ReplaceFile writes data to path atomically with mode perm exactly (not
+// reduced by the umask), as harness fmt rewrites a scenario in place.
+func ReplaceFile(path string, data []byte, perm os.FileMode) error {
+	return writeAtomic(path, data, perm)
 }
 
 // MakeFinite replaces, in place, every NaN and ±Inf in f by unknown: a
