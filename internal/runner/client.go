@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -54,7 +55,7 @@ func (tg *target) newClient(maxConns int) client {
 // newStdClient is a net/http client of its own transport. Like the fasthttp
 // client it does not follow redirects: a 3xx is the response measured.
 func (tg *target) newStdClient(maxConns int) *stdClient {
-	return &stdClient{tg: tg, c: &http.Client{
+	return &stdClient{tg: tg, shared: maxConns > 1, c: &http.Client{
 		Transport:     tg.newTransport(maxConns),
 		Timeout:       tg.timeout(),
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -66,6 +67,9 @@ func (tg *target) newStdClient(maxConns int) *stdClient {
 type stdClient struct {
 	tg *target
 	c  *http.Client // Timeout bounds each exchange, body included
+	// shared: the open model's pool, whose HTTP/2 connection carries
+	// several requests' streams at once.
+	shared bool
 }
 
 func (s *stdClient) exchange(keep *bytes.Buffer) (int, int64, error) {
@@ -103,9 +107,19 @@ func (s *stdClient) close() { s.c.CloseIdleConnections() }
 // line and headers a scenario sends; bigger bodies and header blocks still go
 // through, in more read/write calls.
 func (tg *target) newTransport(maxConns int) *http.Transport {
+	dial := tg.dialer.DialContext
+	if tg.t.Stream != nil {
+		dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := tg.dialer.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return streamConn{arrival.WrapConn(c)}, nil
+		}
+	}
 	return &http.Transport{
 		Proxy:               nil, // load goes where the scenario says, never via a proxy
-		DialContext:         tg.dialer.DialContext,
+		DialContext:         dial,
 		TLSClientConfig:     tg.tls,
 		ForceAttemptHTTP2:   tg.reqErr == nil && tg.req.URL.Scheme == "https",
 		MaxIdleConns:        maxConns,
@@ -257,8 +271,24 @@ type trackedConn struct {
 }
 
 // testHookBeforeRead, when set, runs before each read of a connection: a
-// test makes the reader late with it.
-var testHookBeforeRead func()
+// test makes the reader late with it. Atomic: net/http reads an idle
+// connection on a goroutine of its own, which outlives a test.
+var testHookBeforeRead atomic.Pointer[func()]
+
+func beforeRead() {
+	if h := testHookBeforeRead.Load(); h != nil {
+		(*h)()
+	}
+}
+
+// streamConn is a net/http connection of a stream target, read through
+// arrival (kernel receive times) as trackedConn is for fasthttp.
+type streamConn struct{ *arrival.Conn }
+
+func (c streamConn) Read(p []byte) (int, error) {
+	beforeRead()
+	return c.Conn.Read(p)
+}
 
 // clock is when the bytes the last read returned arrived, for a stream's
 // meter: the kernel's time where the connection keeps one, the time now
@@ -289,9 +319,7 @@ func (c *trackedConn) Write(b []byte) (int, error) {
 
 func (c *trackedConn) Read(b []byte) (int, error) {
 	c.reading = true
-	if testHookBeforeRead != nil {
-		testHookBeforeRead()
-	}
+	beforeRead()
 	var n int
 	var err error
 	if c.arrivals != nil {

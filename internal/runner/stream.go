@@ -3,10 +3,14 @@ package runner
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
+	"net"
+	"net/http/httptrace"
 	"time"
 
+	"github.com/harness-gpu/harness/internal/arrival"
 	"github.com/harness-gpu/harness/internal/result"
 	"github.com/harness-gpu/harness/internal/stream"
 )
@@ -47,6 +51,12 @@ func (s *stdClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (in
 	// short rather than one that timed out.
 	ctx, cancel := context.WithTimeout(context.Background(), s.c.Timeout)
 	defer cancel()
+	// The connection the response comes on, for its kernel receive times.
+	var conn *arrival.Conn
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
+		conn = arrivalConnOf(info.Conn)
+	}})
+	start := time.Now()
 	resp, err := s.send(ctx)
 	if err != nil {
 		return 0, 0, err
@@ -56,11 +66,37 @@ func (s *stdClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (in
 		n, err := readBody(resp.Body, nil)
 		return resp.StatusCode, n, err
 	}
-	n, err := m.Read(resp.Body, time.Now)
+	if resp.ProtoMajor == 2 && s.shared {
+		conn = nil // its reads carry other requests' frames too
+	}
+	clock := func() time.Time {
+		// A connection's last read is this exchange's once it is after the
+		// send; over HTTP/2 a frame reader reads ahead of the body, so a time
+		// is never earlier than the bytes', at worst later.
+		if conn != nil {
+			if at, ok := conn.Arrival(); ok && !at.Before(start) {
+				return at
+			}
+		}
+		return time.Now()
+	}
+	n, err := m.Read(resp.Body, clock)
 	if err != nil && ctx.Err() != nil {
 		err = fmt.Errorf("%w while reading the stream", ctx.Err())
 	}
 	return resp.StatusCode, n, err
+}
+
+// arrivalConnOf is the arrival connection under c (a TLS connection's
+// own), or nil.
+func arrivalConnOf(c net.Conn) *arrival.Conn {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	if sc, ok := c.(streamConn); ok {
+		return sc.Conn
+	}
+	return nil
 }
 
 func (fc *fastClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (int, int64, error) {

@@ -12,20 +12,25 @@ import (
 )
 
 // lateStream serves the role chunk at once and then tokens, each `every`
-// after the one before from 20 ms on, and [DONE] well after; the client's
-// second read (after the headers and the role chunk) waits until the last
-// token has been written and then `late` more, as a sender behind a
-// thousand others would. It returns the request and the times the server
-// wrote each token, on this process's clock.
-func lateStream(t *testing.T, tokens int, every, late time.Duration) (Result, []time.Time) {
+// after the one before from 20 ms on, and [DONE] well after, over plain
+// http, https or HTTP/2 (proto); the client's first read after the role
+// chunk was written waits until the last token has been written and then
+// `late` more, as a sender behind a thousand others would. It returns the
+// request and the times the server wrote each token, on this process's
+// clock.
+func lateStream(t *testing.T, proto string, tokens int, every, late time.Duration) (Result, []time.Time) {
 	t.Helper()
+	var roleWritten atomic.Bool
+	var protoMajor atomic.Int32
 	written := make(chan []time.Time, 1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		protoMajor.Store(int32(r.ProtoMajor))
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "text/event-stream")
 		fl := w.(http.Flusher)
 		_, _ = io.WriteString(w, sseRole)
 		fl.Flush()
+		roleWritten.Store(true)
 		time.Sleep(20 * time.Millisecond)
 		var at []time.Time
 		for i := range tokens {
@@ -40,28 +45,44 @@ func lateStream(t *testing.T, tokens int, every, late time.Duration) (Result, []
 		time.Sleep(4 * late) // [DONE] well after the late read
 		_, _ = io.WriteString(w, sseDone)
 	}))
+	switch proto {
+	case "http":
+		srv.Start()
+	case "h2":
+		srv.EnableHTTP2 = true
+		fallthrough
+	default:
+		srv.StartTLS()
+	}
 	defer srv.Close()
 	tg := newTarget(&dsl.Target{Name: "chat", Method: "POST", URL: srv.URL, Body: []byte(`{}`),
 		Timeout: 5 * time.Second, Stream: &dsl.Stream{Format: dsl.StreamOpenAI}}, nil, "test")
+	if proto != "http" {
+		tg.tls = srv.Client().Transport.(*http.Transport).TLSClientConfig
+	}
 	c := tg.newClient(1)
 	defer c.close()
-	var reads atomic.Int32
+	var delayed atomic.Bool
 	var at []time.Time
-	testHookBeforeRead = func() {
-		if reads.Add(1) == 2 {
+	hook := func() {
+		if roleWritten.Load() && delayed.CompareAndSwap(false, true) {
 			at = <-written
 			time.Sleep(time.Until(at[len(at)-1].Add(late)))
 		}
 	}
-	defer func() { testHookBeforeRead = nil }()
+	testHookBeforeRead.Store(&hook)
+	defer testHookBeforeRead.Store(nil)
 	var r Result
 	r.Scheduled = time.Now()
 	tg.do(c, &r)
 	if !r.OK() || !r.Stream.HasTTFT {
 		t.Fatalf("request failed: %s %s", r.Class, r.Err)
 	}
-	if reads.Load() < 2 {
-		t.Fatalf("the hook saw %d reads: the stream was not read through the arrival reader", reads.Load())
+	if !delayed.Load() {
+		t.Fatal("no read waited: the stream was not read through the arrival reader")
+	}
+	if want := map[string]int32{"http": 1, "https": 1, "h2": 2}[proto]; protoMajor.Load() != want {
+		t.Fatalf("%s: the server saw HTTP/%d", proto, protoMajor.Load())
 	}
 	return r, at
 }
@@ -81,12 +102,14 @@ func TestStreamTimesChunksWhenTheyArrive(t *testing.T) {
 			t.Errorf("%s timed %v after the server wrote it, want within ±%v (read %v after the last token)", what, d, late/3, late)
 		}
 	}
-	t.Run("one waiting", func(t *testing.T) {
-		r, at := lateStream(t, 1, 0, late)
-		near(t, "first token", r.Start.Add(r.Stream.TTFT), at[0])
-	})
-	t.Run("two waiting", func(t *testing.T) {
-		r, at := lateStream(t, 2, 2*late, late)
+	for _, proto := range []string{"http", "https", "h2"} {
+		t.Run(proto+"/one waiting", func(t *testing.T) {
+			r, at := lateStream(t, proto, 1, 0, late)
+			near(t, "first token", r.Start.Add(r.Stream.TTFT), at[0])
+		})
+	}
+	t.Run("http/two waiting", func(t *testing.T) {
+		r, at := lateStream(t, "http", 2, 2*late, late)
 		near(t, "first token", r.Start.Add(r.Stream.TTFT), at[1])
 		if len(r.Stream.Gaps) != 1 {
 			t.Fatalf("gaps %v, want one", r.Stream.Gaps)
