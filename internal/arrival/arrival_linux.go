@@ -53,10 +53,16 @@ func New(c net.Conn) Reader {
 	a.msg.SetIovlen(1)
 	a.msg.Control = &a.oob[0]
 	a.recv = func(fd uintptr) bool {
-		a.msg.SetControllen(len(a.oob))
-		n, _, errno := unix.Syscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&a.msg)), 0)
-		a.n, a.errno = int(n), errno
-		return errno != unix.EAGAIN && errno != unix.EINTR
+		for {
+			a.msg.SetControllen(len(a.oob))
+			n, _, errno := unix.Syscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&a.msg)), 0)
+			a.n, a.errno = int(n), errno
+			// Retried at once, as the os package does: waiting for the
+			// socket to become readable again could miss data already there.
+			if errno != unix.EINTR {
+				return errno != unix.EAGAIN // EAGAIN: wait until it is readable
+			}
+		}
 	}
 	return a
 }
