@@ -48,9 +48,7 @@ func (s tritonSums) derive() *result.Triton {
 
 // addTritonSums sums several samplers' deltas: a delta unknown in any of
 // them is unknown in the sum (a silent partial sum would pass assertions it
-// should not). Pending gauges were sampled at different instants, so their
-// stats are summed field by field (mean of the sum = sum of the means; max
-// and min are bounds).
+// should not). Pending gauges' stats are summed field by field (addStat).
 func addTritonSums(all []tritonSums) tritonSums {
 	out := tritonSums{delta: map[string]*float64{}, rps: all[0].rps, pending: all[0].pending}
 	for _, f := range tritonFields {
@@ -61,11 +59,7 @@ func addTritonSums(all []tritonSums) tritonSums {
 			out.delta[f] = add(out.delta[f], s.delta[f])
 		}
 		out.rps = add(out.rps, s.rps)
-		out.pending = result.Stat{
-			Min: add(out.pending.Min, s.pending.Min), Mean: add(out.pending.Mean, s.pending.Mean),
-			Max: add(out.pending.Max, s.pending.Max), Last: add(out.pending.Last, s.pending.Last),
-			P95: add(out.pending.P95, s.pending.P95),
-		}
+		out.pending = addStat(out.pending, s.pending)
 	}
 	return out
 }
@@ -76,4 +70,11 @@ func add(a, b *float64) *float64 {
 		return nil
 	}
 	return ptr(*a + *b)
+}
+
+// addStat adds two gauges' stats field by field, each unknown when either
+// is. The gauges were sampled at different instants: the mean of the sum is
+// the sum of the means; min and max are bounds.
+func addStat(a, b result.Stat) result.Stat {
+	return result.Stat{Min: add(a.Min, b.Min), Mean: add(a.Mean, b.Mean), Max: add(a.Max, b.Max), Last: add(a.Last, b.Last), P95: add(a.P95, b.P95)}
 }

@@ -236,10 +236,6 @@ func addVLLMSums(all []vllmSums) vllmSums {
 	return out
 }
 
-func addStat(a, b result.Stat) result.Stat {
-	return result.Stat{Min: add(a.Min, b.Min), Mean: add(a.Mean, b.Mean), Max: add(a.Max, b.Max), Last: add(a.Last, b.Last), P95: add(a.P95, b.P95)}
-}
-
 func maxStat(a, b result.Stat) result.Stat {
 	m := func(x, y *float64) *float64 {
 		if x == nil || y == nil {
