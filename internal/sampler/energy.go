@@ -1,7 +1,6 @@
 package sampler
 
 import (
-	"math"
 	"time"
 
 	"github.com/harness-gpu/harness/internal/result"
@@ -68,31 +67,22 @@ func powerJoules(ts []time.Time, w []float64) *float64 {
 }
 
 // addEnergy sets each GPU's energy over v: the energy counter's deltas when
-// the GPU has two counter samples in the window, else the integral of its
-// power samples, else unknown.
+// the GPU has two counter samples in the window (gpuWindow read them into
+// vals), else the integral of its power samples, which needs their times,
+// else unknown.
 func addEnergy(v view, gs []*gpuSeries) {
-	counter := map[string]int{}
 	power := map[string]int{}
 	for i, k := range v.cols {
-		if k.class != classGPU {
-			continue
-		}
-		switch k.field {
-		case fEnergy:
-			counter[k.entity] = i
-		case fPower:
+		if k.class == classGPU && k.field == fPower {
 			power[k.entity] = i
 		}
 	}
 	for _, g := range gs {
-		uuid := g.info.UUID
-		if i, ok := counter[uuid]; ok {
-			if _, mj := v.timedColumn(i); len(mj) >= 2 {
-				g.energy = gpuEnergy{j: counterJoules(mj), source: result.EnergyCounter}
-				continue
-			}
+		if mj := g.vals[fEnergy]; len(mj) >= 2 {
+			g.energy = gpuEnergy{j: counterJoules(mj), source: result.EnergyCounter}
+			continue
 		}
-		if i, ok := power[uuid]; ok {
+		if i, ok := power[g.info.UUID]; ok {
 			if j := powerJoules(v.timedColumn(i)); j != nil {
 				g.energy = gpuEnergy{j: j, source: result.EnergyPowerIntegral}
 			}
@@ -128,7 +118,7 @@ func pooledEnergy(gs []*gpuSeries) gpuEnergy {
 	var sum float64
 	source := result.EnergyCounter
 	for _, g := range gs {
-		if g.energy.j == nil || math.IsNaN(*g.energy.j) {
+		if g.energy.j == nil {
 			return gpuEnergy{}
 		}
 		sum += *g.energy.j
