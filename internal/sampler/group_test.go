@@ -208,14 +208,7 @@ func TestTritonAgainstMovingServer(t *testing.T) {
 	srv := movingTriton(t)
 	c := cfg(dsl.SamplerTriton, "tri", false)
 	c.URL, c.Model, c.Timeout = srv.URL+"/metrics", "fiqa", 5*time.Second
-	g, err := NewGroup([]*dsl.Sampler{c}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	if err := g.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	g := startGroup(t, Options{}, c)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { g.Run(ctx) })

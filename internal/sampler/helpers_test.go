@@ -1,10 +1,13 @@
 package sampler
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/harness-gpu/harness/internal/dsl"
 )
 
 // fixture reads a real capture from testdata/fixtures; each file has a
@@ -38,4 +41,19 @@ func mustParse(t testing.TB, body []byte) []sample {
 		t.Fatalf("parseExposition: %v", err)
 	}
 	return ss
+}
+
+// startGroup is a started group of the given samplers, closed when the test
+// ends.
+func startGroup(t testing.TB, opts Options, cs ...*dsl.Sampler) *Group {
+	t.Helper()
+	g, err := NewGroup(cs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = g.Close() })
+	if err := g.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return g
 }

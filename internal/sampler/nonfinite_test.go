@@ -56,15 +56,7 @@ func promGroup(t *testing.T, url string, series ...*dsl.Series) *Group {
 	c := cfg(dsl.SamplerPrometheus, "prom", false)
 	c.URL, c.Timeout, c.Series = url, 5*time.Second, series
 	var tick atomic.Int64
-	g, err := NewGroup([]*dsl.Sampler{c}, Options{Now: func() time.Time { return at(float64(tick.Add(1))) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = g.Close() })
-	if err := g.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return g
+	return startGroup(t, Options{Now: func() time.Time { return at(float64(tick.Add(1))) }}, c)
 }
 
 // A page with +Inf and 1.7e308 must not give a non-finite window value:

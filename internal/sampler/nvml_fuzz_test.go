@@ -42,14 +42,7 @@ func FuzzNVMLValues(f *testing.F) {
 		dev.GetCurrentClocksEventReasonsFunc = func() (uint64, nvml.Return) { return reasons, nvml.SUCCESS }
 
 		c := &dsl.Sampler{Kind: dsl.SamplerNVML, Name: "gpu", Devices: []int{0}, Interval: 10 * time.Millisecond, Timeout: time.Second}
-		g, err := NewGroup([]*dsl.Sampler{c}, Options{NVML: lib})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer g.Close()
-		if err := g.Start(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		g := startGroup(t, Options{NVML: lib}, c)
 		g.SampleNow(context.Background())
 		g.SampleNow(context.Background())
 		w := g.Window(time.Time{}, time.Now().Add(time.Hour))

@@ -35,15 +35,8 @@ func TestEndpointDiesMidRun(t *testing.T) {
 			c := cfg(kind, "s", false)
 			c.URL, c.Timeout = srv.URL+"/metrics", time.Second
 			c.Series = []*dsl.Series{{Name: "up", Metric: "up"}}
-			g, err := NewGroup([]*dsl.Sampler{c}, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer g.Close()
 			start := time.Now()
-			if err := g.Start(context.Background()); err != nil {
-				t.Fatal(err)
-			}
+			g := startGroup(t, Options{}, c)
 			ctx, cancel := context.WithCancel(context.Background())
 			var wg sync.WaitGroup
 			wg.Go(func() { g.Run(ctx) })

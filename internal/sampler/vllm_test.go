@@ -252,14 +252,7 @@ func TestVLLMLatest(t *testing.T) {
 		c.URL, c.Timeout = srv.URL, 5*time.Second
 		cs = append(cs, c)
 	}
-	g, err := NewGroup(cs, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	if err := g.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	g := startGroup(t, Options{}, cs...)
 	g.SampleNow(context.Background())
 	latest := g.Latest()
 	want := map[string]float64{
