@@ -150,21 +150,35 @@ func (r *Report) compareStep(b, n *result.Step) StepDiff {
 		if md.Base != nil && md.New != nil {
 			d := *md.New - *md.Base
 			md.Delta = &d
-			if *md.Base != 0 {
-				p := d / *md.Base * 100
-				md.DeltaPct = &p
-			}
+			md.DeltaPct = deltaPct(*md.Base, *md.New)
 		}
-		md.Mark = m.Better.Judge(md.Base, md.New, r.Threshold)
-		switch md.Mark {
-		case MarkRegressed:
-			r.Regressions++
-		case MarkImproved:
-			r.Improvements++
-		}
+		md.Mark = r.judge(m.Better, md.Base, md.New)
 		sd.Metrics = append(sd.Metrics, md)
 	}
 	return sd
+}
+
+// judge marks cur against base (Direction.Judge at the report's threshold)
+// and counts a regression or an improvement.
+func (r *Report) judge(better Direction, base, cur *float64) string {
+	mark := better.Judge(base, cur, r.Threshold)
+	switch mark {
+	case MarkRegressed:
+		r.Regressions++
+	case MarkImproved:
+		r.Improvements++
+	}
+	return mark
+}
+
+// deltaPct is the change from base to cur in percent of base; nil when base
+// is 0.
+func deltaPct(base, cur float64) *float64 {
+	if base == 0 {
+		return nil
+	}
+	p := (cur - base) / base * 100
+	return &p
 }
 
 // compareAssertions lists every (assert, step) pair whose status changed,

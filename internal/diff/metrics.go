@@ -71,22 +71,24 @@ func MetricByName(name string) (Metric, bool) {
 	return Metric{}, false
 }
 
-func gpuStat(f func(*result.GPUStats) *float64) func(*stepValues) *float64 {
+// within reads a metric with f from the part of a step that part returns:
+// nil when the step has no such part (part returns nil) or f's field is
+// unknown.
+func within[T any](part func(*result.Step) *T, f func(*T) *float64) func(*stepValues) *float64 {
 	return func(v *stepValues) *float64 {
-		if v.step.GPU == nil {
-			return nil
+		if p := part(v.step); p != nil {
+			return f(p)
 		}
-		return f(v.step.GPU)
+		return nil
 	}
 }
 
+func gpuStat(f func(*result.GPUStats) *float64) func(*stepValues) *float64 {
+	return within(func(s *result.Step) *result.GPUStats { return s.GPU }, f)
+}
+
 func triton(f func(*result.Triton) *float64) func(*stepValues) *float64 {
-	return func(v *stepValues) *float64 {
-		if v.step.Triton == nil {
-			return nil
-		}
-		return f(v.step.Triton)
-	}
+	return within(func(s *result.Step) *result.Triton { return s.Triton }, f)
 }
 
 // percent shows a 0-1 rate as a percentage, as people read it.

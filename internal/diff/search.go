@@ -50,18 +50,8 @@ func (r *Report) compareSearches(base, cur *result.File) {
 			cd := CapacityDiff{Search: b.Name, Unit: n.Unit, Base: b.Capacity, New: n.Capacity,
 				BaseStatus: b.Status, NewStatus: n.Status,
 				BaseJoulesPerRequest: joulesAtCapacity(base, b), NewJoulesPerRequest: joulesAtCapacity(cur, n)}
-			if b.Capacity != 0 {
-				p := (n.Capacity - b.Capacity) / b.Capacity * 100
-				cd.DeltaPct = &p
-			}
-			bc, nc := b.Capacity, n.Capacity
-			cd.Mark = HigherIsBetter.Judge(&bc, &nc, r.Threshold)
-			switch cd.Mark {
-			case MarkRegressed:
-				r.Regressions++
-			case MarkImproved:
-				r.Improvements++
-			}
+			cd.DeltaPct = deltaPct(b.Capacity, n.Capacity)
+			cd.Mark = r.judge(HigherIsBetter, &b.Capacity, &n.Capacity)
 			r.Capacity = append(r.Capacity, cd)
 		}
 	}

@@ -43,19 +43,9 @@ func stepMetrics(b, n *result.Step) []Metric {
 }
 
 func stream(f func(*result.Stream) *float64) func(*stepValues) *float64 {
-	return func(v *stepValues) *float64 {
-		if v.step.Stream == nil {
-			return nil
-		}
-		return f(v.step.Stream)
-	}
+	return within(func(s *result.Step) *result.Stream { return s.Stream }, f)
 }
 
 func vllm(f func(*result.VLLM) *float64) func(*stepValues) *float64 {
-	return func(v *stepValues) *float64 {
-		if v.step.VLLM == nil {
-			return nil
-		}
-		return f(v.step.VLLM)
-	}
+	return within(func(s *result.Step) *result.VLLM { return s.VLLM }, f)
 }

@@ -43,7 +43,7 @@ func Evaluate(scn *dsl.Scenario, f *result.File) error {
 func RecordedVars(f *result.File) []string {
 	var out []string
 	for name, v := range f.Scenario.Variables {
-		if v == "(sensitive)" || v == "(unknown)" {
+		if v == result.VariableSensitive || v == result.VariableUnknown {
 			continue
 		}
 		out = append(out, name+"="+v)

@@ -422,12 +422,13 @@ func mergeErrors(steps []result.Step) map[string]result.ErrorClass {
 	return out
 }
 
-// mergeHistograms decodes and adds the parts' histograms, and returns the
-// sum decoded (nil when no part recorded a value) and encoded.
-func mergeHistograms(steps []result.Step, get func(result.Step) string) (*hdr.Histogram, string, error) {
+// mergeHistograms decodes and adds the parts' histograms (get(p) is part
+// p's, encoded; empty when it has none), and returns the sum decoded (nil
+// when no part recorded a value) and encoded.
+func mergeHistograms[P any](parts []P, get func(P) string) (*hdr.Histogram, string, error) {
 	var all *hdr.Histogram
-	for _, s := range steps {
-		enc := get(s)
+	for _, p := range parts {
+		enc := get(p)
 		if enc == "" {
 			continue
 		}
@@ -501,7 +502,7 @@ func mergeSummaries(xs []summaryPart) (result.Extract, error) {
 	var x result.Extract
 	var sum float64
 	var lastEnd time.Time
-	var hists []result.Step
+	var hists []string
 	for _, p := range xs {
 		e := p.x
 		x.Count += e.Count
@@ -516,12 +517,12 @@ func mergeSummaries(xs []summaryPart) (result.Extract, error) {
 		if e.Last != nil && !p.end.Before(lastEnd) {
 			x.Last, lastEnd = e.Last, p.end
 		}
-		hists = append(hists, result.Step{Histogram: e.Histogram})
+		hists = append(hists, e.Histogram)
 	}
 	if x.Count > 0 && x.Min != nil && x.Max != nil {
 		mean := sum / float64(x.Count)
 		x.Mean = &mean
-		h, enc, err := mergeHistograms(hists, func(s result.Step) string { return s.Histogram })
+		h, enc, err := mergeHistograms(hists, func(enc string) string { return enc })
 		if err != nil {
 			return x, err
 		}

@@ -85,10 +85,6 @@ func (o Outcome) Class() string {
 	return o.String()
 }
 
-// Problem reports an outcome that a report lists with its message,
-// condition and observed values (a failure, an error or a warning).
-func (o Outcome) Problem() bool { return o.Heading() != "" }
-
 // Failing reports an outcome shown as a failure: a fail, an error, or an
 // unknown value. Warnings never are.
 func (o Outcome) Failing() bool {

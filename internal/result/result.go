@@ -83,12 +83,23 @@ type Part struct {
 
 // ScenarioInfo identifies the scenario that produced a results file.
 type ScenarioInfo struct {
-	Name        string            `json:"name"`
-	Description string            `json:"description,omitempty"`
-	File        string            `json:"file"`
-	SHA256      string            `json:"sha256"`
-	Variables   map[string]string `json:"variables"` // sensitive ones as "(sensitive)"
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	File        string `json:"file"`
+	SHA256      string `json:"sha256"`
+	// Variables are the values the run's variables had, as text; a
+	// sensitive one reads VariableSensitive, one not wholly known
+	// VariableUnknown.
+	Variables map[string]string `json:"variables"`
 }
+
+// ScenarioInfo.Variables values that stand for a value not recorded: the
+// writer (internal/runner) and the reader (harness merge, which asks for
+// them again) must agree on them.
+const (
+	VariableSensitive = "(sensitive)"
+	VariableUnknown   = "(unknown)"
+)
 
 // Environment describes where the run happened.
 type Environment struct {
