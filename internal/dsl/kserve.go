@@ -214,7 +214,11 @@ func tensorData(a *attrs, dt string) []byte {
 			f, _ := v.AsBigFloat().Float64() // out of range: EncodeNumbers says so
 			nums = append(nums, f)
 		case v.Type() == cty.Bool:
-			nums = append(nums, map[bool]float64{false: 0, true: 1}[v.True()])
+			f := 0.0
+			if v.True() {
+				f = 1
+			}
+			nums = append(nums, f)
 		case v.Type() == cty.String:
 			strs = append(strs, v.AsString())
 		default:

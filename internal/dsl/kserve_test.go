@@ -5,11 +5,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/grpc/codes"
 
 	"github.com/harness-gpu/harness/internal/kserve"
 )
@@ -284,5 +286,20 @@ assert "p95" { condition = latency.p95 < 500 }
 				t.Errorf("diagnostics do not say %q:\n%s", tc.want, text)
 			}
 		})
+	}
+}
+
+// TestGRPCCodeNames: every grpc_status name the loader accepts is one the
+// runner can turn into its code (it parses them as grpc-go does), so no
+// accepted name is silently ignored at run time.
+func TestGRPCCodeNames(t *testing.T) {
+	if len(grpcCodes) != int(codes.Unauthenticated)+1 {
+		t.Errorf("%d names, want one for each of the %d codes", len(grpcCodes), int(codes.Unauthenticated)+1)
+	}
+	for i, n := range grpcCodes {
+		var c codes.Code
+		if err := c.UnmarshalJSON([]byte(strconv.Quote(n))); err != nil || c != codes.Code(i) {
+			t.Errorf("%q parses as %v (%v), want %v", n, c, err, codes.Code(i))
+		}
 	}
 }

@@ -24,16 +24,17 @@ func decodeStepShape(a *attrs, st *Step) {
 		a.errorf("arrival", "Argument not allowed with users",
 			"arrival shapes an open (rate) step's arrivals; the users of a users step start on their own pace (spread it with pace_jitter).")
 	}
-	if s, ok := a.oneOf("arrival", "Unknown arrival process",
+	arrival, arrivalOK := a.oneOf("arrival", "Unknown arrival process",
 		`"uniform" (evenly spaced), "poisson" (independent arrivals) or "gamma" (burstiness sets how bursty)`,
-		string(ArrivalUniform), string(ArrivalPoisson), string(ArrivalGamma)); ok && st.Model == Open {
-		st.Arrival = Arrival(s)
+		string(ArrivalUniform), string(ArrivalPoisson), string(ArrivalGamma))
+	if arrivalOK && st.Model == Open {
+		st.Arrival = Arrival(arrival)
 	}
 	if st.Arrival == ArrivalGamma {
 		st.Burstiness = 1
 	}
 	// A misplaced or misspelt arrival is reported once, on arrival.
-	arrivalBad := a.has("arrival") && (st.Model != Open || !a.arrivalKnown())
+	arrivalBad := a.has("arrival") && (st.Model != Open || !arrivalOK)
 	if a.has("burstiness") && st.Arrival != ArrivalGamma && !arrivalBad {
 		a.errorf("burstiness", "Argument needs arrival = \"gamma\"",
 			"burstiness is the shape of gamma-distributed gaps between arrivals; set arrival = \"gamma\" (on a rate step), or remove burstiness.")
@@ -68,24 +69,6 @@ func decodeStepShape(a *attrs, st *Step) {
 			st.PaceJitter = j
 		}
 	}
-}
-
-// arrivalKnown reports whether arrival is absent or one of the processes.
-func (a *attrs) arrivalKnown() bool {
-	if !a.has("arrival") {
-		return true
-	}
-	v, ok := a.peekString("arrival")
-	return ok && (v == string(ArrivalUniform) || v == string(ArrivalPoisson) || v == string(ArrivalGamma))
-}
-
-// peekString evaluates a string attribute without reporting anything: the
-// attribute's own getter reports its problems once.
-func (a *attrs) peekString(name string) (string, bool) {
-	saved := len(a.diags)
-	s, ok := a.str(name)
-	a.diags = a.diags[:saved]
-	return s, ok
 }
 
 // seed reads a whole number from 0 to the largest uint64, at full

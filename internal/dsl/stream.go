@@ -134,10 +134,11 @@ func Words(n int, seed int64) string {
 	return b.String()
 }
 
-// checkTargetStream rejects a target whose timeout is shorter than its own
-// latency objective (every request would be cut before it could meet it)
-// and extracts on a streaming target (its body is a stream of chunks, not
-// one JSON document).
+// checkTargetStream rejects a stream block on a kserve target (an inference
+// answers with one response), extracts on a streaming target (its body is
+// a stream of chunks, not one JSON document) and a target whose timeout is
+// shorter than its own latency objective (every request would be cut
+// before it could meet it). It reports the first of these only.
 func checkTargetStream(t *Target) hcl.Diagnostics {
 	if t.Stream != nil && t.KServe != nil {
 		r := t.Stream.DeclRange
