@@ -159,7 +159,7 @@ func (tg *target) newFastClient(maxConns int) *fastClient {
 			if err != nil {
 				return nil, err
 			}
-			tc := &trackedConn{Conn: conn, peer: newPeerCheck(conn)}
+			tc := newTrackedConn(conn)
 			if tg.t.Stream != nil {
 				tc.arrivals = arrival.New(conn)
 			}
@@ -264,10 +264,17 @@ var errIdleClosed = fmt.Errorf("the server closed the idle keep-alive connection
 // begins the next one. Only the goroutine of the exchange touches it.
 type trackedConn struct {
 	net.Conn
+	addr            net.Addr // LocalAddr's answer, boxed once: fasthttp asks on every response
 	peer            *peerCheck
 	arrivals        arrival.Reader // a stream target's reads, where the kernel tells arrival times
 	reused, reading bool
 	wrote, read     int64
+}
+
+func newTrackedConn(conn net.Conn) *trackedConn {
+	c := &trackedConn{Conn: conn, peer: newPeerCheck(conn)}
+	c.addr = trackedAddr{conn.LocalAddr(), c}
+	return c
 }
 
 // testHookBeforeRead, when set, runs before each read of a connection: a
@@ -333,7 +340,7 @@ func (c *trackedConn) Read(b []byte) (int, error) {
 
 // LocalAddr carries the connection along, for retryTransport to find it on
 // the response.
-func (c *trackedConn) LocalAddr() net.Addr { return trackedAddr{c.Conn.LocalAddr(), c} }
+func (c *trackedConn) LocalAddr() net.Addr { return c.addr }
 
 type trackedAddr struct {
 	net.Addr
