@@ -37,19 +37,23 @@ const idleTimeout = 90 * time.Second
 // sender's goroutine (net/http hands each exchange to two goroutines per
 // connection, which at 50 users flat out costs half the throughput and most
 // of the tail latency); https keeps net/http for its TLS handshake and
-// HTTP/2. maxConns bounds the connections: 1 for a closed-model user, the
-// step's max_in_flight for the open model.
+// HTTP/2. A kserve block over REST wraps either (kserveRESTClient); over
+// gRPC it has a client of its own. maxConns bounds the connections: 1 for a
+// closed-model user, the step's max_in_flight for the open model.
 func (tg *target) newClient(maxConns int) client {
 	if tg.grpcReq != nil {
 		return tg.newGRPCClient(maxConns)
 	}
-	if tg.t.KServe != nil {
-		return tg.newKServeRESTClient(maxConns)
-	}
+	var c client
 	if tg.reqErr == nil && tg.req.URL.Scheme == "http" {
-		return tg.newFastClient(maxConns)
+		c = tg.newFastClient(maxConns)
+	} else {
+		c = tg.newStdClient(maxConns)
 	}
-	return tg.newStdClient(maxConns)
+	if tg.t.KServe != nil {
+		return kserveRESTClient{c}
+	}
+	return c
 }
 
 // newStdClient is a net/http client of its own transport. Like the fasthttp
