@@ -144,10 +144,7 @@ func TestClientsReadBodiesThrough(t *testing.T) {
 				c.close()
 			}
 			// 5 targets × 3 exchanges over one connection per client.
-			srv.mu.Lock()
-			conns := len(srv.conns)
-			srv.mu.Unlock()
-			if conns != 5 {
+			if conns := srv.conns.Load(); conns != 5 {
 				t.Errorf("%d connections for 5 clients of 3 exchanges each, want 5 (kept alive)", conns)
 			}
 		})

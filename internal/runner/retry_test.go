@@ -40,10 +40,7 @@ type faultServer struct {
 
 func newFaultServer(t *testing.T, mode faultMode) *faultServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ln := listen(t)
 	s := &faultServer{url: "http://" + ln.Addr().String() + "/", mode: mode, idle: make(chan struct{}, 100)}
 	t.Cleanup(func() { ln.Close() })
 	go func() {
