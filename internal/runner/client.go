@@ -37,19 +37,23 @@ const idleTimeout = 90 * time.Second
 // sender's goroutine (net/http hands each exchange to two goroutines per
 // connection, which at 50 users flat out costs half the throughput and most
 // of the tail latency); https keeps net/http for its TLS handshake and
-// HTTP/2. maxConns bounds the connections: 1 for a closed-model user, the
-// step's max_in_flight for the open model.
+// HTTP/2. A kserve block over REST wraps either (kserveRESTClient); over
+// gRPC it has a client of its own. maxConns bounds the connections: 1 for a
+// closed-model user, the step's max_in_flight for the open model.
 func (tg *target) newClient(maxConns int) client {
 	if tg.grpcReq != nil {
 		return tg.newGRPCClient(maxConns)
 	}
-	if tg.t.KServe != nil {
-		return tg.newKServeRESTClient(maxConns)
-	}
+	var c client
 	if tg.reqErr == nil && tg.req.URL.Scheme == "http" {
-		return tg.newFastClient(maxConns)
+		c = tg.newFastClient(maxConns)
+	} else {
+		c = tg.newStdClient(maxConns)
 	}
-	return tg.newStdClient(maxConns)
+	if tg.t.KServe != nil {
+		return kserveRESTClient{c}
+	}
+	return c
 }
 
 // newStdClient is a net/http client of its own transport. Like the fasthttp
@@ -159,7 +163,7 @@ func (tg *target) newFastClient(maxConns int) *fastClient {
 			if err != nil {
 				return nil, err
 			}
-			tc := &trackedConn{Conn: conn, peer: newPeerCheck(conn)}
+			tc := newTrackedConn(conn)
 			if tg.t.Stream != nil {
 				tc.arrivals = arrival.New(conn)
 			}
@@ -264,10 +268,17 @@ var errIdleClosed = fmt.Errorf("the server closed the idle keep-alive connection
 // begins the next one. Only the goroutine of the exchange touches it.
 type trackedConn struct {
 	net.Conn
+	addr            net.Addr // LocalAddr's answer, boxed once: fasthttp asks on every response
 	peer            *peerCheck
 	arrivals        arrival.Reader // a stream target's reads, where the kernel tells arrival times
 	reused, reading bool
 	wrote, read     int64
+}
+
+func newTrackedConn(conn net.Conn) *trackedConn {
+	c := &trackedConn{Conn: conn, peer: newPeerCheck(conn)}
+	c.addr = trackedAddr{conn.LocalAddr(), c}
+	return c
 }
 
 // testHookBeforeRead, when set, runs before each read of a connection: a
@@ -333,7 +344,7 @@ func (c *trackedConn) Read(b []byte) (int, error) {
 
 // LocalAddr carries the connection along, for retryTransport to find it on
 // the response.
-func (c *trackedConn) LocalAddr() net.Addr { return trackedAddr{c.Conn.LocalAddr(), c} }
+func (c *trackedConn) LocalAddr() net.Addr { return c.addr }
 
 type trackedAddr struct {
 	net.Addr

@@ -60,14 +60,8 @@ func (c *fakeClient) exchange(keep *bytes.Buffer) (int, int64, error) {
 	}
 	c.inFlight.Add(1)
 	defer c.inFlight.Add(-1)
-	n := f.inFlight.Add(1)
+	raiseMax(&f.maxSeen, f.inFlight.Add(1))
 	defer f.inFlight.Add(-1)
-	for {
-		m := f.maxSeen.Load()
-		if n <= m || f.maxSeen.CompareAndSwap(m, n) {
-			break
-		}
-	}
 	k := f.served.Add(1) - 1
 	if f.service != nil {
 		time.Sleep(f.service(k))

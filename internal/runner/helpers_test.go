@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,8 +21,7 @@ type countingServer struct {
 	served   atomic.Int64
 	inFlight atomic.Int64
 	maxSeen  atomic.Int64
-	mu       sync.Mutex
-	conns    []time.Time // when each new connection arrived
+	conns    atomic.Int64 // new connections
 }
 
 func newCountingServer(t *testing.T, h http.HandlerFunc) *countingServer {
@@ -37,14 +35,8 @@ func newCountingServerConfig(t *testing.T, h http.HandlerFunc, config func(*http
 	t.Helper()
 	cs := &countingServer{}
 	cs.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := cs.inFlight.Add(1)
+		raiseMax(&cs.maxSeen, cs.inFlight.Add(1))
 		defer cs.inFlight.Add(-1)
-		for {
-			m := cs.maxSeen.Load()
-			if n <= m || cs.maxSeen.CompareAndSwap(m, n) {
-				break
-			}
-		}
 		cs.served.Add(1)
 		if h != nil {
 			h(w, r)
@@ -52,9 +44,7 @@ func newCountingServerConfig(t *testing.T, h http.HandlerFunc, config func(*http
 	}))
 	cs.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
-			cs.mu.Lock()
-			cs.conns = append(cs.conns, time.Now())
-			cs.mu.Unlock()
+			cs.conns.Add(1)
 		}
 	}
 	if config != nil {
@@ -63,6 +53,16 @@ func newCountingServerConfig(t *testing.T, h http.HandlerFunc, config func(*http
 	cs.Start()
 	t.Cleanup(cs.Close)
 	return cs
+}
+
+// raiseMax makes m at least n: a high-water mark kept by concurrent handlers.
+func raiseMax(m *atomic.Int64, n int64) {
+	for {
+		cur := m.Load()
+		if n <= cur || m.CompareAndSwap(cur, n) {
+			return
+		}
+	}
 }
 
 func sleepHandler(d time.Duration) http.HandlerFunc {

@@ -81,16 +81,6 @@ type kserveRESTClient struct {
 	client
 }
 
-func (tg *target) newKServeRESTClient(maxConns int) client {
-	var c client
-	if tg.reqErr == nil && tg.req.URL.Scheme == "http" {
-		c = tg.newFastClient(maxConns)
-	} else {
-		c = tg.newStdClient(maxConns)
-	}
-	return kserveRESTClient{c}
-}
-
 func (k kserveRESTClient) exchange(keep *bytes.Buffer) (int, int64, error) {
 	status, n, err := k.client.exchange(keep)
 	if keep == nil || err != nil {

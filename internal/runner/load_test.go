@@ -42,10 +42,7 @@ func TestLoopbackClosedCount(t *testing.T) {
 	if st.Status != result.StepCompleted || f.Verdict != "" {
 		t.Errorf("status %q verdict %q", st.Status, f.Verdict)
 	}
-	srv.mu.Lock()
-	conns := len(srv.conns)
-	srv.mu.Unlock()
-	if conns != 20 {
+	if conns := srv.conns.Load(); conns != 20 {
 		t.Errorf("server saw %d connections, want one per user (20)", conns)
 	}
 }

@@ -61,33 +61,17 @@ func TestMessageText(t *testing.T) {
 // characters, newlines, invalid UTF-8.
 func garbageServer(t *testing.T, n int) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
 	noise := make([]byte, n)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range noise {
 		noise[i] = byte(rng.IntN(256))
 	}
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
-				buf := make([]byte, 4096)
-				_, _ = conn.Read(buf)
-				_, _ = conn.Write(noise)
-				_, _ = io.Copy(io.Discard, conn)
-			}()
-		}
-	}()
-	return "http://" + ln.Addr().String() + "/"
+	return acceptLoop(t, listen(t), func(conn net.Conn) {
+		buf := make([]byte, 4096)
+		_, _ = conn.Read(buf)
+		_, _ = conn.Write(noise)
+		_, _ = io.Copy(io.Discard, conn)
+	})
 }
 
 // A response of garbage gives each client's error a short, one-line,

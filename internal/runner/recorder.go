@@ -229,12 +229,10 @@ func (rec *recorder) fill(st *result.Step, measuredEnd time.Time, final bool) er
 	rec.flushLocked(true)
 	sort.Slice(rec.series, func(i, j int) bool { return rec.series[i].T.Before(rec.series[j].T) })
 	st.Series = append([]result.Second{}, rec.series...)
-	enc, err := m.lat.Encode(hdr.V2CompressedEncodingCookieBase)
+	enc, err := encodeHistogram(m.lat)
 	if err != nil {
 		return err
 	}
-	// Encode's V2 compressed form is base64 text already (what
-	// result.DecodeHistogram and hdrhistogram.Decode read): store it as is.
-	st.Histogram = string(enc)
+	st.Histogram = enc
 	return m.encodeMergeable(st)
 }

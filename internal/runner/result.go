@@ -8,8 +8,9 @@ import "time"
 // its Extracts slice) per goroutine; Recorder.Add copies what it needs.
 type Result struct {
 	// Scheduled is when the request was due: the arrival time of the open
-	// model's schedule, the paced slot of a closed user, or Start when
-	// neither applies (back-to-back or think-time users).
+	// model's schedule; for a closed-model user, the moment it goes to send
+	// (its paced timer fired, or its last response or think time ended), just
+	// before Start.
 	Scheduled time.Time
 	// Start is when the request was actually handed to the HTTP client.
 	Start time.Time

@@ -40,10 +40,7 @@ type faultServer struct {
 
 func newFaultServer(t *testing.T, mode faultMode) *faultServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ln := listen(t)
 	s := &faultServer{url: "http://" + ln.Addr().String() + "/", mode: mode, idle: make(chan struct{}, 100)}
 	t.Cleanup(func() { ln.Close() })
 	go func() {
@@ -182,7 +179,7 @@ func TestPeerCheckDoesNotAllocate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	c := &trackedConn{Conn: conn, peer: newPeerCheck(conn)}
+	c := newTrackedConn(conn)
 	msg := []byte("x")
 	allocs := testing.AllocsPerRun(100, func() {
 		c.reading = true // the previous exchange read its response: this write begins a reused one
@@ -192,5 +189,31 @@ func TestPeerCheckDoesNotAllocate(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("%v allocations per write on a reused connection, want 0", allocs)
+	}
+}
+
+// A tracked connection's LocalAddr, which fasthttp asks for on every
+// response, allocates nothing and carries the connection for retryTransport.
+func TestTrackedLocalAddrDoesNotAllocate(t *testing.T) {
+	ln := listen(t)
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			_ = c.Close()
+		}
+	}()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	c := newTrackedConn(conn)
+	var a net.Addr
+	allocs := testing.AllocsPerRun(100, func() { a = c.LocalAddr() })
+	if allocs != 0 {
+		t.Errorf("%v allocations per LocalAddr, want 0", allocs)
+	}
+	if ta, ok := a.(trackedAddr); !ok || ta.c != c || ta.String() != conn.LocalAddr().String() {
+		t.Errorf("LocalAddr %#v, want the connection's address carrying it", a)
 	}
 }

@@ -13,22 +13,22 @@ import (
 // merge combines segments' values exactly.
 func (w *window) encodeMergeable(st *result.Step) error {
 	if st.Model == result.ModelOpen && w.send.TotalCount() > 0 {
-		enc, err := w.send.Encode(hdr.V2CompressedEncodingCookieBase)
+		enc, err := encodeHistogram(w.send)
 		if err != nil {
 			return err
 		}
-		st.SendHistogram = string(enc)
+		st.SendHistogram = enc
 	}
 	for _, e := range w.extracts {
 		x, ok := st.Extract[e.name]
 		if !ok || e.count == 0 {
 			continue
 		}
-		enc, err := e.h.Encode(hdr.V2CompressedEncodingCookieBase)
+		enc, err := encodeHistogram(e.h)
 		if err != nil {
 			return err
 		}
-		x.Histogram = string(enc)
+		x.Histogram = enc
 		st.Extract[e.name] = x
 	}
 	if a, s := w.stream, st.Stream; a != nil && s != nil {
@@ -39,14 +39,22 @@ func (w *window) encodeMergeable(st *result.Step) error {
 			if d.agg.count == 0 {
 				continue
 			}
-			enc, err := d.agg.h.Encode(hdr.V2CompressedEncodingCookieBase)
+			enc, err := encodeHistogram(d.agg.h)
 			if err != nil {
 				return err
 			}
-			d.out.Histogram = string(enc)
+			d.out.Histogram = enc
 		}
 	}
 	return nil
+}
+
+// encodeHistogram is h in Encode's V2 compressed form, which is base64 text
+// already (what result.DecodeHistogram and hdrhistogram.Decode read): a
+// results file stores it as is.
+func encodeHistogram(h *hdr.Histogram) (string, error) {
+	enc, err := h.Encode(hdr.V2CompressedEncodingCookieBase)
+	return string(enc), err
 }
 
 // startOffset is when user j of add users added at once makes its first

@@ -35,13 +35,13 @@ type StreamResult struct {
 }
 
 // streamExchanger is a client that can hand the response body to a meter as
-// it arrives; both of the runner's clients are. status says whether a status
-// is one the target expects: only such a response is metered.
+// it arrives; both of the runner's clients are. Only a response whose status
+// the target expects (target.statusOK) is metered.
 type streamExchanger interface {
-	streamExchange(m *stream.Meter, statusOK func(int) bool) (status int, bytesIn int64, err error)
+	streamExchange(m *stream.Meter) (status int, bytesIn int64, err error)
 }
 
-func (s *stdClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (int, int64, error) {
+func (s *stdClient) streamExchange(m *stream.Meter) (int, int64, error) {
 	// The exchange's deadline is a context of its own (sooner than
 	// Client.Timeout's, which then sets none), so that it can be asked
 	// whether it passed: net/http hands on a body's clean end as io.EOF even
@@ -62,7 +62,7 @@ func (s *stdClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (in
 		return 0, 0, err
 	}
 	defer resp.Body.Close()
-	if !statusOK(resp.StatusCode) {
+	if !s.tg.statusOK(resp.StatusCode) {
 		n, err := readBody(resp.Body, nil)
 		return resp.StatusCode, n, err
 	}
@@ -99,9 +99,9 @@ func arrivalConnOf(c net.Conn) *arrival.Conn {
 	return nil
 }
 
-func (fc *fastClient) streamExchange(m *stream.Meter, statusOK func(int) bool) (int, int64, error) {
+func (fc *fastClient) streamExchange(m *stream.Meter) (int, int64, error) {
 	return fc.send(func(status int, body io.Reader, conn *trackedConn) (int64, error) {
-		if !statusOK(status) {
+		if !fc.tg.statusOK(status) {
 			return readBody(body, nil)
 		}
 		return m.Read(body, conn.clock)
@@ -124,7 +124,9 @@ func (tg *target) doStream(c client, r *Result) {
 	var n int64
 	var err error
 	if sx, ok := c.(streamExchanger); ok {
-		status, n, err = sx.streamExchange(m, tg.statusOK)
+		// The client's own target is tg, whose statusOK it asks: a method
+		// value passed in would be allocated on every request.
+		status, n, err = sx.streamExchange(m)
 	} else {
 		// A client that can only read whole bodies: the meter sees the
 		// body at once, so its times are all the end's.

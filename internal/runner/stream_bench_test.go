@@ -218,19 +218,8 @@ func BenchmarkStreamClients(b *testing.B) {
 	defer srv.Close()
 	for _, kind := range clientKinds {
 		b.Run(kind.name, func(b *testing.B) {
-			tg := newTarget(&dsl.Target{Name: "s", Method: "POST", URL: srv.URL, Body: []byte(`{}`),
-				Timeout: 5 * time.Second, Stream: &dsl.Stream{Format: dsl.StreamOpenAI}}, nil, "bench")
-			c := kind.make(tg, 1)
-			defer c.close()
-			var r Result
-			b.ReportAllocs()
-			for b.Loop() {
-				r.Scheduled = time.Now()
-				tg.do(c, &r)
-				if r.Class != "" {
-					b.Fatal(r.Err)
-				}
-			}
+			benchDo(b, newTarget(&dsl.Target{Name: "s", Method: "POST", URL: srv.URL, Body: []byte(`{}`),
+				Timeout: 5 * time.Second, Stream: &dsl.Stream{Format: dsl.StreamOpenAI}}, nil, "bench"), kind.make)
 		})
 	}
 }

@@ -36,17 +36,19 @@ func (p *pacedReader) Read(b []byte) (int, error) {
 }
 
 // pacedClient is a client whose every response is status and the paced
-// pieces, read through the meter as the runner's clients read a body.
+// pieces, read through the meter as the runner's clients read a body, for
+// target tg.
 type pacedClient struct {
+	tg     *target
 	status int
 	pieces []piece
 }
 
 func (p *pacedClient) exchange(*bytes.Buffer) (int, int64, error) { panic("not streamed") }
 func (p *pacedClient) close()                                     {}
-func (p *pacedClient) streamExchange(m *stream.Meter, ok func(int) bool) (int, int64, error) {
+func (p *pacedClient) streamExchange(m *stream.Meter) (int, int64, error) {
 	r := &pacedReader{pieces: append([]piece(nil), p.pieces...)}
-	if !ok(p.status) {
+	if !p.tg.statusOK(p.status) {
 		n, err := readBody(r, nil)
 		return p.status, n, err
 	}
@@ -75,13 +77,13 @@ func streamTarget(slo *dsl.SLO) *target {
 // gaps come out exactly as the server's schedule.
 func TestStreamTiming(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c := &pacedClient{status: 200, pieces: []piece{
+		tg := streamTarget(&dsl.SLO{TTFT: 250 * time.Millisecond, TPOT: 20 * time.Millisecond})
+		c := &pacedClient{tg: tg, status: 200, pieces: []piece{
 			{0, sseRole}, {200 * time.Millisecond, sseChunk("a")}, {25 * time.Millisecond, sseChunk("b")},
 			{10 * time.Millisecond, ": keep-alive\n\n"}, {15 * time.Millisecond, sseChunk("c")},
 			{50 * time.Millisecond, sseChunk("d e")}, {25 * time.Millisecond, sseChunk("f")},
 			{0, sseUsage + sseDone},
 		}}
-		tg := streamTarget(&dsl.SLO{TTFT: 250 * time.Millisecond, TPOT: 20 * time.Millisecond})
 		r := &Result{Scheduled: time.Now()}
 		tg.do(c, r)
 		if !r.OK() {
@@ -128,7 +130,7 @@ func TestStreamFailureClasses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tg := streamTarget(nil)
 			r := &Result{Scheduled: time.Now()}
-			tg.do(&pacedClient{status: tt.status, pieces: []piece{{0, tt.body}}}, r)
+			tg.do(&pacedClient{tg: tg, status: tt.status, pieces: []piece{{0, tt.body}}}, r)
 			if r.Class != tt.class {
 				t.Fatalf("class %q (%s), want %q", r.Class, r.Err, tt.class)
 			}

@@ -209,6 +209,9 @@ func TestExtractIntegration(t *testing.T) {
 	if gone.Misses != n || gone.Count != 0 || gone.P50 != nil || st.Errors[ClassExtract].Count != n {
 		t.Errorf("gone %+v errors %v", gone, st.Errors)
 	}
+	if msgs := st.Errors[ClassExtract].Messages; len(msgs) != 1 || msgs[0] != `extract "gone": field missing or not a number` {
+		t.Errorf("extract error messages %q", msgs)
+	}
 }
 
 // waitUntil never returns before its deadline (an arrival is never sent

@@ -46,7 +46,8 @@ type window struct {
 func newWindow(extractNames []string) *window {
 	w := &window{lat: newLatencyHist(), send: newLatencyHist(), codes: map[int]int64{}, errs: map[string]*result.ErrorClass{}}
 	for _, n := range extractNames {
-		w.extracts = append(w.extracts, &extractAgg{name: n, h: newExtractHist()})
+		w.extracts = append(w.extracts, &extractAgg{name: n, h: newExtractHist(),
+			miss: "extract " + strconv.Quote(n) + ": field missing or not a number"})
 	}
 	return w
 }
@@ -93,7 +94,7 @@ func (w *window) add(r *Result) {
 		if w.extracts[i].add(v) {
 			continue
 		}
-		w.addError(ClassExtract, "extract "+strconv.Quote(w.extracts[i].name)+": field missing or not a number")
+		w.addError(ClassExtract, w.extracts[i].miss)
 	}
 }
 
@@ -182,6 +183,7 @@ func (w *window) statusCodes() map[string]int64 {
 // percentiles from a histogram of the value ×extractScale.
 type extractAgg struct {
 	name            string
+	miss            string // a window's error message for a miss, built once: a target may miss on every request
 	count, misses   int64
 	avg, minV, maxV float64
 	last            float64
