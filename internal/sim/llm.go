@@ -18,7 +18,6 @@ import (
 // memory is left after the weights and the process, times the memory
 // utilization vLLM is started with, in blocks of BlockTokens.
 type LLMProfile struct {
-	Model             string  // the served model name
 	WeightsGiB        float64 // model weights resident on the card
 	BandwidthGBs      float64 // memory bandwidth, GB/s
 	KVKiBPerToken     float64 // KV cache per token of context
@@ -98,8 +97,8 @@ type llmEngine struct {
 
 // llmStats are the engine's cumulative counters for /vllm/metrics.
 type llmStats struct {
-	preemptions, promptTokens, genTokens, success uint64
-	ttft, itl, e2e, queue                         histogram
+	preemptions, promptTokens, genTokens uint64
+	ttft, itl, e2e, queue                histogram
 }
 
 func newLLMEngine(l LLMProfile, p Profile, gpu *gpuModel) *llmEngine {
@@ -329,7 +328,6 @@ func (e *llmEngine) finishIteration(now time.Time) {
 		if s.generated >= s.maxTokens {
 			e.free += s.blocks
 			s.blocks = 0
-			e.stats.success++
 			e.stats.e2e.observe(now.Sub(s.arrived).Seconds())
 			close(s.out)
 			continue
