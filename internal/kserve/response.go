@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"github.com/harness-gpu/harness/internal/kserve/pb"
 )
@@ -86,15 +85,9 @@ func ResponseFromProto(m *pb.ModelInferResponse) *Response {
 // so the Inference-Header-Content-Length header is not needed).
 func ParseRESTResponse(body []byte) (*Response, error) {
 	var j struct {
-		ModelName    string `json:"model_name"`
-		ModelVersion string `json:"model_version"`
-		Outputs      []struct {
-			Name       string          `json:"name"`
-			Datatype   string          `json:"datatype"`
-			Shape      []int64         `json:"shape"`
-			Parameters map[string]any  `json:"parameters"`
-			Data       json.RawMessage `json:"data"`
-		} `json:"outputs"`
+		ModelName    string       `json:"model_name"`
+		ModelVersion string       `json:"model_version"`
+		Outputs      []restTensor `json:"outputs"`
 	}
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.UseNumber()
@@ -105,18 +98,9 @@ func ParseRESTResponse(body []byte) (*Response, error) {
 	r := &Response{Model: j.ModelName, Version: j.ModelVersion}
 	for _, o := range j.Outputs {
 		t := Tensor{Name: o.Name, Datatype: o.Datatype, Shape: o.Shape}
-		if size, ok := o.Parameters["binary_data_size"]; ok {
-			n, err := strconv.Atoi(fmt.Sprint(size))
-			if err != nil || n < 0 || n > len(rest) {
-				return nil, fmt.Errorf("output %q: binary_data_size %v does not fit the %d bytes left", o.Name, size, len(rest))
-			}
-			t.Raw, rest = rest[:n], rest[n:]
-		} else if len(o.Data) > 0 {
-			raw, err := decodeJSONData(o.Datatype, o.Data)
-			if err != nil {
-				return nil, fmt.Errorf("output %q: %w", o.Name, err)
-			}
-			t.Raw = raw
+		var err error
+		if t.Raw, rest, err = o.raw(rest, false); err != nil {
+			return nil, fmt.Errorf("output %q: %w", o.Name, err)
 		}
 		r.Outputs = append(r.Outputs, t)
 	}
