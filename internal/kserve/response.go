@@ -2,6 +2,7 @@ package kserve
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 
@@ -118,6 +119,7 @@ func (r *Response) ExtractJSON() []byte {
 	b = append(b, `,"model_version":`...)
 	b = appendQuoted(b, r.Version)
 	b = append(b, `,"outputs":[`...)
+	hasJSON := make([]bool, len(r.Outputs))
 	for i, o := range r.Outputs {
 		if i > 0 {
 			b = append(b, ',')
@@ -129,9 +131,8 @@ func (r *Response) ExtractJSON() []byte {
 		sh, _ := json.Marshal(shapeOrEmpty(o.Shape))
 		b = append(b, `,"shape":`...)
 		b = append(b, sh...)
-		if d, err := appendJSONData(nil, o.Datatype, o.Raw); err == nil {
-			b = append(b, `,"data":`...)
-			b = append(b, d...)
+		if d, err := appendJSONData(append(b, `,"data":`...), o.Datatype, o.Raw); err == nil {
+			b, hasJSON[i] = d, true
 		}
 		b = append(b, '}')
 	}
@@ -142,7 +143,7 @@ func (r *Response) ExtractJSON() []byte {
 		}
 		b = appendQuoted(b, o.Name)
 		b = append(b, ':')
-		b = append(b, firstElement(o)...)
+		b = appendFirstElement(b, o, hasJSON[i])
 	}
 	return append(b, "}}"...)
 }
@@ -152,25 +153,24 @@ func appendQuoted(b []byte, s string) []byte {
 	return append(b, q...)
 }
 
-// firstElement is o's first element as JSON, or null.
-func firstElement(o Tensor) []byte {
+// appendFirstElement appends o's first element as JSON, or null; hasJSON
+// says whether o's whole data has a JSON form.
+func appendFirstElement(b []byte, o Tensor, hasJSON bool) []byte {
 	size := sizes[o.Datatype]
 	if size > 0 && len(o.Raw) >= size {
 		if o.Datatype == "BOOL" {
-			return []byte{'0' + o.Raw[0]&1}
+			return append(b, '0'+o.Raw[0]&1)
 		}
-		d, err := appendJSONData(nil, o.Datatype, o.Raw[:size])
-		if err == nil {
-			return d[1 : len(d)-1]
-		}
-	}
-	if o.Datatype == "BYTES" && len(o.Raw) >= 4 {
-		if d, err := appendJSONData(nil, "BYTES", o.Raw); err == nil {
-			var first []json.RawMessage
-			if json.Unmarshal(d, &first) == nil && len(first) > 0 {
-				return first[0]
-			}
+		n := len(b)
+		if d, err := appendJSONData(b, o.Datatype, o.Raw[:size]); err == nil {
+			return append(d[:n], d[n+1:len(d)-1]...) // without the array's brackets
 		}
 	}
-	return []byte("null")
+	// A BYTES tensor's first element is given only when all its data is
+	// whole (hasJSON): its length prefix then fits.
+	if o.Datatype == "BYTES" && hasJSON && len(o.Raw) >= 4 {
+		l := binary.LittleEndian.Uint32(o.Raw)
+		return appendQuoted(b, string(o.Raw[4:4+l]))
+	}
+	return append(b, "null"...)
 }
