@@ -256,7 +256,11 @@ func decodeJSONData(dt string, data json.RawMessage) ([]byte, error) {
 			}
 			nums = append(nums, f)
 		case bool:
-			nums = append(nums, map[bool]float64{false: 0, true: 1}[x])
+			f := 0.0
+			if x {
+				f = 1
+			}
+			nums = append(nums, f)
 		case string:
 			strs = append(strs, x)
 		default:
