@@ -182,11 +182,11 @@ func (s *Server) streamLLM(w http.ResponseWriter, r *http.Request, sq *seq, c ll
 		}
 		return true
 	}
-	var cont func(int) map[string]int
-	if c.continuous {
-		cont = c.usageObj
-	} else {
-		cont = func(int) map[string]int { return nil }
+	cont := func(n int) map[string]int { // continuous usage stats
+		if c.continuous {
+			return c.usageObj(n)
+		}
+		return nil
 	}
 	if c.chat && !send(c.chunk("", true, false, cont(0))) {
 		s.llm.abort(sq)
@@ -199,14 +199,13 @@ func (s *Server) streamLLM(w http.ResponseWriter, r *http.Request, sq *seq, c ll
 			if !ok {
 				if sent < c.maxTokens {
 					send(map[string]any{"error": map[string]any{"object": "error", "message": "the server is shutting down", "type": "InternalServerError", "param": nil, "code": 500}})
-					_, _ = io.WriteString(w, "data: [DONE]\n\n")
-					return
-				}
-				send(c.chunk("", false, true, cont(sent)))
-				if c.usage {
-					u := c.chunk("", false, false, c.usageObj(sent))
-					u["choices"] = []any{}
-					send(u)
+				} else {
+					send(c.chunk("", false, true, cont(sent)))
+					if c.usage {
+						u := c.chunk("", false, false, c.usageObj(sent))
+						u["choices"] = []any{}
+						send(u)
+					}
 				}
 				_, _ = io.WriteString(w, "data: [DONE]\n\n")
 				if fl != nil {
