@@ -66,7 +66,7 @@ func (s *Server) infer(ctx context.Context, model, version string, req *kserve.R
 	if s.crashed.Load() {
 		return nil, inferErrorf(codes.Unavailable, "%v", errCrashed)
 	}
-	if model != ModelName || (version != "" && version != ModelVersion) {
+	if !knownModel(model, version) {
 		return nil, inferErrorf(codes.NotFound, "Request for unknown model: '%s' version %q is not found", model, version)
 	}
 	img, ierr := s.inputImage(req)
@@ -86,6 +86,12 @@ func (s *Server) infer(ctx context.Context, model, version string, req *kserve.R
 	return &kserve.Response{Model: ModelName, Version: ModelVersion, Outputs: []kserve.Tensor{
 		{Name: OutputName, Datatype: "FP32", Shape: []int64{1, 1}, Raw: out},
 	}}, nil
+}
+
+// knownModel says whether model and version ("" for any) name the model
+// the server serves.
+func knownModel(model, version string) bool {
+	return model == ModelName && (version == "" || version == ModelVersion)
 }
 
 // awaitError is await's failure as Triton reports it: the batch's backend
