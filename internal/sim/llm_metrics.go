@@ -2,16 +2,15 @@ package sim
 
 import (
 	"strconv"
+	"strings"
 )
 
 // vllmFloat formats as Python's prometheus_client does: always a float
 // ("0.0", "5.0", "1.5e+06" for large values).
 func vllmFloat(v float64) string {
 	s := strconv.FormatFloat(v, 'g', -1, 64)
-	for _, c := range s {
-		if c == '.' || c == 'e' || c == 'n' || c == 'I' {
-			return s
-		}
+	if strings.ContainsAny(s, ".eNI") { // a fraction, an exponent, NaN or ±Inf
+		return s
 	}
 	return s + ".0"
 }
