@@ -228,27 +228,13 @@ func (e *llmEngine) schedule(now time.Time) (prefill, ctx int) {
 	}
 	budget := e.l.ChunkTokens
 	for i := 0; i < len(e.running); i++ {
-		s := e.running[i]
-		if s.needPrefill() > 0 {
+		if e.running[i].needPrefill() > 0 {
 			continue
 		}
-		// A decode step writes one more token of KV.
-		for e.blocksFor(s.computed+1) > s.blocks {
-			if e.free > 0 {
-				e.free--
-				s.blocks++
-				continue
-			}
-			victim := len(e.running) - 1
-			e.preempt(victim)
-			if victim == i {
-				i-- // s itself went back to the queue
-				break
-			}
+		if !e.growForDecode(i) {
+			break // running[i] was the last: it went back to the queue
 		}
-		if i >= 0 && i < len(e.running) && e.running[i] == s {
-			budget--
-		}
+		budget--
 	}
 	for _, s := range e.running {
 		ctx += s.computed
@@ -258,6 +244,27 @@ func (e *llmEngine) schedule(now time.Time) (prefill, ctx int) {
 		}
 	}
 	return prefill, ctx
+}
+
+// growForDecode gives running[i], in decode, the KV block its next token
+// writes when it crosses into one, preempting the latest admitted sequence
+// while none is free. It returns false when running[i] itself was the
+// latest and was preempted. Called with e.mu held.
+func (e *llmEngine) growForDecode(i int) bool {
+	s := e.running[i]
+	for e.blocksFor(s.computed+1) > s.blocks {
+		if e.free > 0 {
+			e.free--
+			s.blocks++
+			continue
+		}
+		last := len(e.running) - 1
+		e.preempt(last)
+		if last == i {
+			return false
+		}
+	}
+	return true
 }
 
 // preempt sends running[i] back to the head of the queue, freeing its KV.
