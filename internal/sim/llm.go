@@ -192,8 +192,7 @@ func (e *llmEngine) run() {
 		}
 		now := time.Now()
 		end := e.gpu.submit(now, e.l.iteration(prefill, ctx))
-		t := time.NewTimer(end.Sub(now))
-		<-t.C
+		time.Sleep(end.Sub(now))
 		e.mu.Lock()
 		if !e.closed {
 			e.finishIteration(time.Now())
