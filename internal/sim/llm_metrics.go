@@ -24,15 +24,10 @@ func (s *Server) vllmMetrics() []byte {
 	st := s.llm.snapshot()
 	lb := []label{{"engine", "0"}, {"model_name", llmModel}}
 	var e expo
-	gauge := func(name, help string, v float64) {
-		e.family(name, "gauge", help)
-		e.series(name, lb, vllmFloat(v))
-	}
+	gauge := func(name, help string, v float64) { e.single(name, "gauge", help, lb, vllmFloat(v)) }
 	counter := func(name, help string, v uint64) {
-		e.family(name+"_total", "counter", help)
-		e.series(name+"_total", lb, vllmFloat(float64(v)))
-		e.family(name+"_created", "gauge", help)
-		e.series(name+"_created", lb, vllmFloat(float64(s.started.UnixMilli())/1000))
+		e.single(name+"_total", "counter", help, lb, vllmFloat(float64(v)))
+		e.single(name+"_created", "gauge", help, lb, vllmFloat(float64(s.started.UnixMilli())/1000))
 	}
 	hist := func(name, help string, h histogram) {
 		e.family(name, "histogram", help)
