@@ -157,6 +157,12 @@ func (c llmCall) chunk(text string, role, finish bool, usage map[string]int) map
 	if c.chat {
 		obj = "chat.completion.chunk"
 	}
+	return c.object(obj, choice, usage)
+}
+
+// object is a response or stream chunk of kind obj around its one choice;
+// nil usage leaves the member out.
+func (c llmCall) object(obj string, choice map[string]any, usage map[string]int) map[string]any {
 	m := map[string]any{"id": c.idString(), "object": obj, "created": c.created, "model": llmModel, "choices": []any{choice}}
 	if usage != nil {
 		m["usage"] = usage
@@ -253,8 +259,7 @@ func (s *Server) answerLLM(w http.ResponseWriter, r *http.Request, sq *seq, c ll
 			} else {
 				choice["text"] = text
 			}
-			writeJSON(w, http.StatusOK, map[string]any{"id": c.idString(), "object": obj, "created": c.created,
-				"model": llmModel, "choices": []any{choice}, "usage": c.usageObj(n)})
+			writeJSON(w, http.StatusOK, c.object(obj, choice, c.usageObj(n)))
 			return
 		case <-r.Context().Done():
 			s.llm.abort(sq)
