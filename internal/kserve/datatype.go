@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -24,14 +25,7 @@ var sizes = map[string]int{
 }
 
 // Datatypes lists the datatype names, sorted.
-func Datatypes() []string {
-	out := make([]string, 0, len(sizes))
-	for k := range sizes {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
+func Datatypes() []string { return slices.Sorted(maps.Keys(sizes)) }
 
 // ValidDatatype reports whether dt is one of the protocol's datatypes.
 func ValidDatatype(dt string) bool { _, ok := sizes[dt]; return ok }

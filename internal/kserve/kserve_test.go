@@ -196,3 +196,15 @@ func TestResponseExtractJSON(t *testing.T) {
 		}
 	}
 }
+
+// A BYTES output whose data is cut inside an element has no JSON form, so
+// extraction gives it no data and no first element, even when its first
+// element is whole.
+func TestResponseExtractJSONTruncatedBytes(t *testing.T) {
+	raw := append(EncodeStrings([]string{"face"}), 9, 0, 0, 0, 'x')
+	r := &Response{Model: "m", Outputs: []Tensor{{Name: "LABEL", Datatype: "BYTES", Shape: []int64{2}, Raw: raw}}}
+	want := `{"model_name":"m","model_version":"","outputs":[{"name":"LABEL","datatype":"BYTES","shape":[2]}],"output":{"LABEL":null}}`
+	if got := string(r.ExtractJSON()); got != want {
+		t.Errorf("ExtractJSON =\n%s\nwant\n%s", got, want)
+	}
+}

@@ -162,13 +162,7 @@ func ParseREST(body []byte, headerLen string) (*Request, error) {
 		header, rest = body[:n], body[n:]
 	}
 	var j struct {
-		Inputs []struct {
-			Name       string          `json:"name"`
-			Shape      []int64         `json:"shape"`
-			Datatype   string          `json:"datatype"`
-			Parameters map[string]any  `json:"parameters"`
-			Data       json.RawMessage `json:"data"`
-		} `json:"inputs"`
+		Inputs  []restTensor `json:"inputs"`
 		Outputs []struct {
 			Name       string         `json:"name"`
 			Parameters map[string]any `json:"parameters"`
@@ -185,18 +179,9 @@ func ParseREST(body []byte, headerLen string) (*Request, error) {
 	r := &Request{}
 	for _, in := range j.Inputs {
 		t := Tensor{Name: in.Name, Datatype: in.Datatype, Shape: in.Shape}
-		if size, ok := in.Parameters["binary_data_size"]; ok {
-			n, err := strconv.Atoi(fmt.Sprint(size))
-			if err != nil || n < 0 || n > len(rest) {
-				return nil, fmt.Errorf("input %q: binary_data_size %v does not fit the %d bytes left", in.Name, size, len(rest))
-			}
-			t.Raw, rest = rest[:n], rest[n:]
-		} else {
-			raw, err := decodeJSONData(in.Datatype, in.Data)
-			if err != nil {
-				return nil, fmt.Errorf("input %q: %w", in.Name, err)
-			}
-			t.Raw = raw
+		var err error
+		if t.Raw, rest, err = in.raw(rest, true); err != nil {
+			return nil, fmt.Errorf("input %q: %w", in.Name, err)
 		}
 		if err := CheckRaw(t.Datatype, t.Shape, t.Raw); err != nil {
 			return nil, fmt.Errorf("input %q: %w", in.Name, err)
@@ -211,6 +196,35 @@ func ParseREST(body []byte, headerLen string) (*Request, error) {
 		r.Outputs = append(r.Outputs, Output{Name: o.Name, Binary: b})
 	}
 	return r, nil
+}
+
+// restTensor is a tensor of a REST body as read: a request's input or a
+// response's output.
+type restTensor struct {
+	Name       string          `json:"name"`
+	Shape      []int64         `json:"shape"`
+	Datatype   string          `json:"datatype"`
+	Parameters map[string]any  `json:"parameters"`
+	Data       json.RawMessage `json:"data"`
+}
+
+// raw is the tensor's data: its binary_data_size bytes cut from the front
+// of rest (the binary part of the body left), or else its JSON data, which
+// a request's input must have (needData) and a response's output may lack.
+// It returns the binary part left after it.
+func (t *restTensor) raw(rest []byte, needData bool) (raw, left []byte, err error) {
+	if size, ok := t.Parameters["binary_data_size"]; ok {
+		n, err := strconv.Atoi(fmt.Sprint(size))
+		if err != nil || n < 0 || n > len(rest) {
+			return nil, nil, fmt.Errorf("binary_data_size %v does not fit the %d bytes left", size, len(rest))
+		}
+		return rest[:n], rest[n:], nil
+	}
+	if len(t.Data) == 0 && !needData {
+		return nil, rest, nil
+	}
+	raw, err = decodeJSONData(t.Datatype, t.Data)
+	return raw, rest, err
 }
 
 // decodeJSONData reads a JSON `data` array, flat or nested, into raw bytes.
@@ -242,7 +256,11 @@ func decodeJSONData(dt string, data json.RawMessage) ([]byte, error) {
 			}
 			nums = append(nums, f)
 		case bool:
-			nums = append(nums, map[bool]float64{false: 0, true: 1}[x])
+			f := 0.0
+			if x {
+				f = 1
+			}
+			nums = append(nums, f)
 		case string:
 			strs = append(strs, x)
 		default:

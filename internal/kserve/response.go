@@ -2,9 +2,9 @@ package kserve
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"github.com/harness-gpu/harness/internal/kserve/pb"
 )
@@ -86,15 +86,9 @@ func ResponseFromProto(m *pb.ModelInferResponse) *Response {
 // so the Inference-Header-Content-Length header is not needed).
 func ParseRESTResponse(body []byte) (*Response, error) {
 	var j struct {
-		ModelName    string `json:"model_name"`
-		ModelVersion string `json:"model_version"`
-		Outputs      []struct {
-			Name       string          `json:"name"`
-			Datatype   string          `json:"datatype"`
-			Shape      []int64         `json:"shape"`
-			Parameters map[string]any  `json:"parameters"`
-			Data       json.RawMessage `json:"data"`
-		} `json:"outputs"`
+		ModelName    string       `json:"model_name"`
+		ModelVersion string       `json:"model_version"`
+		Outputs      []restTensor `json:"outputs"`
 	}
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.UseNumber()
@@ -105,18 +99,9 @@ func ParseRESTResponse(body []byte) (*Response, error) {
 	r := &Response{Model: j.ModelName, Version: j.ModelVersion}
 	for _, o := range j.Outputs {
 		t := Tensor{Name: o.Name, Datatype: o.Datatype, Shape: o.Shape}
-		if size, ok := o.Parameters["binary_data_size"]; ok {
-			n, err := strconv.Atoi(fmt.Sprint(size))
-			if err != nil || n < 0 || n > len(rest) {
-				return nil, fmt.Errorf("output %q: binary_data_size %v does not fit the %d bytes left", o.Name, size, len(rest))
-			}
-			t.Raw, rest = rest[:n], rest[n:]
-		} else if len(o.Data) > 0 {
-			raw, err := decodeJSONData(o.Datatype, o.Data)
-			if err != nil {
-				return nil, fmt.Errorf("output %q: %w", o.Name, err)
-			}
-			t.Raw = raw
+		var err error
+		if t.Raw, rest, err = o.raw(rest, false); err != nil {
+			return nil, fmt.Errorf("output %q: %w", o.Name, err)
 		}
 		r.Outputs = append(r.Outputs, t)
 	}
@@ -134,6 +119,7 @@ func (r *Response) ExtractJSON() []byte {
 	b = append(b, `,"model_version":`...)
 	b = appendQuoted(b, r.Version)
 	b = append(b, `,"outputs":[`...)
+	hasJSON := make([]bool, len(r.Outputs))
 	for i, o := range r.Outputs {
 		if i > 0 {
 			b = append(b, ',')
@@ -145,9 +131,8 @@ func (r *Response) ExtractJSON() []byte {
 		sh, _ := json.Marshal(shapeOrEmpty(o.Shape))
 		b = append(b, `,"shape":`...)
 		b = append(b, sh...)
-		if d, err := appendJSONData(nil, o.Datatype, o.Raw); err == nil {
-			b = append(b, `,"data":`...)
-			b = append(b, d...)
+		if d, err := appendJSONData(append(b, `,"data":`...), o.Datatype, o.Raw); err == nil {
+			b, hasJSON[i] = d, true
 		}
 		b = append(b, '}')
 	}
@@ -158,7 +143,7 @@ func (r *Response) ExtractJSON() []byte {
 		}
 		b = appendQuoted(b, o.Name)
 		b = append(b, ':')
-		b = append(b, firstElement(o)...)
+		b = appendFirstElement(b, o, hasJSON[i])
 	}
 	return append(b, "}}"...)
 }
@@ -168,25 +153,24 @@ func appendQuoted(b []byte, s string) []byte {
 	return append(b, q...)
 }
 
-// firstElement is o's first element as JSON, or null.
-func firstElement(o Tensor) []byte {
+// appendFirstElement appends o's first element as JSON, or null; hasJSON
+// says whether o's whole data has a JSON form.
+func appendFirstElement(b []byte, o Tensor, hasJSON bool) []byte {
 	size := sizes[o.Datatype]
 	if size > 0 && len(o.Raw) >= size {
 		if o.Datatype == "BOOL" {
-			return []byte{'0' + o.Raw[0]&1}
+			return append(b, '0'+o.Raw[0]&1)
 		}
-		d, err := appendJSONData(nil, o.Datatype, o.Raw[:size])
-		if err == nil {
-			return d[1 : len(d)-1]
-		}
-	}
-	if o.Datatype == "BYTES" && len(o.Raw) >= 4 {
-		if d, err := appendJSONData(nil, "BYTES", o.Raw); err == nil {
-			var first []json.RawMessage
-			if json.Unmarshal(d, &first) == nil && len(first) > 0 {
-				return first[0]
-			}
+		n := len(b)
+		if d, err := appendJSONData(b, o.Datatype, o.Raw[:size]); err == nil {
+			return append(d[:n], d[n+1:len(d)-1]...) // without the array's brackets
 		}
 	}
-	return []byte("null")
+	// A BYTES tensor's first element is given only when all its data is
+	// whole (hasJSON): its length prefix then fits.
+	if o.Datatype == "BYTES" && hasJSON && len(o.Raw) >= 4 {
+		l := binary.LittleEndian.Uint32(o.Raw)
+		return appendQuoted(b, string(o.Raw[4:4+l]))
+	}
+	return append(b, "null"...)
 }

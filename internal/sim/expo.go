@@ -19,6 +19,12 @@ func (e *expo) family(name, typ, help string) {
 	fmt.Fprintf(&e.b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ)
 }
 
+// single writes a family of one series.
+func (e *expo) single(name, typ, help string, labels []label, value string) {
+	e.family(name, typ, help)
+	e.series(name, labels, value)
+}
+
 // series writes one sample line; value is already formatted.
 func (e *expo) series(name string, labels []label, value string) {
 	e.b.WriteString(name)

@@ -30,8 +30,7 @@ func (g grpcService) ServerReady(context.Context, *pb.ServerReadyRequest) (*pb.S
 }
 
 func (g grpcService) ModelReady(_ context.Context, r *pb.ModelReadyRequest) (*pb.ModelReadyResponse, error) {
-	known := r.GetName() == ModelName && (r.GetVersion() == "" || r.GetVersion() == ModelVersion)
-	return &pb.ModelReadyResponse{Ready: known && g.s.ready()}, nil
+	return &pb.ModelReadyResponse{Ready: knownModel(r.GetName(), r.GetVersion()) && g.s.ready()}, nil
 }
 
 func (g grpcService) ModelInfer(ctx context.Context, r *pb.ModelInferRequest) (*pb.ModelInferResponse, error) {

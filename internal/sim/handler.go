@@ -63,20 +63,15 @@ func (s *Server) handleQuality(w http.ResponseWriter, r *http.Request) {
 	}
 	score := qualityScore(preprocess(img, s.p.InputSize))
 	o, err := s.await(r.Context())
-	switch {
-	case err == nil:
-		writeJSON(w, http.StatusOK, qualityResponse{
-			QualityScore:    score,
-			InferenceTimeMs: ms(o.input + o.infer + o.output),
-			QueueTimeMs:     ms(o.queue),
-		})
-	case errors.Is(err, errBackend):
-		writeError(w, http.StatusInternalServerError, err)
-	case r.Context().Err() != nil:
-		return // the client left; the batch still runs and is counted
-	default:
-		writeError(w, http.StatusServiceUnavailable, err)
+	if err != nil {
+		awaitError(r.Context(), err).write(w) // a client that left is not answered; its batch still runs and is counted
+		return
 	}
+	writeJSON(w, http.StatusOK, qualityResponse{
+		QualityScore:    score,
+		InferenceTimeMs: ms(o.input + o.infer + o.output),
+		QueueTimeMs:     ms(o.queue),
+	})
 }
 
 // await queues one request, with the error fault drawn for it, and waits

@@ -47,6 +47,13 @@ func (e *inferError) httpStatus() int {
 	return http.StatusBadRequest
 }
 
+// write answers with e over REST; a client that left gets nothing.
+func (e *inferError) write(w http.ResponseWriter) {
+	if e.code != codes.Canceled {
+		writeError(w, e.httpStatus(), e)
+	}
+}
+
 func inferErrorf(code codes.Code, format string, args ...any) *inferError {
 	return &inferError{code: code, msg: fmt.Sprintf(format, args...)}
 }
@@ -59,7 +66,7 @@ func (s *Server) infer(ctx context.Context, model, version string, req *kserve.R
 	if s.crashed.Load() {
 		return nil, inferErrorf(codes.Unavailable, "%v", errCrashed)
 	}
-	if model != ModelName || (version != "" && version != ModelVersion) {
+	if !knownModel(model, version) {
 		return nil, inferErrorf(codes.NotFound, "Request for unknown model: '%s' version %q is not found", model, version)
 	}
 	img, ierr := s.inputImage(req)
@@ -73,18 +80,31 @@ func (s *Server) infer(ctx context.Context, model, version string, req *kserve.R
 	}
 	score := qualityScore(img)
 	if _, err := s.await(ctx); err != nil {
-		switch {
-		case errors.Is(err, errBackend):
-			return nil, inferErrorf(codes.Internal, "%v", err)
-		case ctx.Err() != nil:
-			return nil, inferErrorf(codes.Canceled, "%v", err)
-		}
-		return nil, inferErrorf(codes.Unavailable, "%v", err)
+		return nil, awaitError(ctx, err)
 	}
 	out := binary.LittleEndian.AppendUint32(nil, math.Float32bits(float32(score)))
 	return &kserve.Response{Model: ModelName, Version: ModelVersion, Outputs: []kserve.Tensor{
 		{Name: OutputName, Datatype: "FP32", Shape: []int64{1, 1}, Raw: out},
 	}}, nil
+}
+
+// knownModel says whether model and version ("" for any) name the model
+// the server serves.
+func knownModel(model, version string) bool {
+	return model == ModelName && (version == "" || version == ModelVersion)
+}
+
+// awaitError is await's failure as Triton reports it: the batch's backend
+// error is INTERNAL, the client's leaving CANCELLED (nothing is sent), and
+// a full queue or a shutdown UNAVAILABLE.
+func awaitError(ctx context.Context, err error) *inferError {
+	switch {
+	case errors.Is(err, errBackend):
+		return inferErrorf(codes.Internal, "%v", err)
+	case ctx.Err() != nil:
+		return inferErrorf(codes.Canceled, "%v", err)
+	}
+	return inferErrorf(codes.Unavailable, "%v", err)
 }
 
 // inputImage checks the request's one input against the model's and makes
@@ -134,9 +154,7 @@ func (s *Server) handleInfer(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, ierr := s.infer(r.Context(), r.PathValue("model"), r.PathValue("version"), req)
 	if ierr != nil {
-		if ierr.code != codes.Canceled {
-			writeError(w, ierr.httpStatus(), ierr)
-		}
+		ierr.write(w)
 		return
 	}
 	binaryOut := map[string]bool{}

@@ -18,7 +18,6 @@ import (
 // memory is left after the weights and the process, times the memory
 // utilization vLLM is started with, in blocks of BlockTokens.
 type LLMProfile struct {
-	Model             string  // the served model name
 	WeightsGiB        float64 // model weights resident on the card
 	BandwidthGBs      float64 // memory bandwidth, GB/s
 	KVKiBPerToken     float64 // KV cache per token of context
@@ -98,8 +97,8 @@ type llmEngine struct {
 
 // llmStats are the engine's cumulative counters for /vllm/metrics.
 type llmStats struct {
-	preemptions, promptTokens, genTokens, success uint64
-	ttft, itl, e2e, queue                         histogram
+	preemptions, promptTokens, genTokens uint64
+	ttft, itl, e2e, queue                histogram
 }
 
 func newLLMEngine(l LLMProfile, p Profile, gpu *gpuModel) *llmEngine {
@@ -193,8 +192,7 @@ func (e *llmEngine) run() {
 		}
 		now := time.Now()
 		end := e.gpu.submit(now, e.l.iteration(prefill, ctx))
-		t := time.NewTimer(end.Sub(now))
-		<-t.C
+		time.Sleep(end.Sub(now))
 		e.mu.Lock()
 		if !e.closed {
 			e.finishIteration(time.Now())
@@ -229,27 +227,13 @@ func (e *llmEngine) schedule(now time.Time) (prefill, ctx int) {
 	}
 	budget := e.l.ChunkTokens
 	for i := 0; i < len(e.running); i++ {
-		s := e.running[i]
-		if s.needPrefill() > 0 {
+		if e.running[i].needPrefill() > 0 {
 			continue
 		}
-		// A decode step writes one more token of KV.
-		for e.blocksFor(s.computed+1) > s.blocks {
-			if e.free > 0 {
-				e.free--
-				s.blocks++
-				continue
-			}
-			victim := len(e.running) - 1
-			e.preempt(victim)
-			if victim == i {
-				i-- // s itself went back to the queue
-				break
-			}
+		if !e.growForDecode(i) {
+			break // running[i] was the last: it went back to the queue
 		}
-		if i >= 0 && i < len(e.running) && e.running[i] == s {
-			budget--
-		}
+		budget--
 	}
 	for _, s := range e.running {
 		ctx += s.computed
@@ -259,6 +243,27 @@ func (e *llmEngine) schedule(now time.Time) (prefill, ctx int) {
 		}
 	}
 	return prefill, ctx
+}
+
+// growForDecode gives running[i], in decode, the KV block its next token
+// writes when it crosses into one, preempting the latest admitted sequence
+// while none is free. It returns false when running[i] itself was the
+// latest and was preempted. Called with e.mu held.
+func (e *llmEngine) growForDecode(i int) bool {
+	s := e.running[i]
+	for e.blocksFor(s.computed+1) > s.blocks {
+		if e.free > 0 {
+			e.free--
+			s.blocks++
+			continue
+		}
+		last := len(e.running) - 1
+		e.preempt(last)
+		if last == i {
+			return false
+		}
+	}
+	return true
 }
 
 // preempt sends running[i] back to the head of the queue, freeing its KV.
@@ -329,7 +334,6 @@ func (e *llmEngine) finishIteration(now time.Time) {
 		if s.generated >= s.maxTokens {
 			e.free += s.blocks
 			s.blocks = 0
-			e.stats.success++
 			e.stats.e2e.observe(now.Sub(s.arrived).Seconds())
 			close(s.out)
 			continue

@@ -157,6 +157,12 @@ func (c llmCall) chunk(text string, role, finish bool, usage map[string]int) map
 	if c.chat {
 		obj = "chat.completion.chunk"
 	}
+	return c.object(obj, choice, usage)
+}
+
+// object is a response or stream chunk of kind obj around its one choice;
+// nil usage leaves the member out.
+func (c llmCall) object(obj string, choice map[string]any, usage map[string]int) map[string]any {
 	m := map[string]any{"id": c.idString(), "object": obj, "created": c.created, "model": llmModel, "choices": []any{choice}}
 	if usage != nil {
 		m["usage"] = usage
@@ -182,11 +188,11 @@ func (s *Server) streamLLM(w http.ResponseWriter, r *http.Request, sq *seq, c ll
 		}
 		return true
 	}
-	var cont func(int) map[string]int
-	if c.continuous {
-		cont = c.usageObj
-	} else {
-		cont = func(int) map[string]int { return nil }
+	cont := func(n int) map[string]int { // continuous usage stats
+		if c.continuous {
+			return c.usageObj(n)
+		}
+		return nil
 	}
 	if c.chat && !send(c.chunk("", true, false, cont(0))) {
 		s.llm.abort(sq)
@@ -199,14 +205,13 @@ func (s *Server) streamLLM(w http.ResponseWriter, r *http.Request, sq *seq, c ll
 			if !ok {
 				if sent < c.maxTokens {
 					send(map[string]any{"error": map[string]any{"object": "error", "message": "the server is shutting down", "type": "InternalServerError", "param": nil, "code": 500}})
-					_, _ = io.WriteString(w, "data: [DONE]\n\n")
-					return
-				}
-				send(c.chunk("", false, true, cont(sent)))
-				if c.usage {
-					u := c.chunk("", false, false, c.usageObj(sent))
-					u["choices"] = []any{}
-					send(u)
+				} else {
+					send(c.chunk("", false, true, cont(sent)))
+					if c.usage {
+						u := c.chunk("", false, false, c.usageObj(sent))
+						u["choices"] = []any{}
+						send(u)
+					}
 				}
 				_, _ = io.WriteString(w, "data: [DONE]\n\n")
 				if fl != nil {
@@ -254,8 +259,7 @@ func (s *Server) answerLLM(w http.ResponseWriter, r *http.Request, sq *seq, c ll
 			} else {
 				choice["text"] = text
 			}
-			writeJSON(w, http.StatusOK, map[string]any{"id": c.idString(), "object": obj, "created": c.created,
-				"model": llmModel, "choices": []any{choice}, "usage": c.usageObj(n)})
+			writeJSON(w, http.StatusOK, c.object(obj, choice, c.usageObj(n)))
 			return
 		case <-r.Context().Done():
 			s.llm.abort(sq)

@@ -2,16 +2,15 @@ package sim
 
 import (
 	"strconv"
+	"strings"
 )
 
 // vllmFloat formats as Python's prometheus_client does: always a float
 // ("0.0", "5.0", "1.5e+06" for large values).
 func vllmFloat(v float64) string {
 	s := strconv.FormatFloat(v, 'g', -1, 64)
-	for _, c := range s {
-		if c == '.' || c == 'e' || c == 'n' || c == 'I' {
-			return s
-		}
+	if strings.ContainsAny(s, ".eNI") { // a fraction, an exponent, NaN or ±Inf
+		return s
 	}
 	return s + ".0"
 }
@@ -25,15 +24,10 @@ func (s *Server) vllmMetrics() []byte {
 	st := s.llm.snapshot()
 	lb := []label{{"engine", "0"}, {"model_name", llmModel}}
 	var e expo
-	gauge := func(name, help string, v float64) {
-		e.family(name, "gauge", help)
-		e.series(name, lb, vllmFloat(v))
-	}
+	gauge := func(name, help string, v float64) { e.single(name, "gauge", help, lb, vllmFloat(v)) }
 	counter := func(name, help string, v uint64) {
-		e.family(name+"_total", "counter", help)
-		e.series(name+"_total", lb, vllmFloat(float64(v)))
-		e.family(name+"_created", "gauge", help)
-		e.series(name+"_created", lb, vllmFloat(float64(s.started.UnixMilli())/1000))
+		e.single(name+"_total", "counter", help, lb, vllmFloat(float64(v)))
+		e.single(name+"_created", "gauge", help, lb, vllmFloat(float64(s.started.UnixMilli())/1000))
 	}
 	hist := func(name, help string, h histogram) {
 		e.family(name, "histogram", help)

@@ -48,8 +48,7 @@ func (s *Server) dcgmMetrics() []byte {
 	}
 	var e expo
 	for _, f := range dcgmFields {
-		e.family(f.name, f.typ, f.help)
-		e.series(f.name, labels, f.value(g, s.p))
+		e.single(f.name, f.typ, f.help, labels, f.value(g, s.p))
 	}
 	return e.b.Bytes()
 }

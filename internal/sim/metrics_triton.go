@@ -41,10 +41,7 @@ func (s *Server) tritonMetrics() []byte {
 	gpu := []label{{"gpu_uuid", s.p.UUID}}
 
 	var e expo
-	one := func(name, typ, help string, lb []label, v float64) { // a family of one series
-		e.family(name, typ, help)
-		e.series(name, lb, tritonFloat(v))
-	}
+	one := func(name, typ, help string, lb []label, v float64) { e.single(name, typ, help, lb, tritonFloat(v)) }
 	counter := func(name, help string, v uint64) { one(name, "counter", help, inst, float64(v)) }
 	counter("nv_inference_request_success", helpSuccess, st.success)
 	e.family("nv_inference_request_failure", "counter", helpFailure)

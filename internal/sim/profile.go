@@ -83,7 +83,7 @@ func Profiles() []Profile {
 			MemCopyFactor: 0.35,
 			// 360 GB/s of GDDR6: an 8B model at 4 bits decodes in ~15 ms an
 			// iteration; 12 GiB leave ~37 k tokens of KV cache.
-			LLM: LLMProfile{Model: llmModel, WeightsGiB: 5, BandwidthGBs: 360, KVKiBPerToken: 128,
+			LLM: LLMProfile{WeightsGiB: 5, BandwidthGBs: 360, KVKiBPerToken: 128,
 				PrefillMsPerToken: 0.25, ChunkTokens: 512, MaxRunning: 256, MemUtilization: 0.9, BlockTokens: 16},
 		},
 		{
@@ -100,7 +100,7 @@ func Profiles() []Profile {
 			MemCopyFactor: 0.3,
 			// 1792 GB/s of GDDR7: five times the decode speed; 32 GiB leave
 			// ~180 k tokens of KV cache.
-			LLM: LLMProfile{Model: llmModel, WeightsGiB: 5, BandwidthGBs: 1792, KVKiBPerToken: 128,
+			LLM: LLMProfile{WeightsGiB: 5, BandwidthGBs: 1792, KVKiBPerToken: 128,
 				PrefillMsPerToken: 0.06, ChunkTokens: 512, MaxRunning: 256, MemUtilization: 0.9, BlockTokens: 16},
 		},
 	}

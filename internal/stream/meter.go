@@ -245,7 +245,7 @@ func (m *Meter) Read(body io.Reader, now func() time.Time) (int64, error) {
 			m.Feed(m.buf[:k], now())
 		}
 		if err == io.EOF {
-			return n, m.finish()
+			return n, m.Finish()
 		}
 		if err != nil {
 			return n, err
@@ -257,16 +257,12 @@ func (m *Meter) Read(body io.Reader, now func() time.Time) (int64, error) {
 // Read's parts, for callers that read the body themselves.
 func (m *Meter) Feed(p []byte, at time.Time) {
 	if m.failed == nil && !m.done {
-		if err := m.parser.Feed(p, at); err != nil && m.failed == nil {
-			m.failed = err
-		}
+		m.failed = m.parser.Feed(p, at)
 	}
 }
 
 // Finish ends the stream and returns its failure, if any.
-func (m *Meter) Finish() error { return m.finish() }
-
-func (m *Meter) finish() error {
+func (m *Meter) Finish() error {
 	switch {
 	case m.failed != nil:
 		if se, ok := m.failed.(*Error); ok {

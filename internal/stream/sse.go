@@ -123,11 +123,10 @@ func (ps *Parser) processLine(line []byte) error {
 	}
 	switch string(field) {
 	case "data":
-		if !ps.hasData {
-			ps.eventAt = ps.lineAt
-		}
 		if ps.hasData {
 			ps.data = append(ps.data, '\n')
+		} else {
+			ps.eventAt = ps.lineAt
 		}
 		ps.data = append(ps.data, value...)
 		ps.hasData = true
