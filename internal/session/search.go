@@ -121,7 +121,7 @@ func (r *searchRun) search(sr plan.Search) error {
 	if r.model == sr.Model {
 		from = r.level
 	}
-	res := result.Search{Name: sr.Name, Model: resultModel(sr.Model), Unit: sr.Unit, Start: sr.Config.Start, Max: sr.Config.Max,
+	res := result.Search{Name: sr.Name, Model: result.Model(sr.Model), Unit: sr.Unit, Start: sr.Config.Start, Max: sr.Config.Max,
 		Breached: []result.Assertion{}, Steps: []string{}}
 	var probes []search.Probe
 	var judged []result.Step // the step that decided each of probes
@@ -274,11 +274,4 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-func resultModel(m dsl.LoadModel) result.Model {
-	if m == dsl.Open {
-		return result.ModelOpen
-	}
-	return result.ModelClosed
 }
