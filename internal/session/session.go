@@ -285,7 +285,7 @@ func (s *session) writeOutputs(f *result.File) ([]string, error) {
 	if path == "" {
 		path = result.DefaultPath(f.Scenario.Name, f.StartedAt)
 	}
-	if err := s.write(path, func(w io.Writer) error { return encodeResults(w, f) }); err != nil {
+	if err := s.write(path, func(w io.Writer) error { return EncodeResults(w, f) }); err != nil {
 		return nil, exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing results: %w", err))
 	}
 	written := []string{"results: " + display(path)}
@@ -321,10 +321,10 @@ func (s *session) printWritten(lines []string) {
 	}
 }
 
-// encodeResults writes f as the results file (result.Marshal: a value the
+// EncodeResults writes f as the results file (result.Marshal: a value the
 // system under test reported as non-finite is written as unknown, never an
 // encoding failure).
-func encodeResults(w io.Writer, f *result.File) error {
+func EncodeResults(w io.Writer, f *result.File) error {
 	data, err := result.Marshal(f)
 	if err != nil {
 		return err
