@@ -28,11 +28,8 @@ requests, then the total wall time. It is the schedule run will follow.`,
 				}
 			}
 			s, diags := dsl.LoadFile(args[0], vf.loadOptions(a))
-			if err := a.writeDiags(s.Files, diags); err != nil {
-				return exitcode.Wrap(exitcode.Internal, err)
-			}
-			if diags.HasErrors() {
-				return exitcode.Shown(exitcode.Usage)
+			if err := a.diagnosticsError(s, diags); err != nil {
+				return err
 			}
 			if err := report.WritePlan(a.stdout, s, plan.Split(plan.Build(s), seg)); err != nil {
 				return exitcode.Wrap(exitcode.Internal, err)
