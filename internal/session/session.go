@@ -174,15 +174,15 @@ func (s *session) load(group *sampler.Group) (*result.File, error) {
 		return nil, err
 	}
 	var f *result.File
-	switch {
-	case len(s.p.Searches) > 0:
+	if len(s.p.Searches) > 0 {
 		fmt.Fprintf(s.console, "harness: running %q: %s, at most %s\n", s.scn.Name, plan.Count(len(s.p.Steps), len(s.p.Searches)), s.p.WorstTotal())
 		f, err = s.runWithSearches(opts)
-	case s.o.Segment.Count == 0:
-		fmt.Fprintf(s.console, "harness: running %q: %d steps, %s\n", s.scn.Name, len(s.p.Steps), s.p.Total)
-		f, err = runner.Run(s.ctx, s.scn, s.p, opts)
-	default:
-		fmt.Fprintf(s.console, "harness: running %q, segment %s: %d steps, %s\n", s.scn.Name, s.o.Segment, len(s.p.Steps), s.p.Total)
+	} else {
+		part := ""
+		if s.o.Segment.Count != 0 {
+			part = ", segment " + s.o.Segment.String()
+		}
+		fmt.Fprintf(s.console, "harness: running %q%s: %d steps, %s\n", s.scn.Name, part, len(s.p.Steps), s.p.Total)
 		f, err = runner.Run(s.ctx, s.scn, s.p, opts)
 	}
 	if f != nil && !s.o.StartAt.IsZero() {
