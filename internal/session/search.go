@@ -173,7 +173,7 @@ func (r *searchRun) search(sr plan.Search) error {
 			if p.Outcome == search.Unstable {
 				res.Breached = append(res.Breached, result.Assertion{
 					Name: result.StableWindowName, Step: st.Name, Severity: result.SeverityFail, Status: result.StatusFail,
-					Condition: "the window's thirds within 10 % in throughput and p95", Observed: map[string]any{},
+					Condition: fmt.Sprintf("the window's thirds within %g %% in throughput and p95", search.StabilityShare*100), Observed: map[string]any{},
 					Message: st.Probe.Unstable,
 				})
 			}
