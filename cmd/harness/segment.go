@@ -34,14 +34,10 @@ func (f *splitFlags) register(cmd *cobra.Command) {
 
 // parse checks the flags (exit 2 on a bad value) against now.
 func (f *splitFlags) parse(now time.Time) (plan.Segment, time.Time, error) {
-	var seg plan.Segment
 	var at time.Time
-	if f.segment != "" {
-		s, err := plan.ParseSegment(f.segment)
-		if err != nil {
-			return seg, at, exitcode.Wrap(exitcode.Usage, err)
-		}
-		seg = s
+	seg, err := parseSegmentFlag(f.segment)
+	if err != nil {
+		return seg, at, err
 	}
 	if f.startAt != "" {
 		t, err := time.Parse(time.RFC3339, f.startAt)
@@ -54,6 +50,19 @@ func (f *splitFlags) parse(now time.Time) (plan.Segment, time.Time, error) {
 		at = t
 	}
 	return seg, at, nil
+}
+
+// parseSegmentFlag reads a --segment value (exit 2 when bad); "" is the
+// whole run.
+func parseSegmentFlag(text string) (plan.Segment, error) {
+	if text == "" {
+		return plan.Segment{}, nil
+	}
+	seg, err := plan.ParseSegment(text)
+	if err != nil {
+		return plan.Segment{}, exitcode.Wrap(exitcode.Usage, err)
+	}
+	return seg, nil
 }
 
 // checkSegmentable refuses a split run of a scenario that cannot be split:
