@@ -41,8 +41,8 @@ the summary and its exit code the verdict. docs/distributed.md walks through it.
 			if err != nil {
 				return err
 			}
-			if err := checkSegmentable(scn, plan.Segment{Count: o.Parallelism}); err != nil {
-				return err
+			if err := plan.CheckSplit(scn, plan.Segment{Count: o.Parallelism}); err != nil {
+				return exitcode.Wrap(exitcode.Usage, err)
 			}
 			// The ConfigMap carries the bytes the load just read and checked
 			// (a load without errors parsed the scenario and each --var-file

@@ -55,8 +55,9 @@ type Options struct {
 
 // Run runs scn end to end and returns its results file (nil when the run
 // could not be set up at all) and an error whose exitcode.Of is the run's
-// exit code (nil: exit 0). Every output path is checked first: one that
-// cannot be written is exit 4 before anything is contacted. After that the
+// exit code (nil: exit 0). A segment of a scenario that cannot be split
+// (plan.CheckSplit) is exit 2, and an output path that cannot be written
+// exit 4, both before anything is contacted. After that the
 // results file is written whatever happens; an error already shown on the
 // console carries exitcode.ErrShown.
 //
@@ -64,6 +65,9 @@ type Options struct {
 // the JUnit rendered from it), everything written to Stdout and Stderr and
 // the error are redacted (internal/redact), and URL passwords masked.
 func Run(ctx context.Context, scn *dsl.Scenario, o Options) (*result.File, error) {
+	if err := plan.CheckSplit(scn, o.Segment); err != nil {
+		return nil, exitcode.Wrap(exitcode.Usage, err)
+	}
 	red := redact.ForScenario(scn)
 	if o.Stdout == nil {
 		o.Stdout = io.Discard
