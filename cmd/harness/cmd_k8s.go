@@ -49,15 +49,8 @@ the summary and its exit code the verdict. docs/distributed.md walks through it.
 			// into scn.Files), not a second read that could differ from them.
 			o.Scenario = scn.Files[args[0]].Bytes
 			o.ScenarioName, o.ScenarioFile = scn.Name, filepath.Base(args[0])
-			o.VarFiles = map[string][]byte{}
 			for _, f := range vf.files {
-				data := scn.Files[f].Bytes
-				base := filepath.Base(f)
-				if _, dup := o.VarFiles[base]; dup {
-					return exitcode.Wrap(exitcode.Usage, fmt.Errorf("k8s: two --var-file named %s: they share one ConfigMap; rename one", base))
-				}
-				o.VarFiles[base] = data
-				o.VarFileOrder = append(o.VarFileOrder, base)
+				o.VarFiles = append(o.VarFiles, k8s.VarFile{Name: filepath.Base(f), Data: scn.Files[f].Bytes})
 			}
 			o.Vars = vf.vars
 			for _, v := range scn.Variables {
