@@ -125,7 +125,6 @@ func (r *searchRun) search(sr plan.Search) error {
 		Breached: []result.Assertion{}, Steps: []string{}}
 	var probes []search.Probe
 	var judged []result.Step // the step that decided each of probes
-	n := 0
 	var final search.Result
 	for {
 		d := search.Next(sr.Config, probes)
@@ -134,7 +133,7 @@ func (r *searchRun) search(sr plan.Search) error {
 			res.Status = string(d.Result.Status)
 			break
 		}
-		if n > 0 && sr.Cooldown > 0 {
+		if res.Probes > 0 && sr.Cooldown > 0 {
 			if sleepCtx(r.s.ctx, sr.Cooldown) != nil {
 				r.f.Verdict, r.f.Reason = result.VerdictInterrupted, fmt.Sprintf("interrupted during search %q", sr.Name)
 			}
@@ -143,7 +142,7 @@ func (r *searchRun) search(sr plan.Search) error {
 		var decided result.Step
 		var err error
 		if !r.stopped() {
-			outcome, decided, err = r.probe(sr, &n, d.Level, from, d.Result, &res)
+			outcome, decided, err = r.probe(sr, d.Level, from, d.Result, &res)
 			if err != nil {
 				return err
 			}
@@ -191,16 +190,16 @@ func (r *searchRun) search(sr plan.Search) error {
 // probe runs probe(s) at level: one, and a repeat at twice the duration
 // when the first passed its assertions but its window was unstable. It
 // returns the outcome and the step that decided it.
-func (r *searchRun) probe(sr plan.Search, n *int, level, from float64, bracket search.Result, res *result.Search) (search.Outcome, result.Step, error) {
+func (r *searchRun) probe(sr plan.Search, level, from float64, bracket search.Result, res *result.Search) (search.Outcome, result.Step, error) {
 	ramp, duration := sr.Ramp, sr.Duration
 	for repeat := false; ; repeat = true {
-		*n++
-		st, err := r.runProbe(sr, *n, level, from, ramp, duration, bracket)
+		n := res.Probes + 1 // probes are numbered across the search, repeats included
+		st, err := r.runProbe(sr, n, level, from, ramp, duration, bracket)
 		if err != nil {
 			return "", st, err
 		}
 		if r.stopped() {
-			st.Probe = &result.Probe{Search: sr.Name, Number: *n, Level: level, Outcome: result.ProbeStopped, Repeat: repeat}
+			st.Probe = &result.Probe{Search: sr.Name, Number: n, Level: level, Outcome: result.ProbeStopped, Repeat: repeat}
 			r.f.Steps[len(r.f.Steps)-1] = st
 			res.Probes++
 			res.Steps = append(res.Steps, st.Name)
@@ -216,7 +215,7 @@ func (r *searchRun) probe(sr plan.Search, n *int, level, from float64, bracket s
 			outcome = search.Unstable
 			res.UnstableProbes++
 		}
-		st.Probe = &result.Probe{Search: sr.Name, Number: *n, Level: level, Outcome: string(outcome),
+		st.Probe = &result.Probe{Search: sr.Name, Number: n, Level: level, Outcome: string(outcome),
 			Unstable: stab.Why, Repeat: repeat, Assertions: entries}
 		r.f.Steps[len(r.f.Steps)-1] = st
 		res.Probes++
