@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -11,73 +9,11 @@ import (
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/exitcode"
 	"github.com/harness-gpu/harness/internal/plan"
+	"github.com/harness-gpu/harness/internal/report"
 	"github.com/harness-gpu/harness/internal/result"
 	"github.com/harness-gpu/harness/internal/sim"
 	"github.com/harness-gpu/harness/scenarios"
 )
-
-// demoIntro is the demo's first screen: the simulated server, what the run
-// will do and for how long, and where the results go.
-func demoIntro(w io.Writer, server, gpuName, url string, scn *dsl.Scenario, p plan.Plan, o runOutputs) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "harness demo: %s, on a simulated %s) is listening at %s.\n", server, gpuName, url)
-	switch {
-	case len(p.Searches) > 0 && len(p.Steps) == 0:
-		fmt.Fprintf(&b, "It will search for the capacity, at most %s in all:\n", p.WorstTotal())
-	case len(p.Searches) > 0:
-		fmt.Fprintf(&b, "It will send load to it in %d steps and search for the capacity, at most %s in all:\n", len(p.Steps), p.WorstTotal())
-	default:
-		fmt.Fprintf(&b, "It will send load to it in %d steps, %s in all:\n", len(p.Steps), p.Total)
-	}
-	for _, st := range p.Steps {
-		level := fmt.Sprintf("%d users", st.Users)
-		if st.Users == 1 {
-			level = "1 user"
-		}
-		if st.Model == dsl.Open {
-			level = fmt.Sprintf("%g requests/s", st.Rate)
-		} else if st.Pace > 0 {
-			level += fmt.Sprintf(", each sending a request every %s", st.Pace)
-		}
-		ramp := ""
-		if st.Ramp > 0 {
-			ramp = fmt.Sprintf(" after a %s ramp", st.Ramp)
-		}
-		fmt.Fprintf(&b, "  %-10s %s, measured for %s%s\n", st.Name, level, st.Duration, ramp)
-	}
-	for _, s := range p.Searches {
-		fmt.Fprintf(&b, "  %-10s from %s to at most %s %s, ×%g until a probe breaks a limit, then halving the bracket to %g %%;\n",
-			s.Name, result.FormatLevel(s.Config.Start), result.FormatLevel(s.Config.Max), s.Unit, s.Config.Growth, s.Config.Precision*100)
-		fmt.Fprintf(&b, "  %-10s each probe measured for %s after a %s ramp, at most %d probes\n", "", s.Duration, s.Ramp, s.WorstProbes)
-	}
-	var samplers []string
-	for _, s := range scn.Samplers {
-		samplers = append(samplers, fmt.Sprintf("%s (sampler %s)", demoSamples[s.Kind], s.Name))
-	}
-	if len(samplers) > 0 {
-		fmt.Fprintf(&b, "Meanwhile it reads the server's %s", strings.Join(samplers, " and "))
-		if !o.quiet {
-			b.WriteString(": one line a second below")
-		}
-		b.WriteString(".\n")
-	}
-	fmt.Fprintf(&b, "Then it checks %d assertions and writes the results to %s", len(scn.Asserts), o.out)
-	if o.junit != "" {
-		fmt.Fprintf(&b, " and %s", o.junit)
-	}
-	b.WriteString(".\nCtrl-C stops it early and still writes them.\n\n")
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// demoSamples says what each kind of sampler reads.
-var demoSamples = map[dsl.SamplerKind]string{
-	dsl.SamplerTriton:     "Triton metrics",
-	dsl.SamplerDCGM:       "GPU metrics",
-	dsl.SamplerNVML:       "GPUs through NVML",
-	dsl.SamplerPrometheus: "Prometheus series",
-	dsl.SamplerVLLM:       "vLLM engine metrics",
-}
 
 // demoWorkload is one of the demo's embedded scenarios: its file, the
 // prefix of its default results name, the variable that takes the server's
@@ -216,7 +152,9 @@ or compare (all three in turn, about 1 minute; --fast: 18 s).`,
 			if o.out == "" {
 				o.out = result.DefaultPath(wl.results+profile.Name, time.Now())
 			}
-			if err := demoIntro(a.stdout, wl.server, profile.GPUName, shown, scn, plan.Build(scn), o); err != nil {
+			intro := report.DemoIntro{Server: wl.server, GPUName: profile.GPUName, URL: shown, Scenario: scn, Plan: plan.Build(scn),
+				Out: o.out, JUnit: o.junit, Quiet: o.quiet}
+			if err := report.WriteDemoIntro(a.stdout, intro); err != nil {
 				return exitcode.Wrap(exitcode.Internal, err)
 			}
 			return a.execute(scn, o)

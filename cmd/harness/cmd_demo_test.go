@@ -9,6 +9,7 @@ import (
 	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/exitcode"
 	"github.com/harness-gpu/harness/internal/plan"
+	"github.com/harness-gpu/harness/internal/report"
 	"github.com/harness-gpu/harness/scenarios"
 )
 
@@ -45,7 +46,9 @@ func TestDemoIntro(t *testing.T) {
 			t.Fatal(diags)
 		}
 		var b bytes.Buffer
-		if err := demoIntro(&b, demoWorkloads["triton"].server, "NVIDIA GeForce RTX 3060", "http://127.0.0.1:9/", scn, plan.Build(scn), c.o); err != nil {
+		intro := report.DemoIntro{Server: demoWorkloads["triton"].server, GPUName: "NVIDIA GeForce RTX 3060", URL: "http://127.0.0.1:9/",
+			Scenario: scn, Plan: plan.Build(scn), Out: c.o.out, JUnit: c.o.junit, Quiet: c.o.quiet}
+		if err := report.WriteDemoIntro(&b, intro); err != nil {
 			t.Fatal(err)
 		}
 		for _, w := range c.want {
@@ -74,7 +77,9 @@ func TestDemoSearchIntro(t *testing.T) {
 		t.Fatal(diags)
 	}
 	var b bytes.Buffer
-	if err := demoIntro(&b, searchWorkload.server, "NVIDIA GeForce RTX 5090", "http://127.0.0.1:9/", scn, plan.Build(scn), runOutputs{out: "r.json"}); err != nil {
+	intro := report.DemoIntro{Server: searchWorkload.server, GPUName: "NVIDIA GeForce RTX 5090", URL: "http://127.0.0.1:9/",
+		Scenario: scn, Plan: plan.Build(scn), Out: "r.json"}
+	if err := report.WriteDemoIntro(&b, intro); err != nil {
 		t.Fatal(err)
 	}
 	for _, w := range []string{

@@ -41,23 +41,16 @@ the summary and its exit code the verdict. docs/distributed.md walks through it.
 			if err != nil {
 				return err
 			}
-			if err := checkSegmentable(scn, plan.Segment{Count: o.Parallelism}); err != nil {
-				return err
+			if err := plan.CheckSplit(scn, plan.Segment{Count: o.Parallelism}); err != nil {
+				return exitcode.Wrap(exitcode.Usage, err)
 			}
 			// The ConfigMap carries the bytes the load just read and checked
 			// (a load without errors parsed the scenario and each --var-file
 			// into scn.Files), not a second read that could differ from them.
 			o.Scenario = scn.Files[args[0]].Bytes
 			o.ScenarioName, o.ScenarioFile = scn.Name, filepath.Base(args[0])
-			o.VarFiles = map[string][]byte{}
 			for _, f := range vf.files {
-				data := scn.Files[f].Bytes
-				base := filepath.Base(f)
-				if _, dup := o.VarFiles[base]; dup {
-					return exitcode.Wrap(exitcode.Usage, fmt.Errorf("k8s: two --var-file named %s: they share one ConfigMap; rename one", base))
-				}
-				o.VarFiles[base] = data
-				o.VarFileOrder = append(o.VarFileOrder, base)
+				o.VarFiles = append(o.VarFiles, k8s.VarFile{Name: filepath.Base(f), Data: scn.Files[f].Bytes})
 			}
 			o.Vars = vf.vars
 			for _, v := range scn.Variables {

@@ -120,14 +120,7 @@ func (a *app) waitForParts(paths []string, limit time.Duration, partial bool) ([
 // writeMerged writes the merged results (and JUnit), prints the summary
 // and the assertion matrix, and returns the exit code of the merged verdict.
 func (a *app) writeMerged(f *result.File, out, junit string) error {
-	err := session.WriteOutput(out, func(w io.Writer) error {
-		data, err := result.Marshal(f)
-		if err == nil {
-			_, err = w.Write(data)
-		}
-		return err
-	})
-	if err != nil {
+	if err := session.WriteOutput(out, func(w io.Writer) error { return session.EncodeResults(w, f) }); err != nil {
 		return exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing results: %w", err))
 	}
 	if junit != "" {

@@ -20,19 +20,13 @@ model, level, ramp, measured duration, start offset, expected req/s and
 requests, then the total wall time. It is the schedule run will follow.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var seg plan.Segment
-			if segment != "" {
-				var err error
-				if seg, err = plan.ParseSegment(segment); err != nil {
-					return exitcode.Wrap(exitcode.Usage, err)
-				}
+			seg, err := parseSegmentFlag(segment)
+			if err != nil {
+				return err
 			}
 			s, diags := dsl.LoadFile(args[0], vf.loadOptions(a))
-			if err := a.writeDiags(s.Files, diags); err != nil {
-				return exitcode.Wrap(exitcode.Internal, err)
-			}
-			if diags.HasErrors() {
-				return exitcode.Shown(exitcode.Usage)
+			if err := a.diagnosticsError(s, diags); err != nil {
+				return err
 			}
 			if err := report.WritePlan(a.stdout, s, plan.Split(plan.Build(s), seg)); err != nil {
 				return exitcode.Wrap(exitcode.Internal, err)

@@ -41,9 +41,6 @@ func newRunCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := checkSegmentable(scn, o.segment); err != nil {
-				return err
-			}
 			return a.execute(scn, o)
 		},
 	}

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/harness-gpu/harness/internal/dsl"
 	"github.com/harness-gpu/harness/internal/exitcode"
 	"github.com/harness-gpu/harness/internal/plan"
 )
@@ -16,11 +14,6 @@ import (
 // a moment late still runs (and records how late); an older time is a
 // mistake (a stale manifest, a wrong zone) and is refused.
 const startAtSlack = 10 * time.Second
-
-// errSegmentSearch refuses a split run of a capacity search: every part
-// would have to see each probe's verdict before the next probe, which
-// independent segments cannot.
-var errSegmentSearch = errors.New("--segment cannot split a scenario with a search block: each probe's verdict needs every part's results; run the search on one machine, or split fixed steps only")
 
 // splitFlags are run's --segment and --start-at (docs/cli.md, "Distributed runs").
 type splitFlags struct {
@@ -34,14 +27,10 @@ func (f *splitFlags) register(cmd *cobra.Command) {
 
 // parse checks the flags (exit 2 on a bad value) against now.
 func (f *splitFlags) parse(now time.Time) (plan.Segment, time.Time, error) {
-	var seg plan.Segment
 	var at time.Time
-	if f.segment != "" {
-		s, err := plan.ParseSegment(f.segment)
-		if err != nil {
-			return seg, at, exitcode.Wrap(exitcode.Usage, err)
-		}
-		seg = s
+	seg, err := parseSegmentFlag(f.segment)
+	if err != nil {
+		return seg, at, err
 	}
 	if f.startAt != "" {
 		t, err := time.Parse(time.RFC3339, f.startAt)
@@ -56,11 +45,15 @@ func (f *splitFlags) parse(now time.Time) (plan.Segment, time.Time, error) {
 	return seg, at, nil
 }
 
-// checkSegmentable refuses a split run of a scenario that cannot be split:
-// one with a capacity search (errSegmentSearch), exit 2.
-func checkSegmentable(scn *dsl.Scenario, seg plan.Segment) error {
-	if seg.Count == 0 || scn == nil || len(scn.Searches) == 0 {
-		return nil
+// parseSegmentFlag reads a --segment value (exit 2 when bad); "" is the
+// whole run.
+func parseSegmentFlag(text string) (plan.Segment, error) {
+	if text == "" {
+		return plan.Segment{}, nil
 	}
-	return exitcode.Wrap(exitcode.Usage, errSegmentSearch)
+	seg, err := plan.ParseSegment(text)
+	if err != nil {
+		return plan.Segment{}, exitcode.Wrap(exitcode.Usage, err)
+	}
+	return seg, nil
 }

@@ -4,9 +4,6 @@ package assert
 // asserts over search.NAME, evaluated once after the searches.
 
 import (
-	"fmt"
-	"regexp"
-	"strconv"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -122,44 +119,4 @@ func breachedNames(as []result.Assertion) cty.Value {
 		names[i] = cty.StringVal(a.Name)
 	}
 	return cty.ListVal(names)
-}
-
-// Breach renders a failed probe assertion in a few words, the comparison as
-// measured: "triton.infer_ms 21.3 > 20" for `triton.infer_ms < 20`; else its
-// name and message.
-func Breach(a result.Assertion) string {
-	if len(a.Observed) == 1 {
-		for name, v := range a.Observed {
-			if f, ok := v.(float64); ok {
-				if lim, ok := limitOf(a.Condition, name); ok {
-					rel := "="
-					switch {
-					case f > lim:
-						rel = ">"
-					case f < lim:
-						rel = "<"
-					}
-					return fmt.Sprintf("%s %s %s %s", name, result.FormatMeasure(f), rel, result.FormatMeasure(lim))
-				}
-			}
-		}
-	}
-	if a.Status == result.StatusError || (len(a.Observed) == 0 && a.Message != "") {
-		return a.Name + ": " + a.Message
-	}
-	return a.Name
-}
-
-// comparison is a condition comparing one name with a number.
-var comparison = regexp.MustCompile(`^\s*([A-Za-z0-9_.\[\]"]+)\s*(<=|>=|<|>|==|!=)\s*(-?[0-9][0-9.eE+-]*)\s*$`)
-
-// limitOf is the number name is compared with in cond, when cond is a
-// single comparison of name.
-func limitOf(cond, name string) (float64, bool) {
-	m := comparison.FindStringSubmatch(cond)
-	if m == nil || m[1] != name {
-		return 0, false
-	}
-	f, err := strconv.ParseFloat(m[3], 64)
-	return f, err == nil
 }

@@ -101,27 +101,6 @@ func TestJudgeProbe(t *testing.T) {
 	}
 }
 
-func TestBreach(t *testing.T) {
-	cases := []struct {
-		a    result.Assertion
-		want string
-	}{
-		{result.Assertion{Name: "infer", Status: result.StatusFail, Condition: "triton.infer_ms < 20", Observed: map[string]any{"triton.infer_ms": 21.3}},
-			"triton.infer_ms 21.3 > 20"},
-		{result.Assertion{Name: "ok", Status: result.StatusFail, Condition: "requests.success_rate >= 1", Observed: map[string]any{"requests.success_rate": 0.98}},
-			"requests.success_rate 0.98 < 1"},
-		{result.Assertion{Name: "gpu", Status: result.StatusError, Condition: "gpu.temperature.max < 80", Observed: map[string]any{"gpu.temperature.max": nil}, Message: "no samples"},
-			"gpu: no samples"},
-		{result.Assertion{Name: "both", Status: result.StatusFail, Condition: "latency.p95 < 500 && latency.p99 < 900", Observed: map[string]any{"latency.p95": 600.0, "latency.p99": 950.0}},
-			"both"},
-	}
-	for _, tc := range cases {
-		if got := Breach(tc.a); got != tc.want {
-			t.Errorf("Breach(%s) = %q, want %q", tc.a.Condition, got, tc.want)
-		}
-	}
-}
-
 // TestSearchValuesBreached: search.NAME.breached lists the names of the
 // assertions that failed at first_failing (empty when none did), and is
 // unknown when the search did not run.

@@ -46,12 +46,11 @@ type Options struct {
 	Image       string // a harness image (the repository's Dockerfile)
 	Parallelism int    // N: pods, segments
 
-	ScenarioName string            // the scenario block's name
-	ScenarioFile string            // the scenario file's base name
-	Scenario     []byte            // its contents
-	VarFiles     map[string][]byte // --var-file contents by base name
-	VarFileOrder []string          // --var-file base names in command-line order
-	Vars         []string          // --var name=value, in order
+	ScenarioName string    // the scenario block's name
+	ScenarioFile string    // the scenario file's base name
+	Scenario     []byte    // its contents
+	VarFiles     []VarFile // --var-file, in command-line order
+	Vars         []string  // --var name=value, in order
 
 	Plan    plan.Plan // the whole run's plan: sizes the pods and the deadline
 	StartAt time.Time // when every pod begins its load
@@ -59,6 +58,13 @@ type Options struct {
 
 	StorageClass string                            // "" = the cluster's default
 	AccessMode   corev1.PersistentVolumeAccessMode // "" = ReadWriteOnce
+}
+
+// VarFile is one --var-file as the pods read it from the ConfigMap: its
+// base name there (unique, and not the scenario file's) and its contents.
+type VarFile struct {
+	Name string
+	Data []byte
 }
 
 // Objects are the manifest's objects, in the order they are applied.
@@ -101,11 +107,14 @@ func Build(o Options) (Objects, error) {
 		ObjectMeta: meta(name + "-scenario"),
 		Data:       map[string]string{o.ScenarioFile: string(o.Scenario)},
 	}
-	for n, data := range o.VarFiles {
-		if n == o.ScenarioFile {
-			return Objects{}, fmt.Errorf("--var-file %s has the scenario's file name: rename one", n)
+	for _, f := range o.VarFiles {
+		if f.Name == o.ScenarioFile {
+			return Objects{}, fmt.Errorf("--var-file %s has the scenario's file name: rename one", f.Name)
 		}
-		cm.Data[n] = string(data)
+		if _, dup := cm.Data[f.Name]; dup {
+			return Objects{}, fmt.Errorf("two --var-file named %s: they share one ConfigMap; rename one", f.Name)
+		}
+		cm.Data[f.Name] = string(f.Data)
 	}
 
 	claim := &corev1.PersistentVolumeClaim{
@@ -187,8 +196,8 @@ func Build(o Options) (Objects, error) {
 // scenario with (var files from the ConfigMap).
 func loadArgs(o Options) []string {
 	var args []string
-	for _, f := range o.VarFileOrder {
-		args = append(args, "--var-file", path.Join(scenarioDir, f))
+	for _, f := range o.VarFiles {
+		args = append(args, "--var-file", path.Join(scenarioDir, f.Name))
 	}
 	for _, v := range o.Vars {
 		args = append(args, "--var", v)

@@ -38,9 +38,9 @@ func options() Options {
 	return Options{
 		Namespace: "load", Image: "ghcr.io/harness-gpu/harness:0.1.0", Parallelism: 3,
 		ScenarioName: "Fiqa Capacity", ScenarioFile: "fiqa.hcl", Scenario: []byte(scenarioSrc),
-		VarFiles: map[string][]byte{"prod.hcl": []byte("users = 300\n")}, VarFileOrder: []string{"prod.hcl"},
-		Vars: []string{"users=300"},
-		Plan: plan.Build(scn), Now: now, StartAt: now.Add(2 * time.Minute),
+		VarFiles: []VarFile{{Name: "prod.hcl", Data: []byte("users = 300\n")}},
+		Vars:     []string{"users=300"},
+		Plan:     plan.Build(scn), Now: now, StartAt: now.Add(2 * time.Minute),
 	}
 }
 
@@ -156,7 +156,8 @@ func TestBuildErrors(t *testing.T) {
 		{func(o *Options) { o.Parallelism = 0 }, "--parallelism 0"},
 		{func(o *Options) { o.Image = "" }, "--image is required"},
 		{func(o *Options) { o.Name = "Bad_Name" }, "DNS label"},
-		{func(o *Options) { o.VarFiles["fiqa.hcl"] = nil }, "scenario's file name"},
+		{func(o *Options) { o.VarFiles = append(o.VarFiles, VarFile{Name: "fiqa.hcl"}) }, "scenario's file name"},
+		{func(o *Options) { o.VarFiles = append(o.VarFiles, VarFile{Name: "prod.hcl"}) }, "two --var-file named prod.hcl"},
 	} {
 		o := options()
 		tc.mutate(&o)

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -26,6 +27,20 @@ type Segment struct {
 func (s Segment) Whole() bool { return s.Count <= 1 }
 
 func (s Segment) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
+
+// ErrSplitSearch refuses a split run of a scenario with a capacity search:
+// every part would have to see each probe's verdict before the next probe,
+// which independent segments cannot.
+var ErrSplitSearch = errors.New("--segment cannot split a scenario with a search block: each probe's verdict needs every part's results; run the search on one machine, or split fixed steps only")
+
+// CheckSplit reports whether s can run as segment seg: any segment given
+// (0/1 too) of a scenario with a search is ErrSplitSearch.
+func CheckSplit(s *dsl.Scenario, seg Segment) error {
+	if seg.Count == 0 || len(s.Searches) == 0 {
+		return nil
+	}
+	return ErrSplitSearch
+}
 
 // ParseSegment reads "I/N": N parts (1 to MaxSegments), I from 0 to N-1.
 func ParseSegment(text string) (Segment, error) {

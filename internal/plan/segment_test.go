@@ -170,3 +170,25 @@ func TestPhaseOffset(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckSplit: fixed steps split; any given segment of a scenario with a
+// search (0/1 too) is ErrSplitSearch; no segment always runs.
+func TestCheckSplit(t *testing.T) {
+	steps := splitScenario()
+	searching := splitScenario()
+	searching.Searches = []*dsl.Search{{Name: "cap", Target: "api", Model: dsl.Open}}
+	for _, c := range []struct {
+		scn  *dsl.Scenario
+		seg  Segment
+		want error
+	}{
+		{steps, Segment{Index: 1, Count: 3}, nil},
+		{searching, Segment{}, nil},
+		{searching, Segment{Index: 0, Count: 1}, ErrSplitSearch},
+		{searching, Segment{Index: 1, Count: 2}, ErrSplitSearch},
+	} {
+		if got := CheckSplit(c.scn, c.seg); got != c.want {
+			t.Errorf("CheckSplit(searches %d, %v) = %v, want %v", len(c.scn.Searches), c.seg, got, c.want)
+		}
+	}
+}

@@ -14,8 +14,6 @@ import (
 	"github.com/harness-gpu/harness/internal/result"
 )
 
-func afp(f float64) *float64 { return &f }
-
 // assertFixture is a finished run over four steps: passes, a fail, an
 // error, a breached warning, a warn-severity error, a step-scoped assert,
 // the synthetic no-success entry and a step that did not run.

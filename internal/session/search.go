@@ -121,11 +121,10 @@ func (r *searchRun) search(sr plan.Search) error {
 	if r.model == sr.Model {
 		from = r.level
 	}
-	res := result.Search{Name: sr.Name, Model: resultModel(sr.Model), Unit: sr.Unit, Start: sr.Config.Start, Max: sr.Config.Max,
+	res := result.Search{Name: sr.Name, Model: result.Model(sr.Model), Unit: sr.Unit, Start: sr.Config.Start, Max: sr.Config.Max,
 		Breached: []result.Assertion{}, Steps: []string{}}
 	var probes []search.Probe
 	var judged []result.Step // the step that decided each of probes
-	n := 0
 	var final search.Result
 	for {
 		d := search.Next(sr.Config, probes)
@@ -134,7 +133,7 @@ func (r *searchRun) search(sr plan.Search) error {
 			res.Status = string(d.Result.Status)
 			break
 		}
-		if n > 0 && sr.Cooldown > 0 {
+		if res.Probes > 0 && sr.Cooldown > 0 {
 			if sleepCtx(r.s.ctx, sr.Cooldown) != nil {
 				r.f.Verdict, r.f.Reason = result.VerdictInterrupted, fmt.Sprintf("interrupted during search %q", sr.Name)
 			}
@@ -143,7 +142,7 @@ func (r *searchRun) search(sr plan.Search) error {
 		var decided result.Step
 		var err error
 		if !r.stopped() {
-			outcome, decided, err = r.probe(sr, &n, d.Level, from, d.Result, &res)
+			outcome, decided, err = r.probe(sr, d.Level, from, d.Result, &res)
 			if err != nil {
 				return err
 			}
@@ -173,7 +172,7 @@ func (r *searchRun) search(sr plan.Search) error {
 			if p.Outcome == search.Unstable {
 				res.Breached = append(res.Breached, result.Assertion{
 					Name: result.StableWindowName, Step: st.Name, Severity: result.SeverityFail, Status: result.StatusFail,
-					Condition: "the window's thirds within 10 % in throughput and p95", Observed: map[string]any{},
+					Condition: fmt.Sprintf("the window's thirds within %g %% in throughput and p95", search.StabilityShare*100), Observed: map[string]any{},
 					Message: st.Probe.Unstable,
 				})
 			}
@@ -191,16 +190,16 @@ func (r *searchRun) search(sr plan.Search) error {
 // probe runs probe(s) at level: one, and a repeat at twice the duration
 // when the first passed its assertions but its window was unstable. It
 // returns the outcome and the step that decided it.
-func (r *searchRun) probe(sr plan.Search, n *int, level, from float64, bracket search.Result, res *result.Search) (search.Outcome, result.Step, error) {
+func (r *searchRun) probe(sr plan.Search, level, from float64, bracket search.Result, res *result.Search) (search.Outcome, result.Step, error) {
 	ramp, duration := sr.Ramp, sr.Duration
 	for repeat := false; ; repeat = true {
-		*n++
-		st, err := r.runProbe(sr, *n, level, from, ramp, duration, bracket)
+		n := res.Probes + 1 // probes are numbered across the search, repeats included
+		st, err := r.runProbe(sr, n, level, from, ramp, duration, bracket)
 		if err != nil {
 			return "", st, err
 		}
 		if r.stopped() {
-			st.Probe = &result.Probe{Search: sr.Name, Number: *n, Level: level, Outcome: result.ProbeStopped, Repeat: repeat}
+			st.Probe = &result.Probe{Search: sr.Name, Number: n, Level: level, Outcome: result.ProbeStopped, Repeat: repeat}
 			r.f.Steps[len(r.f.Steps)-1] = st
 			res.Probes++
 			res.Steps = append(res.Steps, st.Name)
@@ -216,7 +215,7 @@ func (r *searchRun) probe(sr plan.Search, n *int, level, from float64, bracket s
 			outcome = search.Unstable
 			res.UnstableProbes++
 		}
-		st.Probe = &result.Probe{Search: sr.Name, Number: *n, Level: level, Outcome: string(outcome),
+		st.Probe = &result.Probe{Search: sr.Name, Number: n, Level: level, Outcome: string(outcome),
 			Unstable: stab.Why, Repeat: repeat, Assertions: entries}
 		r.f.Steps[len(r.f.Steps)-1] = st
 		res.Probes++
@@ -274,11 +273,4 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-func resultModel(m dsl.LoadModel) result.Model {
-	if m == dsl.Open {
-		return result.ModelOpen
-	}
-	return result.ModelClosed
 }

@@ -2,15 +2,21 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/harness-gpu/harness/internal/exitcode"
+	"github.com/harness-gpu/harness/internal/plan"
 	"github.com/harness-gpu/harness/internal/result"
 )
 
@@ -199,4 +205,38 @@ step "after" {
 			t.Errorf("probe %+v, want stopped", p)
 		}
 	})
+}
+
+// A segment of a run with a search is refused by Run itself (exit 2,
+// nothing contacted, no results file), not only by the CLI: each probe's
+// verdict needs every part's results.
+func TestSearchRefusesSegment(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	t.Cleanup(srv.Close)
+	scn := load(t, fmt.Sprintf(`scenario { name = "split" }
+target "api" { url = "%s/" }
+assert "ok" { condition = requests.success_rate >= 1 }
+search "cap" {
+  model    = "rate"
+  start    = 5
+  max      = 20
+  duration = "1s"
+  ramp     = "0s"
+}
+`, srv.URL))
+	out := filepath.Join(t.TempDir(), "r.json")
+	f, err := Run(context.Background(), scn, Options{Out: out, Quiet: true, Segment: plan.Segment{Index: 0, Count: 2}})
+	if exitcode.Of(err) != exitcode.Usage || !errors.Is(err, plan.ErrSplitSearch) {
+		t.Fatalf("Run = %v (exit %d); want plan.ErrSplitSearch, exit 2", err, exitcode.Of(err))
+	}
+	if f != nil {
+		t.Errorf("a refused run returned a results file: %+v", f)
+	}
+	if _, err := os.Stat(out); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a refused run wrote %s (%v)", out, err)
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the target got %d requests", n)
+	}
 }

@@ -55,8 +55,9 @@ type Options struct {
 
 // Run runs scn end to end and returns its results file (nil when the run
 // could not be set up at all) and an error whose exitcode.Of is the run's
-// exit code (nil: exit 0). Every output path is checked first: one that
-// cannot be written is exit 4 before anything is contacted. After that the
+// exit code (nil: exit 0). A segment of a scenario that cannot be split
+// (plan.CheckSplit) is exit 2, and an output path that cannot be written
+// exit 4, both before anything is contacted. After that the
 // results file is written whatever happens; an error already shown on the
 // console carries exitcode.ErrShown.
 //
@@ -64,6 +65,9 @@ type Options struct {
 // the JUnit rendered from it), everything written to Stdout and Stderr and
 // the error are redacted (internal/redact), and URL passwords masked.
 func Run(ctx context.Context, scn *dsl.Scenario, o Options) (*result.File, error) {
+	if err := plan.CheckSplit(scn, o.Segment); err != nil {
+		return nil, exitcode.Wrap(exitcode.Usage, err)
+	}
 	red := redact.ForScenario(scn)
 	if o.Stdout == nil {
 		o.Stdout = io.Discard
@@ -174,15 +178,15 @@ func (s *session) load(group *sampler.Group) (*result.File, error) {
 		return nil, err
 	}
 	var f *result.File
-	switch {
-	case len(s.p.Searches) > 0:
+	if len(s.p.Searches) > 0 {
 		fmt.Fprintf(s.console, "harness: running %q: %s, at most %s\n", s.scn.Name, plan.Count(len(s.p.Steps), len(s.p.Searches)), s.p.WorstTotal())
 		f, err = s.runWithSearches(opts)
-	case s.o.Segment.Count == 0:
-		fmt.Fprintf(s.console, "harness: running %q: %d steps, %s\n", s.scn.Name, len(s.p.Steps), s.p.Total)
-		f, err = runner.Run(s.ctx, s.scn, s.p, opts)
-	default:
-		fmt.Fprintf(s.console, "harness: running %q, segment %s: %d steps, %s\n", s.scn.Name, s.o.Segment, len(s.p.Steps), s.p.Total)
+	} else {
+		part := ""
+		if s.o.Segment.Count != 0 {
+			part = ", segment " + s.o.Segment.String()
+		}
+		fmt.Fprintf(s.console, "harness: running %q%s: %d steps, %s\n", s.scn.Name, part, len(s.p.Steps), s.p.Total)
 		f, err = runner.Run(s.ctx, s.scn, s.p, opts)
 	}
 	if f != nil && !s.o.StartAt.IsZero() {
@@ -285,7 +289,7 @@ func (s *session) writeOutputs(f *result.File) ([]string, error) {
 	if path == "" {
 		path = result.DefaultPath(f.Scenario.Name, f.StartedAt)
 	}
-	if err := s.write(path, func(w io.Writer) error { return encodeResults(w, f) }); err != nil {
+	if err := s.write(path, func(w io.Writer) error { return EncodeResults(w, f) }); err != nil {
 		return nil, exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing results: %w", err))
 	}
 	written := []string{"results: " + display(path)}
@@ -321,10 +325,10 @@ func (s *session) printWritten(lines []string) {
 	}
 }
 
-// encodeResults writes f as the results file (result.Marshal: a value the
+// EncodeResults writes f as the results file (result.Marshal: a value the
 // system under test reported as non-finite is written as unknown, never an
 // encoding failure).
-func encodeResults(w io.Writer, f *result.File) error {
+func EncodeResults(w io.Writer, f *result.File) error {
 	data, err := result.Marshal(f)
 	if err != nil {
 		return err
