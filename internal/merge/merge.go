@@ -447,14 +447,14 @@ func mergeHistograms[P any](parts []P, get func(P) string) (*hdr.Histogram, stri
 	if all == nil {
 		return nil, "", nil
 	}
-	enc, err := all.Encode(hdr.V2CompressedEncodingCookieBase)
+	enc, err := result.EncodeHistogram(all)
 	if err != nil {
 		return nil, "", err
 	}
 	if all.TotalCount() == 0 {
-		return nil, string(enc), nil
+		return nil, enc, nil
 	}
-	return all, string(enc), nil
+	return all, enc, nil
 }
 
 // mergeExtracts merges each extract's summaries (mergeSummaries).

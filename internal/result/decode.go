@@ -121,6 +121,13 @@ func validate(f *File) error {
 	return nil
 }
 
+// EncodeHistogram is h as a Step.Histogram: Encode's V2 compressed form,
+// which is base64 text already, stored as is.
+func EncodeHistogram(h *hdrhistogram.Histogram) (string, error) {
+	enc, err := h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	return string(enc), err
+}
+
 // DecodeHistogram decodes a Step.Histogram: hdrhistogram-go's V2 compressed base64 encoding.
 // The library recovers from nothing, so a panic on hostile bytes is turned
 // into an error here: the fuzz target feeds it arbitrary input.

@@ -75,11 +75,11 @@ func recordShape(st *result.Step, ps plan.Step) {
 func variableText(v *dsl.Variable) string {
 	switch {
 	case v.Sensitive:
-		return "(sensitive)"
+		return result.VariableSensitive
 	case v.Value == cty.NilVal || v.Value.IsNull():
 		return ""
 	case !v.Value.IsWhollyKnown():
-		return "(unknown)"
+		return result.VariableUnknown
 	case v.Value.Type() == cty.String:
 		return v.Value.AsString()
 	}

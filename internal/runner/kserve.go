@@ -58,7 +58,7 @@ func kserveTarget(t *dsl.Target) (out *dsl.Target, req *pb.ModelInferRequest, er
 		var n int
 		c.Body, n, err = k.BinaryBody()
 		c.Headers["Content-Type"] = "application/octet-stream"
-		c.Headers["Inference-Header-Content-Length"] = strconv.Itoa(n)
+		c.Headers[kserve.HeaderLength] = strconv.Itoa(n)
 	} else {
 		c.Body, err = k.Request.JSON()
 		c.Headers["Content-Type"] = "application/json"

@@ -229,7 +229,7 @@ func (rec *recorder) fill(st *result.Step, measuredEnd time.Time, final bool) er
 	rec.flushLocked(true)
 	sort.Slice(rec.series, func(i, j int) bool { return rec.series[i].T.Before(rec.series[j].T) })
 	st.Series = append([]result.Second{}, rec.series...)
-	enc, err := encodeHistogram(m.lat)
+	enc, err := result.EncodeHistogram(m.lat)
 	if err != nil {
 		return err
 	}

@@ -3,8 +3,6 @@ package runner
 import (
 	"time"
 
-	hdr "github.com/HdrHistogram/hdrhistogram-go"
-
 	"github.com/harness-gpu/harness/internal/result"
 )
 
@@ -13,7 +11,7 @@ import (
 // merge combines segments' values exactly.
 func (w *window) encodeMergeable(st *result.Step) error {
 	if st.Model == result.ModelOpen && w.send.TotalCount() > 0 {
-		enc, err := encodeHistogram(w.send)
+		enc, err := result.EncodeHistogram(w.send)
 		if err != nil {
 			return err
 		}
@@ -24,7 +22,7 @@ func (w *window) encodeMergeable(st *result.Step) error {
 		if !ok || e.count == 0 {
 			continue
 		}
-		enc, err := encodeHistogram(e.h)
+		enc, err := result.EncodeHistogram(e.h)
 		if err != nil {
 			return err
 		}
@@ -39,7 +37,7 @@ func (w *window) encodeMergeable(st *result.Step) error {
 			if d.agg.count == 0 {
 				continue
 			}
-			enc, err := encodeHistogram(d.agg.h)
+			enc, err := result.EncodeHistogram(d.agg.h)
 			if err != nil {
 				return err
 			}
@@ -47,14 +45,6 @@ func (w *window) encodeMergeable(st *result.Step) error {
 		}
 	}
 	return nil
-}
-
-// encodeHistogram is h in Encode's V2 compressed form, which is base64 text
-// already (what result.DecodeHistogram and hdrhistogram.Decode read): a
-// results file stores it as is.
-func encodeHistogram(h *hdr.Histogram) (string, error) {
-	enc, err := h.Encode(hdr.V2CompressedEncodingCookieBase)
-	return string(enc), err
 }
 
 // startOffset is when user j of add users added at once makes its first
