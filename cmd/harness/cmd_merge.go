@@ -119,28 +119,37 @@ func (a *app) waitForParts(paths []string, limit time.Duration, partial bool) ([
 
 // writeMerged writes the merged results (and JUnit), prints the summary
 // and the assertion matrix, and returns the exit code of the merged verdict.
+// As with run, an output "-" goes to standard output and the console to
+// standard error.
 func (a *app) writeMerged(f *result.File, out, junit string) error {
-	if err := session.WriteOutput(out, func(w io.Writer) error { return session.EncodeResults(w, f) }); err != nil {
+	if out == session.Stdout && junit == session.Stdout {
+		return exitcode.Wrap(exitcode.Usage, fmt.Errorf("merge: --out and --junit cannot both be - (standard output)"))
+	}
+	console := a.stdout
+	if out == session.Stdout || junit == session.Stdout {
+		console = a.stderr
+	}
+	if err := session.WriteOutputOrStdout(out, a.stdout, func(w io.Writer) error { return session.EncodeResults(w, f) }); err != nil {
 		return exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing results: %w", err))
 	}
 	if junit != "" {
-		if err := session.WriteOutput(junit, func(w io.Writer) error { return report.WriteJUnit(w, f) }); err != nil {
+		if err := session.WriteOutputOrStdout(junit, a.stdout, func(w io.Writer) error { return report.WriteJUnit(w, f) }); err != nil {
 			return exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing JUnit: %w", err))
 		}
 	}
-	fmt.Fprintf(a.stdout, "harness: merged %d of %d segments of %q\n", len(f.Merge.Parts), f.Merge.Count, f.Scenario.Name)
+	fmt.Fprintf(console, "harness: merged %d of %d segments of %q\n", len(f.Merge.Parts), f.Merge.Count, f.Scenario.Name)
 	for _, n := range f.Merge.Notes {
-		fmt.Fprintf(a.stdout, "harness: %s\n", n)
+		fmt.Fprintf(console, "harness: %s\n", n)
 	}
-	if err := report.WriteSummary(a.stdout, f); err != nil {
+	if err := report.WriteSummary(console, f); err != nil {
 		return exitcode.Wrap(exitcode.Internal, err)
 	}
-	if err := report.WriteMatrix(a.stdout, f, false); err != nil {
+	if err := report.WriteMatrix(console, f, false); err != nil {
 		return exitcode.Wrap(exitcode.Internal, err)
 	}
-	fmt.Fprintf(a.stdout, "results: %s\n", out)
+	fmt.Fprintf(console, "results: %s\n", session.Display(out))
 	if junit != "" {
-		fmt.Fprintf(a.stdout, "junit: %s\n", junit)
+		fmt.Fprintf(console, "junit: %s\n", session.Display(junit))
 	}
 	if f.ExitCode != 0 {
 		return exitcode.Shown(exitcode.Code(f.ExitCode))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -216,6 +217,19 @@ assert "all_arrivals" {
 	code, _, stderr = runHarness(t, "merge", "--scenario", other, "--out", filepath.Join(dir, "y.json"), paths[0], paths[1], paths[2])
 	if code != exitcode.Usage || !strings.Contains(stderr, "is not the file the parts ran") {
 		t.Errorf("merge with an edited scenario: exit %d, stderr %q", code, stderr)
+	}
+	// --out - writes the merged file to standard output, as run's does, and
+	// the console to standard error; no file named "-" appears.
+	code, stdout, stderr = runHarness(t, append([]string{"merge", "--out", "-"}, paths...)...)
+	var onStdout result.File
+	if err := json.Unmarshal([]byte(stdout), &onStdout); code != exitcode.OK || err != nil || onStdout.Merge == nil || onStdout.Merge.Count != 3 {
+		t.Errorf("merge --out -: exit %d, stdout is not the merged file (%v)\nstdout:\n%.300s", code, err, stdout)
+	}
+	if !strings.Contains(stderr, "results: - (stdout)") || strings.Contains(stdout, "results:") {
+		t.Errorf("merge --out -: the console belongs on stderr\nstderr:\n%s", stderr)
+	}
+	if _, err := os.Stat("-"); err == nil {
+		t.Error(`merge --out - wrote a file named "-"`)
 	}
 	// --partial merges what there is; the count no longer holds.
 	code, _, stderr = runHarness(t, "merge", "--partial", "--out", filepath.Join(dir, "p.json"), paths[0], paths[2])

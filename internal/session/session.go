@@ -292,18 +292,19 @@ func (s *session) writeOutputs(f *result.File) ([]string, error) {
 	if err := s.write(path, func(w io.Writer) error { return EncodeResults(w, f) }); err != nil {
 		return nil, exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing results: %w", err))
 	}
-	written := []string{"results: " + display(path)}
+	written := []string{"results: " + Display(path)}
 	if s.o.JUnit == "" {
 		return written, nil
 	}
 	if err := s.write(s.o.JUnit, func(w io.Writer) error { return report.WriteJUnit(w, f) }); err != nil {
 		return written, exitcode.Wrap(exitcode.Internal, fmt.Errorf("writing JUnit: %w", err))
 	}
-	return append(written, "junit: "+display(s.o.JUnit)), nil
+	return append(written, "junit: "+Display(s.o.JUnit)), nil
 }
 
 // display is how an output path is named on the console.
-func display(path string) string {
+// Display is an output path as the console names it: "-" is "- (stdout)".
+func Display(path string) string {
 	if path == Stdout {
 		return "- (stdout)"
 	}
@@ -313,8 +314,14 @@ func display(path string) string {
 // write writes one output: to Stdout for "-" (not through the redacting
 // writer: the file is redacted already), else through WriteOutput.
 func (s *session) write(path string, write func(io.Writer) error) error {
+	return WriteOutputOrStdout(path, s.o.Stdout, write)
+}
+
+// WriteOutputOrStdout is WriteOutput, except that the path Stdout ("-")
+// writes to stdout.
+func WriteOutputOrStdout(path string, stdout io.Writer, write func(io.Writer) error) error {
 	if path == Stdout {
-		return write(s.o.Stdout)
+		return write(stdout)
 	}
 	return WriteOutput(path, write)
 }
