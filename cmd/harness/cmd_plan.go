@@ -28,6 +28,10 @@ requests, then the total wall time. It is the schedule run will follow.`,
 			if err := a.diagnosticsError(s, diags); err != nil {
 				return err
 			}
+			// The split run refuses what it cannot split: so does its plan.
+			if err := plan.CheckSplit(s, seg); err != nil {
+				return exitcode.Wrap(exitcode.Usage, err)
+			}
 			if err := report.WritePlan(a.stdout, s, plan.Split(plan.Build(s), seg)); err != nil {
 				return exitcode.Wrap(exitcode.Internal, err)
 			}

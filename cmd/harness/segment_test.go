@@ -139,6 +139,10 @@ assert "ok" { condition = requests.success_rate >= 1 }
 	if code != exitcode.Usage || !strings.Contains(stderr, "cannot split a scenario with a search block") {
 		t.Errorf("--segment with a search: exit %d, stderr %q; want 2 and the refusal", code, stderr)
 	}
+	code, stdout, stderr := runHarness(t, "plan", search, "--segment", "0/2")
+	if code != exitcode.Usage || !strings.Contains(stderr, "cannot split a scenario with a search block") || stdout != "" {
+		t.Errorf("plan --segment with a search: exit %d, stderr %q, stdout %q; want 2, the refusal and no plan", code, stderr, stdout)
+	}
 	if n := count.Load(); n != 0 {
 		t.Errorf("server got %d requests from refused runs", n)
 	}
