@@ -49,18 +49,22 @@ func (g grpcService) ModelInfer(ctx context.Context, r *pb.ModelInferRequest) (*
 // free port), through the same batcher as the HTTP routes, until Close. It
 // returns the target URL, e.g. "grpc://127.0.0.1:41235".
 func (s *Server) ServeGRPC(addr string) (string, error) {
-	select {
-	case <-s.done:
-		return "", errors.New("sim: ServeGRPC after Close")
-	default:
-	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", fmt.Errorf("sim: gRPC listen on %s: %w", addr, err)
 	}
 	gs := grpc.NewServer(grpc.MaxRecvMsgSize(maxBody))
 	pb.RegisterGRPCInferenceServiceServer(gs, grpcService{s: s})
+	// Registered under the lock Close closes done under: a server is either
+	// on the list Close stops or refused here, never left running.
 	s.httpMu.Lock()
+	select {
+	case <-s.done:
+		s.httpMu.Unlock()
+		_ = ln.Close()
+		return "", errors.New("sim: ServeGRPC after Close")
+	default:
+	}
 	s.grpcSrvs = append(s.grpcSrvs, gs)
 	s.httpMu.Unlock()
 	go func() { _ = gs.Serve(ln) }() // returns after Stop

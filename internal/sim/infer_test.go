@@ -189,4 +189,8 @@ func TestGRPCHealthAndClose(t *testing.T) {
 	if _, err := c.ServerLive(ctx, &pb.ServerLiveRequest{}); status.Code(err) != codes.Unavailable {
 		t.Errorf("after Close: %v, want Unavailable", err)
 	}
+	// A gRPC server asked for after Close is refused, not left serving.
+	if u, err := s.ServeGRPC("127.0.0.1:0"); err == nil {
+		t.Errorf("ServeGRPC after Close served %s", u)
+	}
 }

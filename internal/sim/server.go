@@ -116,8 +116,8 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		s.httpMu.Lock()
 		hs, gss := s.httpSrv, s.grpcSrvs
+		close(s.done) // under the lock: ServeGRPC registers under it too
 		s.httpMu.Unlock()
-		close(s.done)
 		s.b.close()
 		s.llm.close()
 		s.wg.Wait()
