@@ -17,12 +17,11 @@ func streamVal(s *result.Stream) cty.Value {
 	if s.TokenSource != "" {
 		source = cty.StringVal(s.TokenSource)
 	}
-	return cty.ObjectVal(map[string]cty.Value{
-		"ttft": distVal(s.TTFT), "tpot": distVal(s.TPOT), "itl": distVal(s.ITL),
-		"chunk_gap": distVal(s.ChunkGap), "output_tokens": distVal(s.OutputTokens),
-		"input_tokens": distVal(s.InputTokens),
-		"tokens_per_s": num(s.TokensPerS), "token_source": source,
-	})
+	vals := map[string]cty.Value{"tokens_per_s": num(s.TokensPerS), "token_source": source}
+	for i, d := range s.Dists() {
+		vals[result.StreamDists[i]] = distVal(*d)
+	}
+	return cty.ObjectVal(vals)
 }
 
 func distVal(d result.Dist) cty.Value {

@@ -549,26 +549,16 @@ func mergeStream(steps []result.Step) (*result.Stream, error) {
 		return nil, nil
 	}
 	out := &result.Stream{}
-	for _, d := range []struct {
-		name string
-		get  func(*result.Stream) *result.Dist
-	}{
-		{"ttft", func(s *result.Stream) *result.Dist { return &s.TTFT }},
-		{"tpot", func(s *result.Stream) *result.Dist { return &s.TPOT }},
-		{"itl", func(s *result.Stream) *result.Dist { return &s.ITL }},
-		{"chunk_gap", func(s *result.Stream) *result.Dist { return &s.ChunkGap }},
-		{"output_tokens", func(s *result.Stream) *result.Dist { return &s.OutputTokens }},
-		{"input_tokens", func(s *result.Stream) *result.Dist { return &s.InputTokens }},
-	} {
+	for i, name := range result.StreamDists {
 		xs := make([]summaryPart, len(ss))
-		for i, s := range ss {
-			xs[i] = summaryPart{x: d.get(s).AsExtract()}
+		for j, s := range ss {
+			xs[j] = summaryPart{x: s.Dists()[i].AsExtract()}
 		}
 		x, err := mergeSummaries(xs)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", d.name, err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		*d.get(out) = result.DistOf(x)
+		*out.Dists()[i] = result.DistOf(x)
 	}
 	var rate float64
 	var anyRate bool

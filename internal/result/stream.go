@@ -23,6 +23,16 @@ type Stream struct {
 	TotalInputTokens  int64 `json:"total_input_tokens"`
 }
 
+// StreamDists names a Stream's distributions, as the results file and the
+// `stream` namespace spell them, in the order Dists gives them.
+var StreamDists = [...]string{"ttft", "tpot", "itl", "chunk_gap", "output_tokens", "input_tokens"}
+
+// Dists are s's distributions, in StreamDists' order, for code that treats
+// them alike (merging, encoding, conditions).
+func (s *Stream) Dists() [len(StreamDists)]*Dist {
+	return [...]*Dist{&s.TTFT, &s.TPOT, &s.ITL, &s.ChunkGap, &s.OutputTokens, &s.InputTokens}
+}
+
 // Dist summarises one per-request (or per-gap) quantity. Nil fields are
 // unknown: no sample in the window. It is a type of its own, not Latency or
 // Stat, because its JSON differs from both (it has count and no stddev,

@@ -30,18 +30,16 @@ func (w *window) encodeMergeable(st *result.Step) error {
 		st.Extract[e.name] = x
 	}
 	if a, s := w.stream, st.Stream; a != nil && s != nil {
-		for _, d := range []struct {
-			agg *extractAgg
-			out *result.Dist
-		}{{a.ttft, &s.TTFT}, {a.tpot, &s.TPOT}, {a.itl, &s.ITL}, {a.gap, &s.ChunkGap}, {a.out, &s.OutputTokens}, {a.in, &s.InputTokens}} {
-			if d.agg.count == 0 {
+		out := s.Dists()
+		for i, agg := range a.dists() {
+			if agg.count == 0 {
 				continue
 			}
-			enc, err := result.EncodeHistogram(d.agg.h)
+			enc, err := result.EncodeHistogram(agg.h)
 			if err != nil {
 				return err
 			}
-			d.out.Histogram = enc
+			out[i].Histogram = enc
 		}
 	}
 	return nil

@@ -220,11 +220,16 @@ func (a *streamAgg) add(sr *StreamResult) {
 
 func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
+// dists are a's aggregates in result.StreamDists' order.
+func (a *streamAgg) dists() [len(result.StreamDists)]*extractAgg {
+	return [...]*extractAgg{a.ttft, a.tpot, a.itl, a.gap, a.out, a.in}
+}
+
 func (a *streamAgg) result(dur time.Duration) *result.Stream {
-	s := &result.Stream{
-		TTFT: dist(a.ttft), TPOT: dist(a.tpot), ITL: dist(a.itl), ChunkGap: dist(a.gap),
-		OutputTokens: dist(a.out), InputTokens: dist(a.in),
-		TotalOutputTokens: a.outTotal, TotalInputTokens: a.inTotal,
+	s := &result.Stream{TotalOutputTokens: a.outTotal, TotalInputTokens: a.inTotal}
+	out := s.Dists()
+	for i, agg := range a.dists() {
+		*out[i] = result.DistOf(agg.result())
 	}
 	if dur > 0 && a.out.count > 0 {
 		s.TokensPerS = ptr(float64(a.outTotal) / dur.Seconds())
@@ -237,6 +242,3 @@ func (a *streamAgg) result(dur time.Duration) *result.Stream {
 	}
 	return s
 }
-
-// dist is an extractAgg's summary as a result.Dist.
-func dist(e *extractAgg) result.Dist { return result.DistOf(e.result()) }
