@@ -172,6 +172,28 @@ func rangeOr(r, def hcl.Range) *hcl.Range {
 	return &r
 }
 
+// RampSeconds is how long the step's ramp takes: `ramp`, or with
+// `ramp_rate` the distance from prev's level (the previous step's, when it
+// has the same model; else from 0) at that rate. The plan ramps by it.
+func (st *Step) RampSeconds(prev *Step) float64 {
+	if st.Ramp > 0 || st.RampRate <= 0 {
+		return st.Ramp.Seconds()
+	}
+	from := 0.0
+	if prev != nil && prev.Model == st.Model {
+		from = prev.level()
+	}
+	return math.Abs(st.level()-from) / st.RampRate
+}
+
+// level is the step's users, or its rate for an open step.
+func (st *Step) level() float64 {
+	if st.Model == Open {
+		return st.Rate
+	}
+	return float64(st.Users)
+}
+
 // checkTotalDuration reports the step at which the scenario's planned time
 // (every ramp and duration, a ramp_rate's ramp computed as the plan does)
 // passes MaxDuration: schedules are computed in time.Duration, and one
@@ -180,21 +202,7 @@ func (l *loader) checkTotalDuration() hcl.Diagnostics {
 	var total float64 // seconds
 	var prev *Step
 	for _, st := range l.s.Steps {
-		ramp := st.Ramp.Seconds()
-		if st.Ramp == 0 && st.RampRate > 0 {
-			from, to := 0.0, float64(st.Users)
-			if st.Model == Open {
-				to = st.Rate
-			}
-			if prev != nil && prev.Model == st.Model {
-				from = float64(prev.Users)
-				if st.Model == Open {
-					from = prev.Rate
-				}
-			}
-			ramp = math.Abs(to-from) / st.RampRate
-		}
-		total += ramp + st.Duration.Seconds()
+		total += st.RampSeconds(prev) + st.Duration.Seconds()
 		prev = st
 		if total > MaxDuration.Seconds() {
 			r := st.DeclRange

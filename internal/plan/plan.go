@@ -106,7 +106,11 @@ func Build(s *dsl.Scenario) Plan {
 		if prev != nil && prev.Model == st.Model {
 			ps.FromUsers, ps.FromRate = prev.Users, prev.Rate
 		}
-		ps.Ramp = rampDuration(st, ps)
+		var prevStep *dsl.Step
+		if i > 0 {
+			prevStep = s.Steps[i-1]
+		}
+		ps.Ramp = rampDuration(st, prevStep)
 		ps.Start = at
 		ps.RampEnd = addSat(at, ps.Ramp)
 		ps.End = addSat(ps.RampEnd, st.Duration)
@@ -125,19 +129,13 @@ func Build(s *dsl.Scenario) Plan {
 	return p
 }
 
-// rampDuration resolves `ramp` or `ramp_rate` (level units per second) into a duration.
-func rampDuration(st *dsl.Step, ps Step) time.Duration {
+// rampDuration resolves `ramp` or `ramp_rate` (level units per second),
+// from prev's level, into a duration.
+func rampDuration(st, prev *dsl.Step) time.Duration {
 	if st.Ramp > 0 {
 		return st.Ramp
 	}
-	if st.RampRate <= 0 {
-		return 0
-	}
-	delta := math.Abs(float64(ps.Users - ps.FromUsers))
-	if st.Model == dsl.Open {
-		delta = math.Abs(ps.Rate - ps.FromRate)
-	}
-	return durationOf(delta / st.RampRate)
+	return durationOf(st.RampSeconds(prev))
 }
 
 // The plan is computed in float64 from whatever the scenario holds; these
