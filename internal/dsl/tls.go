@@ -3,6 +3,7 @@ package dsl
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -85,42 +86,63 @@ func checkTLSFiles(t *TLS, owner string) hcl.Diagnostics {
 	if t == nil {
 		return nil
 	}
-	var diags hcl.Diagnostics
-	bad := func(r hcl.Range, format string, args ...any) {
-		subject := r
-		if subject == (hcl.Range{}) {
-			subject = t.DeclRange
-		}
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Cannot use TLS file",
-			Detail:   owner + ": " + fmt.Sprintf(format, args...) + ".",
-			Subject:  &subject,
-		})
+	_, _, err := t.LoadFiles()
+	var fe *TLSFileError
+	if !errors.As(err, &fe) {
+		return nil
 	}
+	subject := fe.Range
+	if subject == (hcl.Range{}) {
+		subject = t.DeclRange
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Cannot use TLS file",
+		Detail:   owner + ": " + fe.Error() + ".",
+		Subject:  &subject,
+	}}
+}
+
+// TLSFileError is a tls block's file that cannot be used; Range is the
+// attribute that names it.
+type TLSFileError struct {
+	Range hcl.Range
+	Msg   string
+}
+
+func (e *TLSFileError) Error() string { return e.Msg }
+
+// LoadFiles reads and parses t's files, as a run uses them and validate
+// checks them: the pool of ca_file's certificates (nil without ca_file) and
+// the client certificate of cert_file and key_file (nil without them). A
+// file that cannot be read, is not a regular file or is larger than
+// maxTLSFileSize, or does not parse, is a *TLSFileError.
+func (t *TLS) LoadFiles() (*x509.CertPool, *tls.Certificate, error) {
+	var pool *x509.CertPool
 	if t.CAFile != "" {
 		pem, err := readInput(t.CAFile, "TLS file", maxTLSFileSize)
-		switch {
-		case err != nil:
-			bad(t.CAFileRange, "tls ca_file: %v", err)
-		case !x509.NewCertPool().AppendCertsFromPEM(pem):
-			bad(t.CAFileRange, "tls ca_file %s: no PEM certificate found", t.CAFile)
+		if err != nil {
+			return nil, nil, &TLSFileError{t.CAFileRange, fmt.Sprintf("tls ca_file: %v", err)}
+		}
+		pool = x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, nil, &TLSFileError{t.CAFileRange, fmt.Sprintf("tls ca_file %s: no PEM certificate found", t.CAFile)}
 		}
 	}
-	if t.CertFile != "" && t.KeyFile != "" {
-		cert, err := readInput(t.CertFile, "TLS file", maxTLSFileSize)
-		if err != nil {
-			bad(t.CertFileRange, "tls cert_file/key_file: %v", err)
-			return diags
-		}
-		key, err := readInput(t.KeyFile, "TLS file", maxTLSFileSize)
-		if err != nil {
-			bad(t.KeyFileRange, "tls cert_file/key_file: %v", err)
-			return diags
-		}
-		if _, err := tls.X509KeyPair(cert, key); err != nil {
-			bad(t.CertFileRange, "tls cert_file/key_file: %v", err)
-		}
+	if t.CertFile == "" && t.KeyFile == "" {
+		return pool, nil, nil
 	}
-	return diags
+	cert, err := readInput(t.CertFile, "TLS file", maxTLSFileSize)
+	if err != nil {
+		return nil, nil, &TLSFileError{t.CertFileRange, fmt.Sprintf("tls cert_file/key_file: %v", err)}
+	}
+	key, err := readInput(t.KeyFile, "TLS file", maxTLSFileSize)
+	if err != nil {
+		return nil, nil, &TLSFileError{t.KeyFileRange, fmt.Sprintf("tls cert_file/key_file: %v", err)}
+	}
+	pair, err := tls.X509KeyPair(cert, key)
+	if err != nil {
+		return nil, nil, &TLSFileError{t.CertFileRange, fmt.Sprintf("tls cert_file/key_file: %v", err)}
+	}
+	return pool, &pair, nil
 }

@@ -20,15 +20,14 @@ import (
 // interval (default 1 s). It sends nothing else. A check that times out, or
 // ctx ending first, gives an error carrying exitcode.Precondition that names
 // the check, its URL and the last error or status seen. A TLS file that
-// can't be read carries exitcode.Usage. Relative TLS paths resolve against
-// baseDir (the scenario's directory).
-func CheckHealth(ctx context.Context, checks []*dsl.Health, baseDir string, logf func(string, ...any)) error {
+// can't be read carries exitcode.Usage.
+func CheckHealth(ctx context.Context, checks []*dsl.Health, logf func(string, ...any)) error {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	for _, h := range checks {
-		cfg, err := tlsConfig(h.TLS, baseDir, fmt.Sprintf("health %q", h.Name), logf)
+		cfg, err := tlsConfig(h.TLS, fmt.Sprintf("health %q", h.Name), logf)
 		if err != nil {
 			return err
 		}

@@ -308,7 +308,7 @@ func TestGRPCHealth(t *testing.T) {
 	}
 	for _, tt := range tests {
 		h := &dsl.Health{Name: "g", URL: url, Model: tt.model, Timeout: 300 * time.Millisecond, Interval: 20 * time.Millisecond}
-		err := CheckHealth(t.Context(), []*dsl.Health{h}, ".", nil)
+		err := CheckHealth(t.Context(), []*dsl.Health{h}, nil)
 		switch {
 		case tt.want == "" && err != nil:
 			t.Errorf("model %q: %v", tt.model, err)

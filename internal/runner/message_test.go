@@ -96,7 +96,7 @@ func TestGarbageResponseMessageIsBounded(t *testing.T) {
 // A health check that only ever gets garbage names it in a bounded message.
 func TestHealthGarbageMessageIsBounded(t *testing.T) {
 	url := garbageServer(t, 12<<10)
-	err := CheckHealth(context.Background(), []*dsl.Health{{Name: "h", URL: url, Timeout: 300 * time.Millisecond, Interval: 100 * time.Millisecond}}, "", nil)
+	err := CheckHealth(context.Background(), []*dsl.Health{{Name: "h", URL: url, Timeout: 300 * time.Millisecond, Interval: 100 * time.Millisecond}}, nil)
 	if err == nil {
 		t.Fatal("health passed on garbage")
 	}
@@ -149,7 +149,7 @@ func TestGRPCHealthMessageIsBounded(t *testing.T) {
 	go func() { _ = s.Serve(ln) }()
 	t.Cleanup(s.Stop)
 	h := &dsl.Health{Name: "g", URL: "grpc://" + ln.Addr().String(), Timeout: 300 * time.Millisecond, Interval: 50 * time.Millisecond}
-	err := CheckHealth(t.Context(), []*dsl.Health{h}, ".", nil)
+	err := CheckHealth(t.Context(), []*dsl.Health{h}, nil)
 	if err == nil {
 		t.Fatal("health passed on errors")
 	}

@@ -157,8 +157,19 @@ func runTLS(t *testing.T, url, dir string, tb *dsl.TLS) result.Step {
 	t.Helper()
 	s := scenario(url, &dsl.Step{Name: "s", Users: 1, Pace: 100 * time.Millisecond, Duration: 500 * time.Millisecond})
 	s.File = filepath.Join(dir, "scenario.hcl")
-	s.Targets[0].TLS = tb
+	s.Targets[0].TLS = inDir(dir, tb)
 	return run(t, context.Background(), s, Options{}).Steps[0]
+}
+
+// inDir makes tb's file paths absolute in dir, as the loader makes them
+// against the scenario's directory.
+func inDir(dir string, tb *dsl.TLS) *dsl.TLS {
+	for _, p := range []*string{&tb.CAFile, &tb.CertFile, &tb.KeyFile} {
+		if *p != "" {
+			*p = filepath.Join(dir, *p)
+		}
+	}
+	return tb
 }
 
 // checkTLSOutcome checks that every request succeeded (ok) or that every
@@ -229,7 +240,7 @@ func TestMutualTLSBadKey(t *testing.T) {
 	} {
 		s := scenario(srv.URL, &dsl.Step{Name: "s", Users: 1, Duration: time.Second})
 		s.File = filepath.Join(dir, "scenario.hcl")
-		s.Targets[0].TLS = tc.tls
+		s.Targets[0].TLS = inDir(dir, tc.tls)
 		f, err := Run(context.Background(), s, buildPlan(s), Options{})
 		if exitcode.Of(err) != exitcode.Usage {
 			t.Errorf("%s: err = %v (code %d), want a usage error", tc.name, err, exitcode.Of(err))

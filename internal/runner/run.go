@@ -3,7 +3,6 @@ package runner
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -90,9 +89,8 @@ func newEngine(s *dsl.Scenario, p plan.Plan, opts Options) (*engine, error) {
 	if len(p.Steps) > 0 {
 		e.pool.phase = p.Steps[0].PhaseOffset()
 	}
-	baseDir := filepath.Dir(s.File)
 	for _, t := range s.Targets {
-		cfg, err := tlsConfig(t.TLS, baseDir, fmt.Sprintf("target %q", t.Name), opts.logf)
+		cfg, err := tlsConfig(t.TLS, fmt.Sprintf("target %q", t.Name), opts.logf)
 		if err != nil {
 			return nil, err
 		}

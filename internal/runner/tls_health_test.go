@@ -38,7 +38,7 @@ func TestTLSCAFile(t *testing.T) {
 		tls  *dsl.TLS
 		ok   bool
 	}{
-		{"with ca_file", &dsl.TLS{CAFile: "cert.pem"}, true},
+		{"with ca_file", &dsl.TLS{CAFile: filepath.Join(dir, "cert.pem")}, true}, // absolute, as the loader makes it
 		{"without", nil, false},
 	} {
 		s := scenario(srv.URL, &dsl.Step{Name: "s", Users: 1, Pace: 100 * time.Millisecond, Duration: 500 * time.Millisecond})
@@ -71,7 +71,7 @@ func TestTLSMissingCAFile(t *testing.T) {
 // insecure_skip_verify works only when written, and warns.
 func TestTLSInsecureWarns(t *testing.T) {
 	var warned int
-	cfg, err := tlsConfig(&dsl.TLS{InsecureSkipVerify: true}, "", "target \"t\"", func(string, ...any) { warned++ })
+	cfg, err := tlsConfig(&dsl.TLS{InsecureSkipVerify: true}, "target \"t\"", func(string, ...any) { warned++ })
 	if err != nil || !cfg.InsecureSkipVerify || warned != 1 {
 		t.Fatalf("cfg %+v err %v warnings %d", cfg, err, warned)
 	}
@@ -95,7 +95,7 @@ func TestHealthClosedPort(t *testing.T) {
 	srv := newCountingServer(t, nil)
 	url := "http://" + closedPort(t) + "/health"
 	checks := []*dsl.Health{{Name: "backend", URL: url, Timeout: 400 * time.Millisecond, Interval: 50 * time.Millisecond}}
-	err := CheckHealth(context.Background(), checks, "", nil)
+	err := CheckHealth(context.Background(), checks, nil)
 	if exitcode.Of(err) != exitcode.Precondition {
 		t.Fatalf("err = %v, want a precondition failure", err)
 	}
@@ -123,11 +123,11 @@ func TestHealthStatus(t *testing.T) {
 		}
 	})
 	ok := []*dsl.Health{{Name: "up", URL: srv.URL, Timeout: 2 * time.Second, Interval: 20 * time.Millisecond}}
-	if err := CheckHealth(context.Background(), ok, "", nil); err != nil {
+	if err := CheckHealth(context.Background(), ok, nil); err != nil {
 		t.Fatalf("healthy after 3 polls: %v", err)
 	}
 	bad := []*dsl.Health{{Name: "teapot", URL: srv.URL, Status: []int{418}, Timeout: 200 * time.Millisecond, Interval: 20 * time.Millisecond}}
-	err := CheckHealth(context.Background(), bad, "", nil)
+	err := CheckHealth(context.Background(), bad, nil)
 	if exitcode.Of(err) != exitcode.Precondition || !contains(err.Error(), "teapot", "status 200") {
 		t.Errorf("err = %v", err)
 	}

@@ -130,7 +130,7 @@ func TestPlainHTTPServerIsNoTLSServer(t *testing.T) {
 func TestHealthAtTLSPortSaysSo(t *testing.T) {
 	for name, url := range tlsPortServers(t) {
 		t.Run(name, func(t *testing.T) {
-			err := CheckHealth(context.Background(), []*dsl.Health{{Name: "h", URL: url, Timeout: 200 * time.Millisecond, Interval: 100 * time.Millisecond}}, "", nil)
+			err := CheckHealth(context.Background(), []*dsl.Health{{Name: "h", URL: url, Timeout: 200 * time.Millisecond, Interval: 100 * time.Millisecond}}, nil)
 			if err == nil || !strings.Contains(err.Error(), tlsHint) {
 				t.Errorf("health: %v; want it to say %q", err, tlsHint)
 			}

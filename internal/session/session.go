@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -209,7 +208,7 @@ func (s *session) preconditions(g *sampler.Group) error {
 		}
 		return exitcode.Wrap(exitcode.Precondition, err)
 	}
-	if err := runner.CheckHealth(s.ctx, s.scn.Health, filepath.Dir(s.scn.File), s.logf); err != nil {
+	if err := runner.CheckHealth(s.ctx, s.scn.Health, s.logf); err != nil {
 		if s.ctx.Err() != nil {
 			return exitcode.Wrap(exitcode.Interrupted, errors.New("interrupted during health checks; nothing was sent"))
 		}
