@@ -61,6 +61,11 @@ their variables are reused, sensitive ones must be given again with --var.`,
 			opts := vf.loadOptions(a)
 			opts.Vars = append(merge.RecordedVars(f), opts.Vars...)
 			scn, diags := dsl.LoadFile(scenario, opts)
+			if scn != nil {
+				// As run's loadScenario: an error printed from here on hides
+				// the scenario's sensitive values.
+				a.redactor = redact.ForScenario(scn)
+			}
 			if err := a.diagnosticsError(scn, diags); err != nil {
 				fmt.Fprintf(a.stderr, "harness: merge: the assertions are re-evaluated from the scenario %s; give it with --scenario and any sensitive variable with --var\n", scenario)
 				return err
@@ -68,7 +73,7 @@ their variables are reused, sensitive ones must be given again with --var.`,
 			if err := merge.Evaluate(scn, f); err != nil {
 				return exitcode.Wrap(exitcode.Usage, fmt.Errorf("merge: %w", err))
 			}
-			redact.ForScenario(scn).File(f)
+			a.redactor.File(f)
 			return a.writeMerged(f, out, junit)
 		},
 	}
