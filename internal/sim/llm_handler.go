@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -102,7 +103,13 @@ func (s *Server) handleLLM(chat bool) http.HandlerFunc {
 		}
 		prompt := req.promptTokens()
 		sq, err := s.llm.submit(time.Now(), prompt, maxTokens)
-		if err != nil {
+		switch {
+		case errors.Is(err, errShutdown):
+			// The server's state, not the request's: 503, as vLLM answers
+			// while it stops.
+			writeOpenAIError(w, http.StatusServiceUnavailable, err.Error())
+			return
+		case err != nil:
 			writeOpenAIError(w, http.StatusBadRequest, fmt.Sprintf("%v (%d tokens)", err, prompt))
 			return
 		}

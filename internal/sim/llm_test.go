@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -192,5 +193,21 @@ func TestLLMEndpoints(t *testing.T) {
 	}
 	if g := fams["vllm:generation_tokens_total"].GetMetric()[0].GetCounter().GetValue(); g < 36 {
 		t.Errorf("generation tokens %v, want at least 36", g)
+	}
+}
+
+// TestLLMShutdownIs503: a request that reaches an engine that has stopped
+// is answered 503 (the server's state), not 400 (the request's fault).
+func TestLLMShutdownIs503(t *testing.T) {
+	s := New(Config{Profile: Profiles()[0]})
+	h := s.Handler()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v1/chat/completions",
+		strings.NewReader(`{"max_tokens":4,"messages":[{"role":"user","content":"hi"}]}`)))
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "shutting down") {
+		t.Errorf("after Close: %d %s, want 503 saying the server is shutting down", rec.Code, rec.Body)
 	}
 }
